@@ -1,0 +1,48 @@
+# Verbeterbord: `make run` serves the demo, `make test` installs and runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+export FLASK_APP := app
+
+.PHONY: run test install install-dev translations chromium bench clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime translations
+install-dev: $(VENV)/.dev translations
+
+translations: $(VENV)/.runtime
+	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+
+# Browser tests drive Debian's Chromium; install it when missing and we can.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: install the Debian package 'chromium'"; fi; }
+
+run: install
+	VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-$${SECRET_KEY:+0}} ; \
+	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1}; \
+	$(BIN)/flask db upgrade && \
+	$(BIN)/flask seed-demo && \
+	exec $(BIN)/gunicorn -k eventlet -w 1 --no-control-socket --bind 127.0.0.1:$(PORT) app.wsgi:app
+
+test: install-dev chromium
+	$(BIN)/python -m pytest -q
+
+bench: install-dev
+	$(BIN)/python bench/realtime.py
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,44 @@
+"""Verbeterbord web app: the factory."""
+
+from flask import Flask
+from flask_babel import get_locale
+
+from . import database
+from .config import Config, database_url, secret_key
+from .extensions import babel, csrf, login_manager, socketio
+from .i18n import event_labels
+
+
+def create_app(config=None):
+    """Build the app; `config` is a dict of overrides (tests) on top of the environment."""
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="../static")
+    app.config.from_object(Config)
+    if config:
+        app.config.update(config)
+    app.config["SECRET_KEY"] = secret_key(app)
+    database.init_app(app, database_url(app))
+
+    from . import i18n, security
+    from .auth import init_auth
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+    init_auth(app, login_manager)
+    security.init_app(app)
+
+    from . import admin, api, errors, pages
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(admin.bp)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies
+    errors.init_app(app)
+
+    @app.context_processor
+    def template_helpers():
+        return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels()}
+
+    from . import cli, sockets
+    sockets.init_app(app, socketio)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,124 @@
+"""Admin pages: people, teams, ambitions and goals."""
+
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlmodel import select
+
+from boards import catalog, people, queries
+from boards.errors import DomainError
+from boards.models import Ambition, Goal, Membership
+
+from . import database
+from .i18n import translate_error
+from .sockets import disconnect_room
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def admin_required(view):
+    """Only admins; everyone else gets 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _run(write, success):
+    """Run one service write; flash its outcome and go back to the page."""
+    try:
+        with database.writer() as session:
+            write(session)
+        flash(success, "info")
+    except DomainError as error:
+        flash(translate_error(error.message), "error")
+    return redirect(request.referrer or url_for("admin.index"))
+
+
+def _int(name):
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        return None
+
+
+@bp.route("/")
+@admin_required
+def index():
+    """People, teams, ambitions and goals on one page."""
+    session = database.reader()
+    memberships = session.exec(select(Membership)).all()
+    return render_template(
+        "admin/index.html", people=people.list_people(session), teams=queries.list_teams(session),
+        ambitions=session.exec(select(Ambition).order_by(Ambition.order)).all(),
+        goals=session.exec(select(Goal).order_by(Goal.ambition_id, Goal.horizon, Goal.id)).all(),
+        memberships={(m.team_id, m.person_id) for m in memberships})
+
+
+@bp.route("/people", methods=["POST"])
+@admin_required
+def create_person():
+    """Register a person."""
+    form = request.form
+    return _run(lambda s: people.create_person(
+        s, name=form.get("name"), email=form.get("email"), password=form.get("password"),
+        is_admin=form.get("is_admin") == "on", actor_id=current_user.id), _("Person added."))
+
+
+@bp.route("/people/<int:person_id>/active", methods=["POST"])
+@admin_required
+def set_active(person_id):
+    """Enable or disable an account; disabling closes its open sockets at once."""
+    active = request.form.get("active") == "1"
+    response = _run(lambda s: people.set_active(s, current_user.id, person_id, active),
+                    _("Account enabled.") if active else _("Account disabled."))
+    if not active:
+        disconnect_room(f"person:{person_id}")
+    return response
+
+
+@bp.route("/teams", methods=["POST"])
+@admin_required
+def create_team():
+    """Create a team."""
+    form = request.form
+    ambition_ids = [int(v) for v in form.getlist("ambition_ids") if v.isdigit()]
+    return _run(lambda s: catalog.create_team(
+        s, current_user.id, name=form.get("name"), slug=form.get("slug") or None,
+        kind=form.get("kind", "team"), ambition_ids=ambition_ids), _("Team added."))
+
+
+@bp.route("/teams/<int:team_id>/members", methods=["POST"])
+@admin_required
+def add_member(team_id):
+    """Put a person in a team."""
+    return _run(lambda s: catalog.add_member(
+        s, current_user.id, team_id, _int("person_id"),
+        delegate=request.form.get("delegate") == "on"), _("Member added."))
+
+
+@bp.route("/ambitions", methods=["POST"])
+@admin_required
+def create_ambition():
+    """Create an ambition."""
+    form = request.form
+    return _run(lambda s: catalog.create_ambition(
+        s, current_user.id, title=form.get("title"), description=form.get("description", ""),
+        colour=form.get("colour", "#1f6feb"), order=_int("order") or 0), _("Ambition added."))
+
+
+@bp.route("/goals", methods=["POST"])
+@admin_required
+def create_goal():
+    """Create a long- or short-term goal."""
+    form = request.form
+    return _run(lambda s: catalog.create_goal(
+        s, current_user.id, ambition_id=_int("ambition_id"), horizon=form.get("horizon"),
+        title=form.get("title"), parent_id=_int("parent_id")), _("Goal added."))

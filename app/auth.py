@@ -1,0 +1,126 @@
+"""Logging in and out, and who is asking: session cookie or bearer token."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length
+
+from boards import people
+from boards.models import Person
+
+from . import database
+
+bp = Blueprint("auth", __name__)
+
+
+class SessionUser:
+    """The logged-in person as Flask-Login sees them (detached from any DB session)."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    def __init__(self, person):
+        self.id = person.id
+        self.name = person.name
+        self.email = person.email
+        self.is_admin = person.is_admin
+        self.is_active = person.active
+        self.session_epoch = person.session_epoch
+
+    def get_id(self):
+        """Id plus epoch: disabling an account bumps the epoch and ends its sessions."""
+        return f"{self.id}.{self.session_epoch}"
+
+
+def load_user(user_id):
+    """Flask-Login's loader: the active person whose epoch still matches."""
+    try:
+        person_id, epoch = (int(part) for part in user_id.split("."))
+    except ValueError:
+        return None
+    person = database.reader().get(Person, person_id)
+    if person is None or not person.active or person.session_epoch != epoch:
+        return None
+    return SessionUser(person)
+
+
+def user_for_bearer():
+    """The person behind an `Authorization: Bearer` header, or None."""
+    if "bearer_user" not in g:
+        header = request.headers.get("Authorization", "")
+        scheme, _sep, token = header.partition(" ")
+        person = None
+        if scheme.lower() == "bearer" and token:
+            person = people.person_for_token(database.reader(), token.strip())
+        g.bearer_user = SessionUser(person) if person else None
+    return g.bearer_user
+
+
+def init_auth(app, login_manager):
+    """Bind Flask-Login and the auth routes."""
+    login_manager.init_app(app)
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+    app.register_blueprint(bp)
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password."""
+
+    email = EmailField("E-mail", validators=[DataRequired(), Length(max=320)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=500)])
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Show the login form; log in on a valid post."""
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        person = people.authenticate(database.reader(), form.email.data, form.password.data)
+        if person is not None:
+            session.clear()
+            login_user(SessionUser(person))
+            session["login_key"] = secrets.token_urlsafe(16)
+            return redirect(_safe_next(request.args.get("next")))
+        flash(_("The e-mail address or password is not correct."), "error")
+        status = 401
+    elif request.method == "POST":
+        flash(_("Fill in your e-mail address and password."), "error")
+        status = 400
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out and close this login's open sockets."""
+    from .sockets import disconnect_room
+    key = session.get("login_key")
+    logout_user()
+    session.clear()
+    if key:
+        disconnect_room(f"login:{key}")
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+def _safe_next(target):
+    """Only local paths: never redirect off-site after login."""
+    if target and target.startswith("/") and not target.startswith("//") \
+            and not urlsplit(target).netloc:
+        return target
+    return url_for("pages.home")
+
+
+def current_person_id():
+    """The id of whoever is asking (cookie or bearer), or None."""
+    user = user_for_bearer() or (current_user if current_user.is_authenticated else None)
+    return user.id if user else None

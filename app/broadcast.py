@@ -1,0 +1,36 @@
+"""Publish every change to the rooms that show it, rendered from the page's own partial."""
+
+from flask import render_template
+
+from boards.queries import card_for
+
+from . import database
+from .extensions import socketio
+from .serializers import action_json, card_json
+
+
+def rooms_for(change):
+    """The board's room, the overview room and the owners' personal rooms."""
+    rooms = [f"board:{change.team.slug}", "overview", f"user:{change.owner.id}"]
+    if change.previous_owner_id and change.previous_owner_id != change.owner.id:
+        rooms.append(f"user:{change.previous_owner_id}")
+    return rooms
+
+
+def publish(change):
+    """Send `action.<kind>` with the action, its card HTML and the log's sequence number."""
+    if change.event is None:
+        return None  # nothing changed (a resent operation or an empty edit)
+    if change.kind == "deleted":
+        payload = {"action": action_json(change.action, change.owner, change.team),
+                   "seq": change.event.id}
+    else:
+        card = card_for(database.reader(), change.action.id)
+        payload = {"action": card_json(card), "html": render_card(card), "seq": change.event.id}
+    socketio.emit(f"action.{change.kind}", payload, to=rooms_for(change))
+    return payload
+
+
+def render_card(card):
+    """The card partial, exactly as the board page includes it."""
+    return render_template("boards/_card.html", card=card)

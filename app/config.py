@@ -1,0 +1,56 @@
+"""Configuration from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    return default if value is None else value.lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    """Settings read once at start-up; tests pass overrides to create_app."""
+
+    DEMO = _bool("VERBETERBORD_DEMO")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    DATABASE_URL = os.environ.get("DATABASE_URL")
+    SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # eventlet in production (gunicorn -k eventlet); "threading" or "gevent" are a switch away.
+    SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
+    # Comma-separated origins allowed to open a socket; empty means the app's own origin only.
+    ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip()]
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None  # a board stays open all day; the token is tied to the session
+    BABEL_DEFAULT_LOCALE = "nl"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
+    LANGUAGES = ("nl", "en")
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+def database_url(app):
+    """DATABASE_URL, or a SQLite file in the instance folder."""
+    url = app.config.get("DATABASE_URL")
+    if url:
+        return url.replace("postgres://", "postgresql+psycopg://", 1) \
+                  .replace("postgresql://", "postgresql+psycopg://", 1)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'verbeterbord.db'}"
+
+
+def secret_key(app):
+    """The configured secret; only demo mode may make one up (kept in the instance folder)."""
+    if app.config.get("SECRET_KEY"):
+        return app.config["SECRET_KEY"]
+    if not app.config.get("DEMO"):
+        raise RuntimeError("SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1).")
+    path = Path(app.instance_path) / "demo_secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,189 @@
+"""HTML pages and htmx partials: parse, call one service, render."""
+
+from datetime import date
+
+from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+
+from boards import actions, queries
+from boards.access import can_write_team
+from boards.errors import Invalid
+from boards.models import Person
+
+from . import database
+from .broadcast import publish
+
+bp = Blueprint("pages", __name__)
+
+
+def column_titles():
+    """The columns' names in the UI language."""
+    return {"todo": _("To do"), "doing": _("Doing"), "done": _("Done")}
+
+
+@bp.route("/healthz")
+def healthz():
+    """Liveness: the app and its database answer."""
+    database.reader().execute(text("SELECT 1"))
+    return jsonify(status="ok")
+
+
+@bp.route("/")
+@login_required
+def home():
+    """Start at one's own actions."""
+    return redirect(url_for("pages.my_actions"))
+
+
+@bp.route("/teams")
+@login_required
+def teams():
+    """All teams, to find a board."""
+    return render_template("boards/teams.html", teams=queries.list_teams(database.reader()))
+
+
+@bp.route("/teams/<slug>")
+@login_required
+def board(slug):
+    """A team's board for the current cycle."""
+    return _render_board("boards/board.html", slug)
+
+
+@bp.route("/teams/<slug>/columns")
+@login_required
+def board_columns(slug):
+    """Only the columns, for re-reading the board after a reconnect or conflict."""
+    return _render_board("boards/_columns.html", slug)
+
+
+def _render_board(template, slug):
+    session = database.reader()
+    view = queries.board_view(session, slug)
+    me = session.get(Person, current_user.id)
+    return render_template(template, board=view, titles=column_titles(),
+                           can_write=can_write_team(session, me, view.team))
+
+
+@bp.route("/teams/<slug>/actions", methods=["POST"])
+@login_required
+def create_action(slug):
+    """Create a card from the form; htmx gets the card, a plain post goes back to the board."""
+    form = request.form
+    with database.writer() as session:
+        change = actions.create_action(
+            session, current_user.id, slug, title=form.get("title"),
+            owner_id=_form_int("owner_id"), notes=form.get("notes", ""),
+            goal_id=_form_int("goal_id"), due_date=_form_date("due_date"))
+    publish(change)
+    return _card_or_board(change, 201)
+
+
+@bp.route("/actions/<int:action_id>", methods=["GET"])
+@login_required
+def action_detail(action_id):
+    """A card with its full history."""
+    session = database.reader()
+    card = queries.card_for(session, action_id)
+    history = queries.action_events(session, action_id)
+    return render_template("boards/action.html", card=card, history=history)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET"])
+@login_required
+def edit_form(action_id):
+    """The edit form for a card (an htmx partial, or a page)."""
+    session = database.reader()
+    card = queries.card_for(session, action_id)
+    view = queries.board_view(session, card.team.slug)
+    template = "boards/_edit.html" if request.headers.get("HX-Request") else "boards/edit.html"
+    return render_template(template, card=card, board=view)
+
+
+@bp.route("/actions/<int:action_id>", methods=["POST"])
+@login_required
+def edit_action(action_id):
+    """Save the edit form; a stale version is refused with a message."""
+    form = request.form
+    fields = {"title": form.get("title"), "notes": form.get("notes", ""),
+              "owner_id": _form_int("owner_id"), "goal_id": _form_int("goal_id"),
+              "due_date": _form_date("due_date")}
+    if "needs_help" in form or "help_reason" in form:
+        fields["needs_help"] = form.get("needs_help") == "on"
+        fields["help_reason"] = form.get("help_reason", "")
+    with database.writer() as session:
+        change = actions.edit_action(session, current_user.id, action_id,
+                                     version=_form_int("version"), **fields)
+    publish(change)
+    return _card_or_board(change)
+
+
+@bp.route("/actions/<int:action_id>/move", methods=["POST"])
+@login_required
+def move_action(action_id):
+    """Move a card (the no-script and fallback path; the board page moves over the socket)."""
+    with database.writer() as session:
+        change = actions.move_action(
+            session, current_user.id, action_id, status=request.form.get("status"),
+            version=_form_int("version"), before_id=_form_int("before_id"),
+            after_id=_form_int("after_id"), op_id=request.form.get("op_id") or None)
+    publish(change)
+    return _card_or_board(change)
+
+
+@bp.route("/actions/<int:action_id>/delete", methods=["POST"])
+@login_required
+def delete_action(action_id):
+    """Delete a card; its history stays in the log."""
+    with database.writer() as session:
+        change = actions.delete_action(session, current_user.id, action_id,
+                                       version=_form_int("version"))
+    publish(change)
+    if request.headers.get("HX-Request"):
+        return "", 200
+    return redirect(url_for("pages.board", slug=change.team.slug))
+
+
+def _card_or_board(change, status=200):
+    if request.headers.get("HX-Request"):
+        card = queries.card_for(database.reader(), change.action.id)
+        return render_template("boards/_card.html", card=card), status
+    return redirect(url_for("pages.board", slug=change.team.slug))
+
+
+def _form_int(name):
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise Invalid("Invalid number.", field=name) from None
+
+
+def _form_date(name):
+    value = request.form.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise Invalid("Invalid date.", field=name) from None
+
+
+@bp.route("/me")
+@login_required
+def my_actions():
+    """My actions this cycle across all my teams."""
+    cycle, columns = queries.my_cards(database.reader(), current_user.id)
+    return render_template("me/index.html", cycle=cycle, columns=columns, titles=column_titles())
+
+
+@bp.route("/ambitions.css")
+@login_required
+def ambition_colours():
+    """Ambition colours as CSS classes (no inline styles under the CSP)."""
+    ambitions = queries.ambition_list(database.reader())
+    css = render_template("ambitions.css", ambitions=ambitions)
+    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}

@@ -1,0 +1,139 @@
+"""Socket.IO glue: authenticate on connect, authorise every event, call a service, ack."""
+
+import socketio as python_socketio
+from flask import current_app, request, session
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, join_room
+
+from boards import actions, people
+from boards.access import active_person
+from boards.errors import DomainError, Invalid
+from boards.queries import team_by_slug
+
+from . import database
+from .broadcast import publish
+from .extensions import socketio
+from .i18n import translate_error
+from .serializers import card_json
+
+SOCKET_PERSON = "socket_person_id"
+
+
+class _KickRooms:
+    """Closing a room disconnects its sockets, on every server process."""
+
+    def _handle_close_room(self, message):
+        disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
+        super()._handle_close_room(message)
+
+
+class KickingRedisManager(_KickRooms, python_socketio.RedisManager):
+    """Redis message queue whose close_room also disconnects the room's sockets."""
+
+
+def disconnect_local(server, room, namespace="/"):
+    """Disconnect this process's sockets in a room."""
+    for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
+        server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
+def disconnect_room(room):
+    """Disconnect every socket in a room, across all server processes."""
+    server = socketio.server
+    if server is None:
+        return
+    disconnect_local(server, room)
+    server.manager.close_room(room, "/")
+
+
+def init_app(app, socketio_ext):
+    """Bind Flask-SocketIO with an explicit async mode and the allowed origins."""
+    queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    options = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"],
+               "cors_allowed_origins": app.config["ALLOWED_ORIGINS"] or None,
+               "ping_interval": 10, "ping_timeout": 10}
+    if queue:
+        options["client_manager"] = KickingRedisManager(queue)
+    socketio_ext.init_app(app, **options)
+
+
+def _person_id():
+    return session.get(SOCKET_PERSON)
+
+
+def _refusal(error):
+    return {"ok": False, "error": error.code, "message": translate_error(error.message)}
+
+
+@socketio.on("connect")
+def on_connect(auth):
+    """Only a logged-in browser session or a valid bearer token may connect."""
+    person = None
+    token = auth.get("token") if isinstance(auth, dict) else None
+    if token:
+        found = people.person_for_token(database.reader(), token)
+        person = found.id if found else None
+    elif current_user.is_authenticated:
+        person = current_user.id
+    if person is None:
+        raise ConnectionRefusedError("unauthorized")
+    session[SOCKET_PERSON] = person
+    join_room(f"person:{person}")
+    if session.get("login_key"):
+        join_room(f"login:{session['login_key']}")
+
+
+@socketio.on("join")
+def on_join(data):
+    """Join a board's, the overview's or one's own room; everyone logged in may read."""
+    try:
+        active_person(database.reader(), _person_id())
+        if not isinstance(data, dict):
+            raise Invalid("Invalid request.")
+        if isinstance(data.get("board"), str):
+            team_by_slug(database.reader(), data["board"])
+            join_room(f"board:{data['board']}")
+        elif data.get("overview") is True:
+            join_room("overview")
+        elif data.get("me") is True:
+            join_room(f"user:{_person_id()}")
+        else:
+            raise Invalid("Invalid request.")
+    except DomainError as error:
+        return _refusal(error)
+    return {"ok": True}
+
+
+def _int_or_none(value, field):
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    raise Invalid("Invalid request.", field=field)
+
+
+@socketio.on("move")
+def on_move(data):
+    """Move a card through the one write path, publish the change, ack with the result."""
+    try:
+        if not isinstance(data, dict):
+            raise Invalid("Invalid request.")
+        with database.writer() as db:
+            change = actions.move_action(
+                db, _person_id(), _int_or_none(data.get("action_id"), "action_id"),
+                status=data.get("status"), version=data.get("version"),
+                before_id=_int_or_none(data.get("before_id"), "before_id"),
+                after_id=_int_or_none(data.get("after_id"), "after_id"),
+                op_id=data.get("op_id"))
+        payload = publish(change)
+    except DomainError as error:
+        return _refusal(error)
+    except Exception:  # never leave a client without an answer
+        current_app.logger.exception("move failed for %s", request.sid)
+        return {"ok": False, "error": "server_error", "message": translate_error(
+            "Something went wrong; the board is reloaded.")}
+    action = payload["action"] if payload else _current_action(change)
+    return {"ok": True, "action": action}
+
+
+def _current_action(change):
+    from boards.queries import card_for
+    return card_json(card_for(database.reader(), change.action.id))

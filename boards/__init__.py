@@ -1,0 +1,1 @@
+"""The Verbeterbord domain: models, services and read queries. Imports no web framework."""

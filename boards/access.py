@@ -1,0 +1,50 @@
+"""Who may do what: everyone logged in reads; team members and admins write."""
+
+from sqlmodel import select
+
+from .errors import N_, Forbidden, NotFound
+from .models import Membership, Person
+
+
+def active_person(session, person_id):
+    """The acting person, who must exist and be active."""
+    person = session.get(Person, person_id) if person_id is not None else None
+    if person is None or not person.active:
+        raise Forbidden(N_("Your account is not active."))
+    return person
+
+
+def is_member(session, person_id, team_id):
+    """True when the person is in the team."""
+    return session.get(Membership, (team_id, person_id)) is not None
+
+
+def can_write_team(session, person, team):
+    """Members of the team and admins may change its board."""
+    return person.is_admin or is_member(session, person.id, team.id)
+
+
+def require_team_writer(session, person, team):
+    """Raise Forbidden unless the person may change the team's board."""
+    if not can_write_team(session, person, team):
+        raise Forbidden(N_("Only members of this team can change its board."))
+
+
+def require_admin(person):
+    """Raise Forbidden unless the person is an admin."""
+    if not person.is_admin:
+        raise Forbidden(N_("Only administrators can do this."))
+
+
+def team_ids_of(session, person_id):
+    """Ids of the teams a person is in."""
+    rows = session.exec(select(Membership.team_id).where(Membership.person_id == person_id))
+    return set(rows.all())
+
+
+def get_or_404(session, model, ident, message):
+    """The row with this primary key, or NotFound with the message."""
+    row = session.get(model, ident) if ident is not None else None
+    if row is None:
+        raise NotFound(message)
+    return row

@@ -1,0 +1,316 @@
+"""The one write path for actions: validate, authorise, version, order, log, commit."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Optional
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from . import events, ordering
+from .access import active_person, get_or_404, is_member, require_team_writer
+from .cycles import current_cycle
+from .errors import N_, Conflict, Invalid
+from .models import STATUSES, Action, Cycle, Event, Goal, Person, Team, utcnow
+
+TITLE_MAX = 200
+NOTES_MAX = 4000
+HELP_REASON_MAX = 1000
+EDITABLE = ("title", "notes", "owner_id", "goal_id", "needs_help", "help_reason", "due_date")
+
+
+@dataclass
+class Change:
+    """What a write changed, with what the web layer needs to publish it."""
+
+    kind: str  # "created", "changed" or "deleted"
+    action: Action
+    team: Team
+    owner: Person
+    event: Optional[Event]
+    previous_owner_id: Optional[int] = None
+
+
+def _lock_team(session, team_id):
+    """Serialise writes to one board (PostgreSQL row lock; SQLite holds the write lock already)."""
+    team = session.exec(select(Team).where(Team.id == team_id).with_for_update()).first()
+    return team
+
+
+def _clean_title(value):
+    title = (value or "").strip() if isinstance(value, str) else None
+    if not title:
+        raise Invalid(N_("A title is required."), field="title")
+    if len(title) > TITLE_MAX:
+        raise Invalid(N_("The title is too long (at most 200 characters)."), field="title")
+    return title
+
+
+def _clean_text(value, limit, field):
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(N_("This field must be text."), field=field)
+    if len(value) > limit:
+        raise Invalid(N_("This text is too long."), field=field)
+    return value.strip()
+
+
+def _check_owner(session, owner_id, team):
+    if not isinstance(owner_id, int) or isinstance(owner_id, bool):
+        raise Invalid(N_("Choose who owns this action."), field="owner_id")
+    owner = session.get(Person, owner_id)
+    if owner is None or not owner.active or not is_member(session, owner_id, team.id):
+        raise Invalid(N_("The owner must be an active member of the team."), field="owner_id")
+    return owner
+
+
+def _check_goal(session, goal_id):
+    if goal_id is None:
+        return None
+    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+        raise Invalid(N_("Unknown goal."), field="goal_id")
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        raise Invalid(N_("Unknown goal."), field="goal_id")
+    if goal.horizon != "short":
+        raise Invalid(N_("An action serves a short-term goal."), field="goal_id")
+    return goal
+
+
+def _check_version(action, version):
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise Invalid(N_("The version of the card is missing."), field="version")
+    if version != action.version:
+        raise Conflict(N_("Someone else changed this card just now. The board shows the current state."))
+
+
+def _check_cycle_open(cycle):
+    if cycle.state == "closed":
+        raise Conflict(N_("This cycle is closed; its cards can no longer change."))
+
+
+def _last_position(session, team_id, cycle_id, status):
+    return session.exec(
+        select(func.max(Action.position)).where(
+            Action.team_id == team_id, Action.cycle_id == cycle_id, Action.status == status)
+    ).one()
+
+
+def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", goal_id=None,
+                  status="todo", due_date=None, cycle_number=None):
+    """Create a card at the bottom of a column of the team's board for this cycle."""
+    actor = active_person(session, actor_id)
+    team = get_or_404(session, Team, _team_id(session, team_slug), N_("Unknown team."))
+    require_team_writer(session, actor, team)
+    title = _clean_title(title)
+    notes = _clean_text(notes, NOTES_MAX, "notes")
+    if status not in STATUSES:
+        raise Invalid(N_("Unknown column."), field="status")
+    owner = _check_owner(session, actor.id if owner_id is None else owner_id, team)
+    goal = _check_goal(session, goal_id)
+    cycle = _cycle(session, cycle_number)
+    _check_cycle_open(cycle)
+    _check_due_date(due_date)
+    _lock_team(session, team.id)
+    position = ordering.key_between(_last_position(session, team.id, cycle.id, status), None)
+    action = Action(title=title, notes=notes, owner_id=owner.id, team_id=team.id,
+                    goal_id=goal.id if goal else None, cycle_id=cycle.id, status=status,
+                    position=position, due_date=due_date)
+    session.add(action)
+    session.flush()
+    entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
+                          action_id=action.id, after=events.snapshot(action))
+    _rebalance_if_long(session, action)
+    session.commit()
+    return Change("created", action, team, owner, entry)
+
+
+def edit_action(session, actor_id, action_id, *, version, **fields):
+    """Change the given fields of a card; `version` must be the card's current version."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])
+    actor = active_person(session, actor_id)
+    action = get_or_404(session, Action, action_id, N_("Unknown action."))
+    team = _lock_team(session, action.team_id)
+    session.refresh(action)
+    require_team_writer(session, actor, team)
+    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_version(action, version)
+    before = events.snapshot(action)
+    previous_owner_id = action.owner_id
+    values = _clean_fields(session, team, fields)
+    for name, value in values.items():
+        setattr(action, name, value)
+    if not action.needs_help:
+        action.help_reason = ""
+    after = events.snapshot(action)
+    if after == before:
+        return Change("changed", action, team, session.get(Person, action.owner_id), None)
+    action.version += 1
+    action.updated_at = utcnow()
+    entry = events.record(session, kind=_edit_kind(before, after), person_id=actor.id,
+                          team_id=team.id, action_id=action.id, before=before,
+                          after=events.snapshot(action))
+    session.commit()
+    return Change("changed", action, team, session.get(Person, action.owner_id), entry,
+                  previous_owner_id=previous_owner_id)
+
+
+def _edit_kind(before, after):
+    if before["needs_help"] != after["needs_help"]:
+        return "help_requested" if after["needs_help"] else "help_resolved"
+    return "edited"
+
+
+def _clean_fields(session, team, fields):
+    values = {}
+    if "title" in fields:
+        values["title"] = _clean_title(fields["title"])
+    if "notes" in fields:
+        values["notes"] = _clean_text(fields["notes"], NOTES_MAX, "notes")
+    if "owner_id" in fields:
+        values["owner_id"] = _check_owner(session, fields["owner_id"], team).id
+    if "goal_id" in fields:
+        goal = _check_goal(session, fields["goal_id"])
+        values["goal_id"] = goal.id if goal else None
+    if "needs_help" in fields:
+        if not isinstance(fields["needs_help"], bool):
+            raise Invalid(N_("needs_help must be true or false."), field="needs_help")
+        values["needs_help"] = fields["needs_help"]
+    if "help_reason" in fields:
+        values["help_reason"] = _clean_text(fields["help_reason"], HELP_REASON_MAX, "help_reason")
+    if values.get("needs_help") and not values.get("help_reason"):
+        raise Invalid(N_("Say what help is needed."), field="help_reason")
+    if "due_date" in fields:
+        _check_due_date(fields["due_date"])
+        values["due_date"] = fields["due_date"]
+    return values
+
+
+def _check_due_date(value):
+    if value is not None and not isinstance(value, date):
+        raise Invalid(N_("Invalid date."), field="due_date")
+
+
+def move_action(session, actor_id, action_id, *, status, version, before_id=None, after_id=None,
+                op_id=None):
+    """Move a card to `status`, right after `before_id` (or right before `after_id`).
+
+    `before_id` is the card that will precede it, `after_id` the card that will
+    follow it; either may be None. A neighbour that is no longer in the target
+    column is ignored, so the card still lands in a consistent place.
+    """
+    if status not in STATUSES:
+        raise Invalid(N_("Unknown column."), field="status")
+    op_id = _clean_op_id(op_id)
+    actor = active_person(session, actor_id)
+    action = get_or_404(session, Action, action_id, N_("Unknown action."))
+    team = _lock_team(session, action.team_id)
+    session.refresh(action)
+    if op_id is not None:
+        done = session.exec(select(Event).where(Event.op_id == op_id)).first()
+        if done is not None and done.person_id == actor.id and done.action_id == action.id:
+            return Change("changed", action, team, session.get(Person, action.owner_id), None)
+        if done is not None:
+            raise Invalid(N_("This operation id was already used."), field="op_id")
+    require_team_writer(session, actor, team)
+    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_version(action, version)
+    before = events.snapshot(action)
+    action.position = _position_for(session, action, status, before_id, after_id)
+    action.status = status
+    action.version += 1
+    action.updated_at = utcnow()
+    entry = events.record(session, kind="moved", person_id=actor.id, team_id=team.id,
+                          action_id=action.id, before=before, after=events.snapshot(action),
+                          op_id=op_id)
+    _rebalance_if_long(session, action)
+    session.commit()
+    return Change("changed", action, team, session.get(Person, action.owner_id), entry)
+
+
+def _clean_op_id(op_id):
+    if op_id is None:
+        return None
+    if not isinstance(op_id, str) or not 8 <= len(op_id) <= 64:
+        raise Invalid(N_("Invalid operation id."), field="op_id")
+    return op_id
+
+
+def _neighbour(session, action, status, neighbour_id):
+    if neighbour_id is None or neighbour_id == action.id:
+        return None
+    if not isinstance(neighbour_id, int) or isinstance(neighbour_id, bool):
+        raise Invalid(N_("Invalid neighbour card."), field="before_id")
+    other = session.get(Action, neighbour_id)
+    if other is None or other.team_id != action.team_id or other.cycle_id != action.cycle_id \
+            or other.status != status:
+        return None
+    return other
+
+
+def _column(session, action, status):
+    return (Action.team_id == action.team_id, Action.cycle_id == action.cycle_id,
+            Action.status == status, Action.id != action.id)
+
+
+def _position_for(session, action, status, before_id, after_id):
+    """A key between the wanted neighbours and their actual neighbours in the column."""
+    column = _column(session, action, status)
+    before = _neighbour(session, action, status, before_id)
+    if before is not None:
+        following = session.exec(select(func.min(Action.position)).where(
+            *column, Action.position > before.position)).one()
+        return ordering.key_between(before.position, following)
+    after = _neighbour(session, action, status, after_id)
+    if after is not None:
+        preceding = session.exec(select(func.max(Action.position)).where(
+            *column, Action.position < after.position)).one()
+        return ordering.key_between(preceding, after.position)
+    # No usable neighbour: the card goes to the bottom of the column.
+    last = session.exec(select(func.max(Action.position)).where(*column)).one()
+    return ordering.key_between(last, None)
+
+
+def _rebalance_if_long(session, action):
+    """Give the column short keys again once a key has grown long; order is unchanged."""
+    if len(action.position) <= ordering.MAX_KEY_LENGTH:
+        return
+    session.flush()
+    cards = session.exec(select(Action).where(
+        Action.team_id == action.team_id, Action.cycle_id == action.cycle_id,
+        Action.status == action.status).order_by(Action.position)).all()
+    for card, key in zip(cards, ordering.spread_keys(len(cards))):
+        card.position = key
+
+
+def delete_action(session, actor_id, action_id, *, version):
+    """Remove a card; its history stays in the log."""
+    actor = active_person(session, actor_id)
+    action = get_or_404(session, Action, action_id, N_("Unknown action."))
+    team = _lock_team(session, action.team_id)
+    session.refresh(action)
+    require_team_writer(session, actor, team)
+    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_version(action, version)
+    owner = session.get(Person, action.owner_id)
+    entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
+                          action_id=action.id, before=events.snapshot(action))
+    session.delete(action)
+    session.commit()
+    return Change("deleted", action, team, owner, entry)
+
+
+def _team_id(session, slug):
+    return session.exec(select(Team.id).where(Team.slug == slug)).first()
+
+
+def _cycle(session, number):
+    if number is None:
+        return current_cycle(session)
+    cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
+    if cycle is None:
+        raise Invalid(N_("Unknown cycle."), field="cycle")
+    return cycle

@@ -1,0 +1,136 @@
+"""Admin writes: teams, memberships, ambitions and goals, each logged."""
+
+import re
+from datetime import date
+
+from sqlmodel import select
+
+from . import events
+from .access import active_person, get_or_404, require_admin
+from .errors import N_, Conflict, Invalid
+from .models import HORIZONS, TEAM_KINDS, Ambition, Goal, Membership, Person, Team, TeamAmbition
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _admin(session, actor_id):
+    actor = active_person(session, actor_id)
+    require_admin(actor)
+    return actor
+
+
+def _text(value, field, limit=200, required=True):
+    value = value.strip() if isinstance(value, str) else ""
+    if required and not value:
+        raise Invalid(N_("This field is required."), field=field)
+    if len(value) > limit:
+        raise Invalid(N_("This text is too long."), field=field)
+    return value
+
+
+def slugify(name):
+    """A URL slug from a name: 'Wonen & Zorg' -> 'wonen-zorg'."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:80] or "team"
+
+
+def create_team(session, actor_id, *, name, slug=None, kind="team", ambition_ids=()):
+    """A new team with its ambitions."""
+    actor = _admin(session, actor_id)
+    name = _text(name, "name")
+    slug = (slug or slugify(name)).strip()
+    if not SLUG_RE.match(slug):
+        raise Invalid(N_("Use lower-case letters, digits and hyphens."), field="slug")
+    if kind not in TEAM_KINDS:
+        raise Invalid(N_("Unknown kind of team."), field="kind")
+    if session.exec(select(Team).where(Team.slug == slug)).first():
+        raise Conflict(N_("A team with this address already exists."))
+    team = Team(name=name, slug=slug, kind=kind)
+    session.add(team)
+    session.flush()
+    for ambition_id in ambition_ids:
+        get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
+        session.add(TeamAmbition(team_id=team.id, ambition_id=ambition_id))
+    events.record(session, kind="team_created", person_id=actor.id, team_id=team.id,
+                  after={"name": name, "slug": slug, "kind": kind,
+                         "ambition_ids": list(ambition_ids)})
+    session.commit()
+    return team
+
+
+def add_member(session, actor_id, team_id, person_id, *, delegate=False):
+    """Put a person in a team (idempotent); optionally make them its delegate."""
+    actor = _admin(session, actor_id)
+    team = get_or_404(session, Team, team_id, N_("Unknown team."))
+    person = get_or_404(session, Person, person_id, N_("Unknown person."))
+    if session.get(Membership, (team.id, person.id)) is None:
+        session.add(Membership(team_id=team.id, person_id=person.id))
+        events.record(session, kind="member_added", person_id=actor.id, team_id=team.id,
+                      after={"person_id": person.id})
+    if delegate and team.delegate_id != person.id:
+        events.record(session, kind="delegate_set", person_id=actor.id, team_id=team.id,
+                      before={"delegate_id": team.delegate_id}, after={"delegate_id": person.id})
+        team.delegate_id = person.id
+    session.commit()
+
+
+def remove_member(session, actor_id, team_id, person_id):
+    """Take a person out of a team; their cards stay."""
+    actor = _admin(session, actor_id)
+    membership = session.get(Membership, (team_id, person_id))
+    if membership is None:
+        raise Invalid(N_("This person is not in the team."))
+    session.delete(membership)
+    team = session.get(Team, team_id)
+    if team.delegate_id == person_id:
+        team.delegate_id = None
+    events.record(session, kind="member_removed", person_id=actor.id, team_id=team_id,
+                  before={"person_id": person_id})
+    session.commit()
+
+
+def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb", order=0):
+    """A new organisation-wide ambition."""
+    actor = _admin(session, actor_id)
+    title = _text(title, "title")
+    description = _text(description, "description", 2000, required=False)
+    if not COLOUR_RE.match(colour or ""):
+        raise Invalid(N_("Use a colour like #1f6feb."), field="colour")
+    ambition = Ambition(title=title, description=description, colour=colour, order=order)
+    session.add(ambition)
+    session.flush()
+    events.record(session, kind="ambition_created", person_id=actor.id,
+                  after={"ambition_id": ambition.id, "title": title})
+    session.commit()
+    return ambition
+
+
+def create_goal(session, actor_id, *, ambition_id, horizon, title, parent_id=None, team_id=None,
+                target_date=None):
+    """A long-term goal under an ambition, or a short-term goal under a long-term one."""
+    actor = _admin(session, actor_id)
+    title = _text(title, "title", 300)
+    if horizon not in HORIZONS:
+        raise Invalid(N_("A goal is long- or short-term."), field="horizon")
+    ambition = get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
+    if horizon == "short":
+        parent = session.get(Goal, parent_id) if parent_id else None
+        if parent is None or parent.horizon != "long" or parent.ambition_id != ambition.id:
+            raise Invalid(N_("A short-term goal belongs to a long-term goal of the same ambition."),
+                          field="parent_id")
+    elif parent_id is not None:
+        raise Invalid(N_("A long-term goal has no parent goal."), field="parent_id")
+    if team_id is not None:
+        get_or_404(session, Team, team_id, N_("Unknown team."))
+    if target_date is not None and not isinstance(target_date, date):
+        raise Invalid(N_("Invalid date."), field="target_date")
+    goal = Goal(ambition_id=ambition.id, horizon=horizon, title=title, parent_id=parent_id,
+                team_id=team_id, target_date=target_date)
+    session.add(goal)
+    session.flush()
+    events.record(session, kind="goal_created", person_id=actor.id, team_id=team_id,
+                  goal_id=goal.id, after={"title": title, "horizon": horizon,
+                                          "ambition_id": ambition.id, "parent_id": parent_id})
+    session.commit()
+    return goal

@@ -1,0 +1,51 @@
+"""Cycle rules: the current cycle follows from the date and the organisation's cadence."""
+
+from datetime import date, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import select
+
+from .errors import N_, NotFound
+from .models import Cycle, Organisation
+
+
+def organisation(session):
+    """The installation's organisation."""
+    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+    if org is None:
+        raise NotFound(N_("No organisation has been set up yet."))
+    return org
+
+
+def cycle_number_on(org, day):
+    """The number of the cycle that contains `day` (cycle 1 starts on first_cycle_start)."""
+    return (day - org.first_cycle_start).days // org.cycle_length_days + 1
+
+
+def cycle_dates(org, number):
+    """First and last day of cycle `number`."""
+    start = org.first_cycle_start + timedelta(days=(number - 1) * org.cycle_length_days)
+    return start, start + timedelta(days=org.cycle_length_days - 1)
+
+
+def current_cycle(session, today=None):
+    """The cycle containing today, created on first use."""
+    org = organisation(session)
+    return ensure_cycle(session, org, cycle_number_on(org, today or date.today()))
+
+
+def ensure_cycle(session, org, number):
+    """The cycle row with this number; created if missing (safe when two processes race)."""
+    found = session.exec(select(Cycle).where(Cycle.number == number)).first()
+    if found is not None:
+        return found
+    start, end = cycle_dates(org, number)
+    state = "current" if start <= date.today() <= end else "planned"
+    cycle = Cycle(number=number, start=start, end=end, state=state)
+    try:
+        with session.begin_nested():
+            session.add(cycle)
+    except IntegrityError:
+        return session.exec(select(Cycle).where(Cycle.number == number)).one()
+    session.commit()
+    return cycle

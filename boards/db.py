@@ -1,0 +1,65 @@
+"""Engines and sessions: SQLite by default, PostgreSQL when the URL says so."""
+
+from contextlib import contextmanager
+
+from sqlalchemy import create_engine, event
+from sqlmodel import Session
+
+
+def _configure_sqlite(engine, *, immediate):
+    """Pragmas on every connection; write transactions take the write lock up front."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy's "begin" event below decide how a transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        # A deferred BEGIN fails at once with "database is locked" when it
+        # upgrades to a write while another writer holds the lock.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """A reader and a writer engine on one database URL."""
+
+    def __init__(self, url, *, echo=False):
+        self.url = url
+        self.is_sqlite = url.startswith("sqlite")
+        if self.is_sqlite:
+            self.read_engine = create_engine(url, echo=echo)
+            self.write_engine = create_engine(url, echo=echo)
+            _configure_sqlite(self.read_engine, immediate=False)
+            _configure_sqlite(self.write_engine, immediate=True)
+        else:
+            self.read_engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            self.write_engine = self.read_engine
+
+    def reader(self):
+        """A session for reading; callers close it."""
+        return Session(self.read_engine, expire_on_commit=False)
+
+    @contextmanager
+    def writer(self):
+        """A session whose transaction holds the write lock (SQLite) from its first statement."""
+        session = Session(self.write_engine, expire_on_commit=False)
+        try:
+            yield session
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def dispose(self):
+        """Close pooled connections (after fork, at shutdown)."""
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()

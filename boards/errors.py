@@ -1,0 +1,41 @@
+"""Domain errors; the web layer maps each to one HTTP status, JSON error and socket ack."""
+
+
+def N_(message):
+    """Mark a message for translation; the web layer translates it when it is shown."""
+    return message
+
+
+class DomainError(Exception):
+    """Base class: `code` is the stable error code clients see."""
+
+    code = "invalid"
+
+    def __init__(self, message, *, field=None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class Invalid(DomainError):
+    """The input does not make sense (422)."""
+
+    code = "invalid"
+
+
+class NotFound(DomainError):
+    """The thing asked for does not exist (404)."""
+
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    """The caller may not do this (403)."""
+
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """The write was based on a stale version, or the state forbids it (409)."""
+
+    code = "conflict"

@@ -1,0 +1,25 @@
+"""The activity log: every change writes exactly one Event."""
+
+from .models import Event
+
+SNAPSHOT_FIELDS = (
+    "title", "notes", "owner_id", "goal_id", "cycle_id", "status",
+    "position", "needs_help", "help_reason", "due_date", "version",
+)
+
+
+def snapshot(action):
+    """The logged state of an action."""
+    data = {name: getattr(action, name) for name in SNAPSHOT_FIELDS}
+    if data["due_date"] is not None:
+        data["due_date"] = data["due_date"].isoformat()
+    return data
+
+
+def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=None,
+           before=None, after=None, op_id=None):
+    """Add one Event to the session; it commits with the change it describes."""
+    entry = Event(kind=kind, person_id=person_id, team_id=team_id, action_id=action_id,
+                  goal_id=goal_id, before=before, after=after, op_id=op_id)
+    session.add(entry)
+    return entry

@@ -1,0 +1,159 @@
+"""Table models, all in one module so Alembic sees the whole schema."""
+
+from datetime import date, datetime, timezone
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+# Fractional-index keys compare as plain bytes; PostgreSQL's default collation may not.
+POSITION_TYPE = sa.String(64).with_variant(sa.String(64, collation="C"), "postgresql")
+
+STATUSES = ("todo", "doing", "done")
+HORIZONS = ("long", "short")
+TEAM_KINDS = ("team", "team_of_teams")
+CYCLE_STATES = ("planned", "current", "closed")
+
+
+def utcnow():
+    """Timezone-aware now, stored as UTC."""
+    return datetime.now(timezone.utc)
+
+
+class Organisation(SQLModel, table=True):
+    """The work organisation; one per installation."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    cycle_length_days: int = 14
+    # Cycle 1 starts on this date; the cycle start weekday follows from it.
+    first_cycle_start: date
+
+
+class Municipality(SQLModel, table=True):
+    """A municipality served by the organisation."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+
+
+class Person(SQLModel, table=True):
+    """An employee who can log in."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=320, sa_column_kwargs={"unique": True})
+    password_hash: Optional[str] = Field(default=None, max_length=200)
+    home_office: Optional[str] = Field(default=None, max_length=200)
+    is_admin: bool = False
+    active: bool = True
+    # Bumped when the account is disabled: every session and socket of it ends.
+    session_epoch: int = 0
+    locale: Optional[str] = Field(default=None, max_length=8)
+
+
+class Team(SQLModel, table=True):
+    """A team with one board, or the Team van teams."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, sa_column_kwargs={"unique": True})
+    kind: str = Field(default="team", max_length=20)
+    delegate_id: Optional[int] = Field(default=None, foreign_key="person.id")
+
+
+class Membership(SQLModel, table=True):
+    """A person in a team."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    person_id: int = Field(foreign_key="person.id", primary_key=True, index=True)
+
+
+class Ambition(SQLModel, table=True):
+    """An organisation-wide aim."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    description: str = Field(default="", max_length=2000)
+    colour: str = Field(default="#1f6feb", max_length=7)
+    order: int = 0
+
+
+class TeamAmbition(SQLModel, table=True):
+    """An ambition a team works on."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    ambition_id: int = Field(foreign_key="ambition.id", primary_key=True)
+
+
+class Goal(SQLModel, table=True):
+    """A long- or short-term step towards an ambition."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    ambition_id: int = Field(foreign_key="ambition.id", index=True)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", index=True)
+    parent_id: Optional[int] = Field(default=None, foreign_key="goal.id")
+    horizon: str = Field(max_length=10)
+    title: str = Field(max_length=300)
+    target_date: Optional[date] = None
+    status: str = Field(default="open", max_length=20)
+
+
+class Cycle(SQLModel, table=True):
+    """A two-week period, the same for the whole organisation."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: int = Field(sa_column_kwargs={"unique": True})
+    start: date
+    end: date
+    state: str = Field(default="planned", max_length=10)
+
+
+class Action(SQLModel, table=True):
+    """A card: what one person will do within a cycle."""
+
+    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_id", "status"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    title: str = Field(max_length=200)
+    notes: str = Field(default="", max_length=4000)
+    owner_id: int = Field(foreign_key="person.id", index=True)
+    team_id: int = Field(foreign_key="team.id")
+    goal_id: Optional[int] = Field(default=None, foreign_key="goal.id")
+    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    status: str = Field(default="todo", max_length=10)
+    position: str = Field(sa_type=POSITION_TYPE)
+    needs_help: bool = False
+    help_reason: str = Field(default="", max_length=1000)
+    due_date: Optional[date] = None
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class Event(SQLModel, table=True):
+    """The activity log: one row per change, never edited or deleted."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    kind: str = Field(max_length=40)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id", index=True)
+    # No foreign key: the log outlives a deleted action.
+    action_id: Optional[int] = Field(default=None, index=True)
+    goal_id: Optional[int] = Field(default=None, foreign_key="goal.id")
+    before: Optional[dict] = Field(default=None, sa_type=sa.JSON)
+    after: Optional[dict] = Field(default=None, sa_type=sa.JSON)
+    # A client's operation id: a resent operation is recognised and applied once.
+    op_id: Optional[str] = Field(default=None, max_length=64, sa_column_kwargs={"unique": True})
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token; only its hash is stored."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    revoked: bool = False

@@ -1,0 +1,121 @@
+"""People, passwords and API tokens."""
+
+import hashlib
+import re
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerifyMismatchError
+from sqlmodel import select
+
+from . import events
+from .access import active_person, get_or_404, require_admin
+from .errors import N_, Conflict, Invalid
+from .models import ApiToken, Person
+
+_hasher = PasswordHasher()
+# Verifying against this keeps a wrong e-mail as slow as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD = 10
+
+
+def normalise_email(email):
+    """Trimmed, lower-case e-mail, or Invalid."""
+    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    if not EMAIL_RE.match(email) or len(email) > 320:
+        raise Invalid(N_("Enter a valid e-mail address."), field="email")
+    return email
+
+
+def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
+                  actor_id=None):
+    """Register a person (names and e-mail only); commits."""
+    name = (name or "").strip() if isinstance(name, str) else ""
+    if not name or len(name) > 200:
+        raise Invalid(N_("A name is required."), field="name")
+    email = normalise_email(email)
+    if session.exec(select(Person).where(Person.email == email)).first():
+        raise Conflict(N_("Someone with this e-mail address already exists."))
+    person = Person(name=name, email=email, is_admin=is_admin, home_office=home_office)
+    if password is not None:
+        person.password_hash = hash_password(password)
+    session.add(person)
+    session.flush()
+    events.record(session, kind="person_created", person_id=actor_id,
+                  after={"person_id": person.id, "name": name, "is_admin": is_admin})
+    session.commit()
+    return person
+
+
+def hash_password(password):
+    """An argon2 hash of a password that is long enough."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise Invalid(N_("A password needs at least 10 characters."), field="password")
+    return _hasher.hash(password)
+
+
+def authenticate(session, email, password):
+    """The active person with this e-mail and password, or None."""
+    try:
+        email = normalise_email(email)
+    except Invalid:
+        return None
+    person = session.exec(select(Person).where(Person.email == email)).first()
+    stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password if isinstance(password, str) else "")
+    except (VerifyMismatchError, InvalidHashError):
+        return None
+    if person is None or not person.active:
+        return None
+    return person
+
+
+def issue_token(session, person_id):
+    """A new bearer token for the person; only its hash is kept."""
+    active_person(session, person_id)
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(person_id=person_id, token_hash=_token_hash(token)))
+    session.commit()
+    return token
+
+
+def person_for_token(session, token):
+    """The active person a bearer token belongs to, or None."""
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(select(ApiToken, Person).join(Person, Person.id == ApiToken.person_id)
+                       .where(ApiToken.token_hash == _token_hash(token))).first()
+    if row is None or row[0].revoked or not row[1].active:
+        return None
+    return row[1]
+
+
+def _token_hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def set_active(session, actor_id, person_id, active):
+    """Enable or disable an account; disabling ends its sessions, sockets and tokens."""
+    actor = active_person(session, actor_id)
+    require_admin(actor)
+    person = get_or_404(session, Person, person_id, N_("Unknown person."))
+    if person.id == actor.id and not active:
+        raise Invalid(N_("You cannot disable your own account."))
+    before = person.active
+    person.active = active
+    if not active:
+        person.session_epoch += 1
+        for token in session.exec(select(ApiToken).where(ApiToken.person_id == person.id)).all():
+            token.revoked = True
+    events.record(session, kind="person_enabled" if active else "person_disabled",
+                  person_id=actor.id, before={"person_id": person.id, "active": before},
+                  after={"person_id": person.id, "active": active})
+    session.commit()
+    return person
+
+
+def list_people(session):
+    """Everyone, by name."""
+    return session.exec(select(Person).order_by(Person.name)).all()

@@ -1,0 +1,132 @@
+"""Read queries: each page's data in a fixed number of SQL statements."""
+
+from dataclasses import dataclass, field
+
+from sqlmodel import select
+
+from .access import get_or_404
+from .cycles import current_cycle
+from .errors import N_, NotFound
+from .models import STATUSES, Action, Ambition, Cycle, Event, Goal, Membership, Person, Team, TeamAmbition
+
+
+@dataclass
+class Card:
+    """An action with what a card shows: its owner, team and goal path."""
+
+    action: Action
+    owner: Person
+    team: Team
+    goal: Goal = None
+    long_goal: Goal = None
+    ambition: Ambition = None
+    cycle_number: int = None
+
+
+@dataclass
+class Board:
+    """A team's board for one cycle."""
+
+    team: Team
+    cycle: Cycle
+    ambitions: list
+    long_goals: list
+    short_goals: list
+    members: list
+    columns: dict = field(default_factory=dict)  # status -> [Card]
+
+
+def list_teams(session):
+    """All teams, the Team van teams last."""
+    return session.exec(select(Team).order_by(Team.kind, Team.name)).all()
+
+
+def team_by_slug(session, slug):
+    """The team with this slug, or NotFound."""
+    team = session.exec(select(Team).where(Team.slug == slug)).first()
+    if team is None:
+        raise NotFound(N_("Unknown team."))
+    return team
+
+
+def goal_index(session):
+    """All goals and ambitions by id (a handful of rows per organisation)."""
+    goals = {g.id: g for g in session.exec(select(Goal)).all()}
+    ambitions = {a.id: a for a in session.exec(select(Ambition).order_by(Ambition.order)).all()}
+    return goals, ambitions
+
+
+def make_card(action, owner, team, goals, ambitions, cycle_number=None):
+    """A Card with its goal path resolved from preloaded goals."""
+    goal = goals.get(action.goal_id)
+    long_goal = goals.get(goal.parent_id) if goal else None
+    ambition = ambitions.get(goal.ambition_id) if goal else None
+    return Card(action, owner, team, goal, long_goal, ambition, cycle_number)
+
+
+def board_view(session, slug, cycle=None):
+    """The team's board: ambitions, goals, members and the cycle's cards per column."""
+    team = team_by_slug(session, slug)
+    cycle = cycle or current_cycle(session)
+    goals, ambitions = goal_index(session)
+    ambition_ids = session.exec(
+        select(TeamAmbition.ambition_id).where(TeamAmbition.team_id == team.id)).all()
+    team_ambitions = sorted((ambitions[i] for i in ambition_ids), key=lambda a: a.order)
+    members = session.exec(select(Person).join(Membership, Membership.person_id == Person.id)
+                           .where(Membership.team_id == team.id).order_by(Person.name)).all()
+    rows = session.exec(
+        select(Action, Person).join(Person, Person.id == Action.owner_id)
+        .where(Action.team_id == team.id, Action.cycle_id == cycle.id)
+        .order_by(Action.status, Action.position)).all()
+    board = Board(team, cycle, team_ambitions,
+                  [g for g in goals.values() if g.horizon == "long" and g.ambition_id in ambition_ids],
+                  [g for g in goals.values() if g.horizon == "short" and g.ambition_id in ambition_ids
+                   and g.team_id in (None, team.id)],
+                  members, {status: [] for status in STATUSES})
+    for action, owner in rows:
+        board.columns[action.status].append(
+            make_card(action, owner, team, goals, ambitions, cycle.number))
+    return board
+
+
+def card_for(session, action_id):
+    """One card with its goal path, for rendering after a change."""
+    row = session.exec(select(Action, Person, Team, Cycle.number)
+                       .join(Person, Person.id == Action.owner_id)
+                       .join(Team, Team.id == Action.team_id)
+                       .join(Cycle, Cycle.id == Action.cycle_id)
+                       .where(Action.id == action_id)).first()
+    if row is None:
+        raise NotFound(N_("Unknown action."))
+    goals, ambitions = goal_index(session)
+    action, owner, team, number = row
+    return make_card(action, owner, team, goals, ambitions, number)
+
+
+def action_events(session, action_id):
+    """The history of one action, oldest first, with who did it."""
+    rows = session.exec(select(Event, Person).outerjoin(Person, Person.id == Event.person_id)
+                        .where(Event.action_id == action_id).order_by(Event.id)).all()
+    if not rows:
+        get_or_404(session, Action, action_id, N_("Unknown action."))
+    return rows
+
+
+def my_cards(session, person_id, cycle=None):
+    """The person's cards in the cycle across all their teams, by status then board order."""
+    cycle = cycle or current_cycle(session)
+    goals, ambitions = goal_index(session)
+    rows = session.exec(
+        select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
+        .join(Team, Team.id == Action.team_id)
+        .where(Action.owner_id == person_id, Action.cycle_id == cycle.id)
+        .order_by(Action.status, Team.name, Action.position)).all()
+    columns = {status: [] for status in STATUSES}
+    for action, owner, team in rows:
+        columns[action.status].append(make_card(action, owner, team, goals, ambitions, cycle.number))
+    return cycle, columns
+
+
+def ambition_list(session):
+    """All ambitions in their order."""
+    return session.exec(select(Ambition).order_by(Ambition.order)).all()
