@@ -8,7 +8,8 @@ from sqlmodel import select
 from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
-from .models import HORIZONS, TEAM_KINDS, Ambition, Goal, Membership, Person, Team, TeamAmbition
+from .models import (HORIZONS, TEAM_KINDS, Ambition, Goal, Membership, Municipality, Organisation,
+                     Person, Team, TeamAmbition)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -27,6 +28,26 @@ def _text(value, field, limit=200, required=True):
     if len(value) > limit:
         raise Invalid(N_("This text is too long."), field=field)
     return value
+
+
+def setup_organisation(session, *, name, municipalities=(), first_cycle_start,
+                       cycle_length_days=14):
+    """Create the installation's organisation (once); cycles count from first_cycle_start."""
+    if session.exec(select(Organisation)).first() is not None:
+        raise Conflict(N_("The organisation has already been set up."))
+    name = _text(name, "name")
+    if not isinstance(cycle_length_days, int) or not 1 <= cycle_length_days <= 56:
+        raise Invalid(N_("A cycle lasts between 1 and 56 days."), field="cycle_length_days")
+    org = Organisation(name=name, first_cycle_start=first_cycle_start,
+                       cycle_length_days=cycle_length_days)
+    session.add(org)
+    session.flush()
+    for municipality in municipalities:
+        session.add(Municipality(organisation_id=org.id, name=_text(municipality, "municipalities")))
+    events.record(session, kind="organisation_created", person_id=None,
+                  after={"name": name, "municipalities": list(municipalities)})
+    session.commit()
+    return org
 
 
 def slugify(name):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from . import actions, catalog, people
 from .cycles import current_cycle
-from .models import Ambition, Municipality, Organisation
+from .models import Ambition, Organisation
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -105,12 +105,8 @@ def seed_demo(session, password, today=None, rng=None):
         return None
     today = today or date.today()
     rng = rng or random.Random(2026)
-    org = Organisation(name=ORGANISATION, first_cycle_start=demo_first_cycle_start(today))
-    session.add(org)
-    session.flush()
-    for name in MUNICIPALITIES:
-        session.add(Municipality(organisation_id=org.id, name=name))
-    session.commit()
+    catalog.setup_organisation(session, name=ORGANISATION, municipalities=MUNICIPALITIES,
+                               first_cycle_start=demo_first_cycle_start(today))
     staff = [people.create_person(session, name=name, email=_email(name), password=password,
                                   home_office=office, is_admin=(i == 0))
              for i, (name, office) in enumerate(PEOPLE)]

@@ -22,12 +22,12 @@ def run_migrations_online():
     """Run migrations on a connection; SQLite needs batch mode to alter tables."""
     engine = create_engine(url, poolclass=pool.NullPool)
     with engine.connect() as connection:
-        if connection.dialect.name == "postgresql":
-            # Two processes upgrading at once: the second waits, then finds nothing to do.
-            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(74210)")
         context.configure(connection=connection, target_metadata=SQLModel.metadata,
                           render_as_batch=True)
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # Two processes upgrading at once: the second waits, then finds nothing to do.
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(74210)")
             context.run_migrations()
 
 

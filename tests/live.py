@@ -1,0 +1,91 @@
+"""Real server processes for tests: gunicorn with the eventlet worker, as in production."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+
+
+def free_port():
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """One `gunicorn -k eventlet -w 1` process on a free port, stopped on exit."""
+
+    def __init__(self, db_url, *, message_queue=None, log_path=None, extra_env=None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="live-test-secret",
+                   SOCKETIO_ASYNC_MODE="eventlet", PYTHONUNBUFFERED="1")
+        env.pop("VERBETERBORD_DEMO", None)
+        if message_queue:
+            env["SOCKETIO_MESSAGE_QUEUE"] = message_queue
+        env.update(extra_env or {})
+        self.env = env
+        self.log_path = log_path
+        self.process = None
+
+    def __enter__(self):
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-k", "eventlet", "-w", "1", "--no-control-socket",
+             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "app.wsgi:app"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise RuntimeError("server did not answer /healthz within 30 s")
+
+    def stop(self):
+        """Terminate the process (and wait for it)."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __exit__(self, *_exc):
+        self.stop()
+
+
+def login_session(base_url, email, password):
+    """A requests.Session logged in through the form (CSRF token included)."""
+    import re
+
+    http = requests.Session()
+    page = http.get(f"{base_url}/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    token = token or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    response = http.post(f"{base_url}/login", data={"email": email, "password": password,
+                                                    "csrf_token": token.group(1)},
+                         allow_redirects=False)
+    assert response.status_code == 302, response.status_code
+    return http
+
+
+def api_token(base_url, email, password):
+    """A bearer token from the API."""
+    response = requests.post(f"{base_url}/api/v1/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.text
+    return response.json()["token"]
