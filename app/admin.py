@@ -5,11 +5,8 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
-
-from boards import catalog, people, queries
+from boards import catalog, people
 from boards.errors import DomainError
-from boards.models import Ambition, Goal, Membership
 
 from . import database
 from .i18n import translate_error
@@ -53,13 +50,7 @@ def _int(name):
 @admin_required
 def index():
     """People, teams, ambitions and goals on one page."""
-    session = database.reader()
-    memberships = session.exec(select(Membership)).all()
-    return render_template(
-        "admin/index.html", people=people.list_people(session), teams=queries.list_teams(session),
-        ambitions=session.exec(select(Ambition).order_by(Ambition.order)).all(),
-        goals=session.exec(select(Goal).order_by(Goal.ambition_id, Goal.horizon, Goal.id)).all(),
-        memberships={(m.team_id, m.person_id) for m in memberships})
+    return render_template("admin/index.html", **catalog.everything(database.reader()))
 
 
 @bp.route("/people", methods=["POST"])

@@ -1,5 +1,7 @@
 """The app's database: one Database per app, one read session per request."""
 
+from contextlib import contextmanager
+
 from flask import current_app, g
 
 from boards.db import Database
@@ -23,9 +25,17 @@ def reader():
     return g.db_reader
 
 
+@contextmanager
 def writer():
     """A write session (context manager); the service in it commits once."""
-    return database().writer()
+    try:
+        with database().writer() as session:
+            yield session
+    finally:
+        # The request's read transaction began before this write; end it so that
+        # later reads see the change (a SQLite snapshot would otherwise hide it).
+        if "db_reader" in g:
+            g.db_reader.rollback()
 
 
 def _close_reader(_exc):

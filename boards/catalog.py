@@ -155,3 +155,15 @@ def create_goal(session, actor_id, *, ambition_id, horizon, title, parent_id=Non
                                           "ambition_id": ambition.id, "parent_id": parent_id})
     session.commit()
     return goal
+
+
+def everything(session):
+    """People, teams, ambitions, goals and memberships, for the admin pages."""
+    memberships = session.exec(select(Membership)).all()
+    return {
+        "people": session.exec(select(Person).order_by(Person.name)).all(),
+        "teams": session.exec(select(Team).order_by(Team.kind, Team.name)).all(),
+        "ambitions": session.exec(select(Ambition).order_by(Ambition.order)).all(),
+        "goals": session.exec(select(Goal).order_by(Goal.ambition_id, Goal.horizon, Goal.id)).all(),
+        "memberships": {(m.team_id, m.person_id) for m in memberships},
+    }

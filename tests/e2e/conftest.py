@@ -1,0 +1,190 @@
+"""Fixtures for browser tests: one seeded demo server and one Chromium for the whole run."""
+
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from boards.db import Database
+from boards.seed import seed_demo
+from tests.databases import sqlite_url
+from tests.live import LiveServer, api_token
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PASSWORD = "demo-wachtwoord-2026"
+SANNE = "sanne.jansen@abg.example"  # klantcontact
+MOHAMED = "mohamed.el.amrani@abg.example"  # klantcontact and informatievoorziening
+INGRID = "ingrid.de.vries@abg.example"  # admin
+BOARD = "/teams/klantcontact"
+SLUG = "klantcontact"
+
+# Counts every time live.js swaps in a fresh #columns after the page was parsed (a resync),
+# so a test can wait until the board it drives is the one the server sent after connecting.
+TRACK_RESYNCS = """
+window.__e2eResyncs = 0;
+new MutationObserver((records) => {
+  if (document.readyState === "loading") return;
+  for (const record of records) {
+    for (const node of record.addedNodes) {
+      if (node.id === "columns") window.__e2eResyncs += 1;
+    }
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+
+class BootingServer(LiveServer):
+    """LiveServer that also waits while gunicorn's worker boots.
+
+    tests/live.py retries /healthz only on ConnectionError; the master accepts the connection
+    before the worker has imported the app, so the first request times out instead.
+    """
+
+    def __enter__(self):
+        try:
+            return super().__enter__()
+        except requests.Timeout:
+            pass
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.stop()
+        raise RuntimeError(f"server did not become healthy; see {self.log_path}")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test under tests/e2e drives a browser."""
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_path():
+    """Debian's Chromium; skipped without it, except in CI."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is required for browser tests in CI")
+        pytest.skip(f"{CHROMIUM} is not installed")
+    return str(CHROMIUM)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, chromium_path):
+    """A gunicorn eventlet server on a freshly migrated SQLite file with the demo seeded."""
+    folder = tmp_path_factory.mktemp("e2e")
+    url = sqlite_url(folder)
+    database = Database(url)
+    with database.writer() as session:
+        assert seed_demo(session, PASSWORD) is not None
+    database.dispose()
+    with BootingServer(url, log_path=folder / "server.log") as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for the run."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Api:
+    """Arrange test data through the JSON API, as one demo login."""
+
+    def __init__(self, base_url, email):
+        self.base_url = base_url
+        self.http = requests.Session()
+        self.http.headers["Authorization"] = f"Bearer {api_token(base_url, email, PASSWORD)}"
+
+    def create(self, title=None, status="todo", slug=SLUG):
+        """A new card with a unique title; returns its id."""
+        title = title or f"E2E-kaart {uuid.uuid4().hex[:6]}"
+        response = self.http.post(f"{self.base_url}/api/v1/teams/{slug}/actions",
+                                  json={"title": title, "status": status})
+        assert response.status_code == 201, response.text
+        return response.json()["action"]["id"]
+
+    def action(self, action_id, slug=SLUG):
+        """The action as the board's JSON shows it (exactly once on the board)."""
+        board = self.http.get(f"{self.base_url}/api/v1/teams/{slug}/board").json()
+        found = [a for column in board["columns"] for a in column["actions"] if a["id"] == action_id]
+        assert len(found) == 1, found
+        return found[0]
+
+
+@pytest.fixture(scope="session")
+def api(live_server):
+    """The API as Sanne (member of klantcontact)."""
+    return Api(live_server.url, SANNE)
+
+
+@pytest.fixture(scope="session")
+def login_states(live_server, browser):
+    """Log in through the form once per person and keep the cookies for later contexts."""
+    states = {}
+
+    def state_for(email):
+        if email not in states:
+            context = browser.new_context(base_url=live_server.url)
+            page = context.new_page()
+            log_in(page, email)
+            states[email] = context.storage_state()
+            context.close()
+        return states[email]
+
+    return state_for
+
+
+def log_in(page, email, password=PASSWORD):
+    """Fill in the login form; a good login lands on /me."""
+    page.goto("/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_url("**/me")
+
+
+@pytest.fixture
+def new_page(browser, live_server, login_states):
+    """new_page(email, path) → a page in its own context, logged in, live and re-synced."""
+    contexts = []
+
+    def make(email=None, path=BOARD, viewport=None):
+        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 2400}}
+        if email:
+            options["storage_state"] = login_states(email)
+        context = browser.new_context(**options)
+        context.add_init_script(TRACK_RESYNCS)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        if path:
+            page.goto(path)
+            if email:
+                wait_live(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def wait_live(page, resyncs=1, timeout=10_000):
+    """Wait until the socket has joined and the board was re-read `resyncs` times in all."""
+    page.wait_for_selector("#connection[data-state=online]", state="attached", timeout=timeout)
+    page.wait_for_function("n => window.__e2eResyncs >= n", arg=resyncs, timeout=timeout)
