@@ -7,6 +7,7 @@ from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
 from .i18n import event_labels
+from boards.overview import Tally
 
 
 def create_app(config=None):
@@ -27,8 +28,9 @@ def create_app(config=None):
     init_auth(app, login_manager)
     security.init_app(app)
 
-    from . import admin, api, errors, pages
+    from . import admin, api, errors, overview, pages
     app.register_blueprint(pages.bp)
+    app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
@@ -36,7 +38,8 @@ def create_app(config=None):
 
     @app.context_processor
     def template_helpers():
-        return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels()}
+        return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
+                "empty": Tally(), "display": None}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

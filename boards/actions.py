@@ -31,7 +31,7 @@ class Change:
     previous_owner_id: Optional[int] = None
 
 
-def _lock_team(session, team_id):
+def lock_team(session, team_id):
     """Serialise writes to one board (PostgreSQL row lock; SQLite holds the write lock already)."""
     team = session.exec(select(Team).where(Team.id == team_id).with_for_update()).first()
     return team
@@ -78,7 +78,7 @@ def _check_goal(session, goal_id):
     return goal
 
 
-def _check_version(action, version):
+def check_version(action, version):
     if not isinstance(version, int) or isinstance(version, bool):
         raise Invalid(N_("The version of the card is missing."), field="version")
     if version != action.version:
@@ -112,7 +112,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     cycle = _cycle(session, cycle_number)
     _check_cycle_open(cycle)
     _check_due_date(due_date)
-    _lock_team(session, team.id)
+    lock_team(session, team.id)
     position = ordering.key_between(_last_position(session, team.id, cycle.id, status), None)
     action = Action(title=title, notes=notes, owner_id=owner.id, team_id=team.id,
                     goal_id=goal.id if goal else None, cycle_id=cycle.id, status=status,
@@ -133,11 +133,11 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
         raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])
     actor = active_person(session, actor_id)
     action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = _lock_team(session, action.team_id)
+    team = lock_team(session, action.team_id)
     session.refresh(action)
     require_team_writer(session, actor, team)
     _check_cycle_open(session.get(Cycle, action.cycle_id))
-    _check_version(action, version)
+    check_version(action, version)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
     values = _clean_fields(session, team, fields)
@@ -145,6 +145,9 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
         setattr(action, name, value)
     if not action.needs_help:
         action.help_reason = ""
+        action.help_since = None
+    elif not before["needs_help"]:
+        action.help_since = utcnow()
     after = events.snapshot(action)
     if after == before:
         return Change("changed", action, team, session.get(Person, action.owner_id), None)
@@ -207,7 +210,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     op_id = _clean_op_id(op_id)
     actor = active_person(session, actor_id)
     action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = _lock_team(session, action.team_id)
+    team = lock_team(session, action.team_id)
     session.refresh(action)
     if op_id is not None:
         done = session.exec(select(Event).where(Event.op_id == op_id)).first()
@@ -217,7 +220,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
             raise Invalid(N_("This operation id was already used."), field="op_id")
     require_team_writer(session, actor, team)
     _check_cycle_open(session.get(Cycle, action.cycle_id))
-    _check_version(action, version)
+    check_version(action, version)
     before = events.snapshot(action)
     action.position = _position_for(session, action, status, before_id, after_id)
     action.status = status
@@ -290,11 +293,11 @@ def delete_action(session, actor_id, action_id, *, version):
     """Remove a card; its history stays in the log."""
     actor = active_person(session, actor_id)
     action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = _lock_team(session, action.team_id)
+    team = lock_team(session, action.team_id)
     session.refresh(action)
     require_team_writer(session, actor, team)
     _check_cycle_open(session.get(Cycle, action.cycle_id))
-    _check_version(action, version)
+    check_version(action, version)
     owner = session.get(Person, action.owner_id)
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=events.snapshot(action))

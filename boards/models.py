@@ -126,6 +126,7 @@ class Action(SQLModel, table=True):
     position: str = Field(sa_type=POSITION_TYPE)
     needs_help: bool = False
     help_reason: str = Field(default="", max_length=1000)
+    help_since: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     due_date: Optional[date] = None
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
@@ -155,5 +156,17 @@ class ApiToken(SQLModel, table=True):
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    revoked: bool = False
+
+
+class DisplayLink(SQLModel, table=True):
+    """A revocable read-only link for a wall screen: one board, or the overview."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    label: str = Field(max_length=200)
+    team_id: Optional[int] = Field(default=None, foreign_key="team.id")  # None: the overview
+    created_by: int = Field(foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     revoked: bool = False

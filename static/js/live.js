@@ -5,6 +5,7 @@
 
   const board = document.getElementById("board");
   const mine = document.getElementById("mine");
+  const overview = document.getElementById("overview");
   const announcer = document.getElementById("announcer");
   const messages = document.getElementById("messages");
   const connection = document.getElementById("connection");
@@ -110,6 +111,7 @@
 
   // --- re-reading: after (re)connect and after a refused move ---------------
   async function resync() {
+    if (overview) { refreshOverview(); return; }
     const url = board ? board.dataset.columnsUrl : window.location.href;
     try {
       const response = await fetch(url, {headers: {"HX-Request": "true"}, credentials: "same-origin"});
@@ -146,7 +148,7 @@
   }
 
   socket.on("connect", () => {
-    const room = slug ? {board: slug} : {me: true};
+    const room = slug ? {board: slug} : overview ? {overview: true} : {me: true};
     socket.emit("join", room, () => {
       setState(true);
       if (everConnected) {
@@ -160,7 +162,25 @@
   socket.on("disconnect", () => setState(false));
   socket.on("connect_error", () => setState(false));
 
+  // The overview re-reads its figures (debounced) and swaps only that fragment.
+  let overviewTimer = null;
+  function refreshOverview() {
+    window.clearTimeout(overviewTimer);
+    overviewTimer = window.setTimeout(async () => {
+      try {
+        const response = await fetch(overview.dataset.liveUrl, {credentials: "same-origin"});
+        if (!response.ok) return;
+        const tpl = document.createElement("template");
+        tpl.innerHTML = await response.text();
+        const fresh = tpl.content.getElementById("overview-body");
+        const current = document.getElementById("overview-body");
+        if (fresh && current && fresh.innerHTML !== current.innerHTML) current.replaceWith(fresh);
+      } catch (err) { /* offline: the reconnect re-reads */ }
+    }, 250);
+  }
+
   function onChange(payload) {
+    if (overview) { refreshOverview(); return; }
     if (!payload || !payload.html) return;
     if (mine && payload.action && String(payload.action.owner.id) !== mine.dataset.personId) {
       removeCard(payload.action.id);
@@ -170,11 +190,14 @@
   }
   socket.on("action.changed", onChange);
   socket.on("action.created", (payload) => {
+    if (overview) { refreshOverview(); return; }
     if (mine && String(payload.action.owner.id) !== mine.dataset.personId) return;
     const card = applyCard(payload.html);
     if (card) announce(fmt("created", {title: cardTitle(card), column: card.parentElement.dataset.title}));
   });
-  socket.on("action.deleted", (payload) => removeCard(payload.action.id));
+  socket.on("action.deleted", (payload) => {
+    if (overview) refreshOverview(); else removeCard(payload.action.id);
+  });
 
   // --- moving ----------------------------------------------------------------
   function neighbourIds(card) {

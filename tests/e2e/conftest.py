@@ -160,10 +160,13 @@ def log_in(page, email, password=PASSWORD):
 
 @pytest.fixture
 def new_page(browser, live_server, login_states):
-    """new_page(email, path) → a page in its own context, logged in, live and re-synced."""
+    """new_page(email, path) → a page in its own context, logged in, live and re-synced.
+
+    `live=False` is for pages without live.js (nothing to wait for).
+    """
     contexts = []
 
-    def make(email=None, path=BOARD, viewport=None):
+    def make(email=None, path=BOARD, viewport=None, live=True):
         options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 2400}}
         if email:
             options["storage_state"] = login_states(email)
@@ -175,7 +178,7 @@ def new_page(browser, live_server, login_states):
         page.on("pageerror", lambda error: page.errors.append(str(error)))
         if path:
             page.goto(path)
-            if email:
+            if email and live:
                 wait_live(page)
         return page
 
