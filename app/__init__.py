@@ -28,8 +28,10 @@ def create_app(config=None):
     init_auth(app, login_manager)
     security.init_app(app)
 
-    from . import admin, api, errors, overview, pages
+    from . import admin, api, displays, errors, escalations, overview, pages
     app.register_blueprint(pages.bp)
+    app.register_blueprint(displays.bp)
+    app.register_blueprint(escalations.bp)
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)

@@ -7,6 +7,7 @@ from flask import Blueprint, g, jsonify, request
 
 from boards import actions, people, queries
 from boards.errors import Invalid
+from boards.overview import overview_for
 from boards.queries import card_for
 
 from . import database
@@ -14,7 +15,7 @@ from .auth import user_for_bearer
 from .broadcast import publish
 from .errors import json_error
 from .pages import column_titles
-from .serializers import board_json, card_json
+from .serializers import board_json, card_json, cycle_json, my_action_json, overview_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -123,6 +124,22 @@ def action_events(action_id):
         "id": e.id, "at": e.at.isoformat(), "kind": e.kind,
         "person": {"id": p.id, "name": p.name} if p else None,
         "before": e.before, "after": e.after} for e, p in rows])
+
+
+@bp.route("/me/actions")
+@token_required
+def my_actions():
+    """The caller's actions this cycle, each with team, goal and ambition."""
+    mine = queries.my_actions(database.reader(), g.api_user.id)
+    return jsonify(cycle=cycle_json(mine.cycle), actions=[my_action_json(c) for c in mine.cards],
+                   next_cycle=[my_action_json(c) for c in mine.next_cards])
+
+
+@bp.route("/overview")
+@token_required
+def overview():
+    """Aggregates per ambition and team, and the open escalations."""
+    return jsonify(overview_json(overview_for(database.reader())))
 
 
 def _action(change):

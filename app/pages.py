@@ -7,10 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, queries
+from boards import actions, escalation, queries
+from boards import standup as standup_service
+from boards.standup import changed_since_last_standup as standup_changes
 from boards.access import can_write_team
 from boards.errors import Invalid
 from boards.models import Person
+from boards.overview import escalations as escalations_for
 
 from . import database
 from .broadcast import publish
@@ -62,7 +65,8 @@ def _render_board(template, slug):
     session = database.reader()
     view = queries.board_view(session, slug)
     me = session.get(Person, current_user.id)
-    return render_template(template, board=view, titles=column_titles(),
+    escalated = escalations_for(session) if view.team.kind == "team_of_teams" else []
+    return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            can_write=can_write_team(session, me, view.team))
 
 
@@ -87,7 +91,8 @@ def action_detail(action_id):
     session = database.reader()
     card = queries.card_for(session, action_id)
     history = queries.action_events(session, action_id)
-    return render_template("boards/action.html", card=card, history=history)
+    thread = [(e, p) for e, p in history if e.kind in escalation.THREAD_KINDS]
+    return render_template("boards/action.html", card=card, history=history, thread=thread)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])
@@ -176,8 +181,9 @@ def _form_date(name):
 @login_required
 def my_actions():
     """My actions this cycle across all my teams."""
-    cycle, columns = queries.my_cards(database.reader(), current_user.id)
-    return render_template("me/index.html", cycle=cycle, columns=columns, titles=column_titles())
+    team = request.args.get("team") or None
+    mine = queries.my_actions(database.reader(), current_user.id, team_slug=team)
+    return render_template("me/index.html", mine=mine, team=team, titles=column_titles())
 
 
 @bp.route("/ambitions.css")
@@ -187,3 +193,27 @@ def ambition_colours():
     ambitions = queries.ambition_list(database.reader())
     css = render_template("ambitions.css", ambitions=ambitions)
     return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}
+
+
+@bp.route("/teams/<slug>/standup")
+@login_required
+def standup(slug):
+    """Full-screen board for the stand-up: person by person, changes since last time."""
+    session = database.reader()
+    view = queries.board_view(session, slug)
+    me = session.get(Person, current_user.id)
+    since, changed = standup_changes(session, view.team.id)
+    return render_template("boards/standup.html", board=view, titles=column_titles(),
+                           can_write=can_write_team(session, me, view.team),
+                           since=since, changed=sorted(changed))
+
+
+@bp.route("/teams/<slug>/standup/start", methods=["POST"])
+@login_required
+def start_standup(slug):
+    """Log the start of a stand-up (the next one highlights changes since this one)."""
+    with database.writer() as session:
+        standup_service.start_standup(session, current_user.id, slug)
+    if request.headers.get("HX-Request"):
+        return "", 204
+    return redirect(url_for("pages.standup", slug=slug))

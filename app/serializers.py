@@ -57,3 +57,37 @@ def board_json(board, column_titles):
                      "actions": [card_json(c) for c in board.columns[key]]}
                     for key in COLUMN_KEYS],
     }
+
+
+def my_action_json(card):
+    """An action with its team, goal path and ambition (for /me)."""
+    data = card_json(card)
+    data["team"] = {"slug": card.team.slug, "name": card.team.name}
+    data["goal"] = goal_json(card.goal)
+    data["long_goal"] = goal_json(card.long_goal)
+    data["ambition"] = ambition_json(card.ambition)
+    return data
+
+
+def _tally(tally):
+    return {"done": tally.done, "total": tally.total}
+
+
+def overview_json(data):
+    """The Team van teams overview as JSON."""
+    return {
+        "cycle": cycle_json(data.cycle),
+        "ambitions": [{
+            **ambition_json(a.ambition), **_tally(a.tally),
+            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)} for goal_id, t in a.goals.items()],
+            "teams": [{"team_id": team_id, **_tally(t)} for team_id, t in a.teams.items()],
+            "history": [{"cycle": n, **_tally(t)} for n, t in sorted(a.history.items())],
+        } for a in data.ambitions],
+        "teams": [{"slug": s.team.slug, "name": s.team.name, "counts": s.counts,
+                   "needs_help": s.needs_help, "overdue": s.overdue,
+                   "without_goal": s.without_goal} for s in data.teams],
+        "escalations": [{
+            **card_json(c), "team": {"slug": c.team.slug, "name": c.team.name},
+            "since": c.action.help_since.isoformat() if c.action.help_since else None,
+        } for c in data.escalations],
+    }

@@ -5,9 +5,9 @@ from flask import current_app, request, session
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
-from boards import actions, people
+from boards import actions, displays, people
 from boards.access import active_person
-from boards.errors import DomainError, Invalid
+from boards.errors import N_, DomainError, Forbidden, Invalid
 from boards.queries import team_by_slug
 
 from . import database
@@ -17,6 +17,8 @@ from .i18n import translate_error
 from .serializers import card_json
 
 SOCKET_PERSON = "socket_person_id"
+SOCKET_DISPLAY = "socket_display"
+READ_ONLY = N_("This screen is read-only.")
 
 
 class _KickRooms:
@@ -67,9 +69,17 @@ def _refusal(error):
 
 @socketio.on("connect")
 def on_connect(auth):
-    """Only a logged-in browser session or a valid bearer token may connect."""
+    """Only a logged-in browser session, a valid bearer token or a display link may connect."""
     person = None
     token = auth.get("token") if isinstance(auth, dict) else None
+    if isinstance(auth, dict) and auth.get("display"):
+        found = displays.display_for_token(database.reader(), auth["display"])
+        if found is None:
+            raise ConnectionRefusedError("unauthorized")
+        link, team = found
+        session[SOCKET_DISPLAY] = {"id": link.id, "board": team.slug if team else None}
+        join_room(f"display:{link.id}")
+        return
     if token:
         found = people.person_for_token(database.reader(), token)
         person = found.id if found else None
@@ -87,9 +97,11 @@ def on_connect(auth):
 def on_join(data):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
-        active_person(database.reader(), _person_id())
         if not isinstance(data, dict):
             raise Invalid("Invalid request.")
+        if SOCKET_DISPLAY in session:
+            return _join_display(data)
+        active_person(database.reader(), _person_id())
         if isinstance(data.get("board"), str):
             team_by_slug(database.reader(), data["board"])
             join_room(f"board:{data['board']}")
@@ -104,6 +116,18 @@ def on_join(data):
     return {"ok": True}
 
 
+def _join_display(data):
+    """A wall screen may only join the board or overview its link was made for."""
+    display = session[SOCKET_DISPLAY]
+    if display["board"] is not None and data.get("board") == display["board"]:
+        join_room(f"board:{display['board']}")
+    elif display["board"] is None and data.get("overview") is True:
+        join_room("overview")
+    else:
+        raise Forbidden(READ_ONLY)
+    return {"ok": True}
+
+
 def _int_or_none(value, field):
     if value is None or (isinstance(value, int) and not isinstance(value, bool)):
         return value
@@ -114,6 +138,8 @@ def _int_or_none(value, field):
 def on_move(data):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:
+        if SOCKET_DISPLAY in session:
+            raise Forbidden(READ_ONLY)
         if not isinstance(data, dict):
             raise Invalid("Invalid request.")
         with database.writer() as db:

@@ -1,6 +1,7 @@
 """Read queries: each page's data in a fixed number of SQL statements."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlmodel import select
 
@@ -112,19 +113,48 @@ def action_events(session, action_id):
     return rows
 
 
-def my_cards(session, person_id, cycle=None):
-    """The person's cards in the cycle across all their teams, by status then board order."""
-    cycle = cycle or current_cycle(session)
+@dataclass
+class MyActions:
+    """One person's actions: this cycle by status, overdue ones, and the next cycle's."""
+
+    cycle: Cycle
+    cards: list
+    columns: dict
+    overdue: list
+    next_cards: list
+    teams: list
+
+
+def my_actions(session, person_id, team_slug=None, today=None):
+    """The person's cards in this and the next cycle across all their teams (one query)."""
+    today = today or date.today()
+    cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
     rows = session.exec(
-        select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
-        .join(Team, Team.id == Action.team_id)
-        .where(Action.owner_id == person_id, Action.cycle_id == cycle.id)
-        .order_by(Action.status, Team.name, Action.position)).all()
-    columns = {status: [] for status in STATUSES}
-    for action, owner, team in rows:
-        columns[action.status].append(make_card(action, owner, team, goals, ambitions, cycle.number))
-    return cycle, columns
+        select(Action, Person, Team, Cycle.number).join(Person, Person.id == Action.owner_id)
+        .join(Team, Team.id == Action.team_id).join(Cycle, Cycle.id == Action.cycle_id)
+        .where(Action.owner_id == person_id, Cycle.number.in_([cycle.number, cycle.number + 1]))
+        .order_by(Team.name, Action.status, Action.position)).all()
+    teams = {}
+    mine = MyActions(cycle, [], {s: [] for s in STATUSES}, [], [], [])
+    for action, owner, team, number in rows:
+        teams[team.slug] = team
+        if team_slug and team.slug != team_slug:
+            continue
+        card = make_card(action, owner, team, goals, ambitions, number)
+        if number != cycle.number:
+            mine.next_cards.append(card)
+            continue
+        mine.cards.append(card)
+        mine.columns[action.status].append(card)
+        if action.due_date and action.due_date < today and action.status != "done":
+            mine.overdue.append(card)
+    member_of = session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
+                             .where(Membership.person_id == person_id)).all()
+    for team in member_of:
+        teams[team.slug] = team
+    mine.teams = sorted(teams.values(), key=lambda t: t.name)
+    return mine
 
 
 def ambition_list(session):

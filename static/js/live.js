@@ -12,7 +12,8 @@
   const i18nNode = document.getElementById("i18n");
   const t = i18nNode ? JSON.parse(i18nNode.textContent) : {};
   const slug = board ? board.dataset.board : null;
-  const canWrite = board && board.dataset.canWrite === "true";
+  // On /me every card is one's own; the server still checks every move.
+  const canWrite = (board && board.dataset.canWrite === "true") || Boolean(mine);
   const ORDER = ["todo", "doing", "done"];
   let picked = null; // {card, parent, next} while a card is held with the keyboard
 
@@ -136,7 +137,10 @@
   }
 
   // --- the socket ------------------------------------------------------------
-  const socket = window.io({transports: ["websocket"], reconnectionDelayMax: 5000});
+  // A wall screen authenticates with its display link; everyone else with the session cookie.
+  const displayToken = document.body.dataset.display;
+  const socket = window.io({transports: ["websocket"], reconnectionDelayMax: 5000,
+                            auth: displayToken ? {display: displayToken} : {}});
   let everConnected = false;
 
   function setState(online) {
@@ -254,7 +258,7 @@
   }
 
   function setUpColumns() {
-    if (!board || !canWrite || !window.Sortable) return;
+    if (!canWrite || !window.Sortable) return;
     document.querySelectorAll("[data-column]").forEach((col) => {
       window.Sortable.create(col, {
         group: "board", animation: 120, draggable: "article", filter: "button, a, input",
@@ -315,7 +319,7 @@
 
   document.addEventListener("keydown", (evt) => {
     const card = evt.target.closest && evt.target.closest("article.card");
-    if (!board || !canWrite || !card || evt.target !== card) return;
+    if (!canWrite || !card || evt.target !== card) return;
     const keys = {ArrowUp: [0, -1], ArrowDown: [0, 1], ArrowLeft: [-1, 0], ArrowRight: [1, 0]};
     if (evt.key === " " || evt.key === "Enter") {
       evt.preventDefault();

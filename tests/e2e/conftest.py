@@ -110,13 +110,28 @@ class Api:
         self.http = requests.Session()
         self.http.headers["Authorization"] = f"Bearer {api_token(base_url, email, PASSWORD)}"
 
-    def create(self, title=None, status="todo", slug=SLUG):
-        """A new card with a unique title; returns its id."""
+    def create(self, title=None, status="todo", top=False, slug=SLUG):
+        """A new card with a unique title (at the top of its column if `top`); returns its id."""
         title = title or f"E2E-kaart {uuid.uuid4().hex[:6]}"
         response = self.http.post(f"{self.base_url}/api/v1/teams/{slug}/actions",
                                   json={"title": title, "status": status})
         assert response.status_code == 201, response.text
-        return response.json()["action"]["id"]
+        action = response.json()["action"]
+        if top:
+            board = self.http.get(f"{self.base_url}/api/v1/teams/{slug}/board").json()
+            column = next(c for c in board["columns"] if c["key"] == status)
+            first = column["actions"][0]["id"]
+            if first != action["id"]:
+                moved = self.http.post(f"{self.base_url}/api/v1/actions/{action['id']}/move",
+                                       json={"status": status, "version": action["version"],
+                                             "after_id": first})
+                assert moved.status_code == 200, moved.text
+        return action["id"]
+
+    def moves(self, action_id):
+        """How many times the log says this action was moved."""
+        events = self.http.get(f"{self.base_url}/api/v1/actions/{action_id}/events").json()
+        return sum(1 for event in events["events"] if event["kind"] == "moved")
 
     def action(self, action_id, slug=SLUG):
         """The action as the board's JSON shows it (exactly once on the board)."""
@@ -167,7 +182,7 @@ def new_page(browser, live_server, login_states):
     contexts = []
 
     def make(email=None, path=BOARD, viewport=None, live=True):
-        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 2400}}
+        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 1200}}
         if email:
             options["storage_state"] = login_states(email)
         context = browser.new_context(**options)

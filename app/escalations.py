@@ -1,0 +1,37 @@
+"""Answering and resolving a request for help (the Team van teams and the team)."""
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from boards import escalation
+
+from . import database
+from .broadcast import publish
+from .pages import _form_int
+
+bp = Blueprint("escalations", __name__)
+
+
+@bp.route("/actions/<int:action_id>/help/notes", methods=["POST"])
+@login_required
+def add_note(action_id):
+    """Add a note to the help thread."""
+    with database.writer() as session:
+        escalation.respond_to_help(session, current_user.id, action_id,
+                                   text=request.form.get("text"))
+    flash(_("Your note has been added."), "info")
+    return redirect(url_for("pages.action_detail", action_id=action_id, _anchor="help"))
+
+
+@bp.route("/actions/<int:action_id>/help/resolve", methods=["POST"])
+@login_required
+def resolve(action_id):
+    """Resolve the request for help; the card leaves the escalation list everywhere."""
+    with database.writer() as session:
+        change = escalation.resolve_help(session, current_user.id, action_id,
+                                         version=_form_int("version"),
+                                         note=request.form.get("note", ""))
+    publish(change)
+    flash(_("The request for help is resolved."), "info")
+    return redirect(url_for("pages.action_detail", action_id=action_id, _anchor="help"))

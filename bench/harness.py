@@ -1,0 +1,101 @@
+"""Shared pieces of the benchmarks: a production-like server process, the machine, percentiles."""
+
+import math
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.live import GUNICORN, free_port  # noqa: E402  (needs the repo root on sys.path)
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+class Server:
+    """`gunicorn -k eventlet -w 1` serving `wsgi` on a free loopback port, as the Procfile does."""
+
+    def __init__(self, wsgi, *, env=None, log_path=None):
+        self.wsgi, self.port = wsgi, free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, SECRET_KEY="bench-secret", SOCKETIO_ASYNC_MODE="eventlet",
+                        PYTHONUNBUFFERED="1", **(env or {}))
+        self.env.pop("VERBETERBORD_DEMO", None)
+        self.log_path, self.process, self._worker = log_path, None, None
+
+    def __enter__(self):
+        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
+        self.process = subprocess.Popen(
+            [str(GUNICORN), "-k", "eventlet", "-w", "1", "--no-control-socket",
+             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
+            cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.wsgi} exited with {self.process.returncode}; "
+                                   f"see {self.log_path}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
+                    return self
+            except requests.RequestException:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"{self.wsgi} did not answer /healthz within 60 s")
+
+    def __exit__(self, *_exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    @property
+    def worker_pid(self):
+        """The pid of gunicorn's (single) worker: the process that serves the sockets."""
+        if self._worker is None:
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        stat = (entry / "stat").read_text()
+                    except OSError:
+                        continue
+                    if int(stat.rsplit(")", 1)[1].split()[1]) == self.process.pid:
+                        self._worker = int(entry.name)
+                        break
+        return self._worker
+
+    def cpu_seconds(self):
+        """User + system CPU time the worker has used so far."""
+        return cpu_seconds(self.worker_pid)
+
+
+def cpu_seconds(pid):
+    """User + system CPU time process `pid` has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def percentile(values, pct):
+    """Nearest-rank percentile of a non-empty list."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
+
+
+def machine():
+    """What the figures were measured on."""
+    cpuinfo = Path("/proc/cpuinfo").read_text()
+    model = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines()
+                  if line.startswith("model name")), platform.processor())
+    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))
+    return {"nproc": os.cpu_count(), "cpu": model, "ram_gib": round(mem_kb / 2**20, 1),
+            "python": platform.python_version(), "kernel": platform.release()}

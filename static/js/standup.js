@@ -1,0 +1,68 @@
+// Stand-up mode: walk the board person by person, mark changed cards, a simple timer.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("standup-data").textContent);
+  const label = document.getElementById("current-person");
+  let index = -1; // -1: everyone
+
+  function markChanged() {
+    for (const id of data.changed) {
+      const card = document.getElementById(`action-${id}`);
+      if (card && !card.classList.contains("changed")) {
+        card.classList.add("changed");
+        const note = document.createElement("span");
+        note.className = "visually-hidden";
+        note.textContent = ` (${data.changed_label})`;
+        card.querySelector("h3").appendChild(note);
+      }
+    }
+  }
+
+  function show() {
+    const owner = index < 0 ? null : String(data.members[index]);
+    document.querySelectorAll("#columns article").forEach((card) => {
+      card.hidden = owner !== null && card.dataset.owner !== owner;
+    });
+    label.textContent = index < 0 ? data.everyone
+      : `${data.names[index]} (${data.of.replace("%(pos)s", index + 1).replace("%(count)s", data.members.length)})`;
+    markChanged();
+  }
+
+  function step(delta) {
+    const count = data.members.length + 1; // everyone + each member
+    index = ((index + 1 + delta + count) % count) - 1;
+    show();
+  }
+
+  document.getElementById("prev-person").addEventListener("click", () => step(-1));
+  document.getElementById("next-person").addEventListener("click", () => step(1));
+  document.addEventListener("keydown", (evt) => {
+    if (evt.target.closest("input, textarea, select, article.card")) return;
+    if (evt.key === "ArrowRight" || evt.key === "n") { evt.preventDefault(); step(1); }
+    if (evt.key === "ArrowLeft" || evt.key === "p") { evt.preventDefault(); step(-1); }
+  });
+  // Cards arrive and get replaced by live updates: keep the filter and marks applied.
+  new MutationObserver(show).observe(document.getElementById("board"), {childList: true, subtree: true});
+
+  const display = document.getElementById("timer-display");
+  const toggle = document.getElementById("timer-toggle");
+  let timer = null;
+  let left = 120;
+  function render() {
+    display.textContent = `${Math.floor(Math.abs(left) / 60)}:${String(Math.abs(left) % 60).padStart(2, "0")}`;
+    display.classList.toggle("over", left <= 0);
+  }
+  toggle.addEventListener("click", () => {
+    if (timer) {
+      window.clearInterval(timer);
+      timer = null;
+      toggle.textContent = data.start;
+    } else {
+      left = 120;
+      timer = window.setInterval(() => { left -= 1; render(); }, 1000);
+      toggle.textContent = data.stop;
+    }
+    render();
+  });
+  show();
+})();
