@@ -3,6 +3,7 @@
 import math
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -98,4 +99,27 @@ def machine():
     mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
                   if line.startswith("MemTotal"))
     return {"nproc": os.cpu_count(), "cpu": model, "ram_gib": round(mem_kb / 2**20, 1),
-            "python": platform.python_version(), "kernel": platform.release()}
+            "python": platform.python_version(), "kernel": platform.release(),
+            "loadavg_1m": os.getloadavg()[0]}
+
+
+class Profile:
+    """`py-spy record` (raw collapsed stacks) on a process while the block runs; no-op without path."""
+
+    def __init__(self, pid, path):
+        self.pid, self.path, self.process = pid, path, None
+
+    def __enter__(self):
+        if self.path:
+            spy = Path(sys.executable).parent / "py-spy"
+            self.process = subprocess.Popen(
+                [str(spy), "record", "--pid", str(self.pid), "--rate", "500", "--nonblocking",
+                 "--format", "raw", "--output", str(self.path)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(1)  # let it attach
+        return self
+
+    def __exit__(self, *_exc):
+        if self.process:
+            self.process.send_signal(signal.SIGINT)
+            self.process.wait(timeout=60)

@@ -14,6 +14,7 @@ Targets (shared/DESIGN.md): p95 ≤ 20 ms and ≤ 2.5× bare at 50 clients; p95 
 import argparse
 import asyncio
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -22,9 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import socketio  # noqa: E402
-
-from bench.harness import Server, machine, percentile  # noqa: E402
+from bench.clients import Fleet  # noqa: E402
+from bench.harness import Profile, Server, machine, percentile  # noqa: E402
 from boards import actions  # noqa: E402
 from boards.db import Database  # noqa: E402
 from tests.databases import sqlite_url  # noqa: E402
@@ -56,109 +56,51 @@ def seed(folder, cards):
     return url, world, made
 
 
-class Round:
-    """One move being watched: done when every receiver has seen (id, version)."""
-
-    def __init__(self, key, receivers):
-        self.key, self.seen, self.receivers = key, set(), receivers
-        self.done, self.finished = asyncio.Event(), None
+def next_column(card):
+    return COLUMNS[(COLUMNS.index(card["status"]) + 1) % len(COLUMNS)]
 
 
-class Fleet:
-    """N receiving clients and one mover on one event loop."""
-
-    def __init__(self, url, tokens, size, board):
-        self.url, self.tokens, self.size, self.board = url, tokens, size, board
-        self.round, self.payload, self.receivers, self.mover = None, None, [], None
-
-    def _client(self):
-        return socketio.AsyncClient(reconnection=False, handle_sigint=False)
-
-    def _receiver(self, index):
-        client = self._client()
-
-        def on_changed(data):
-            now, current = time.perf_counter(), self.round
-            action = data.get("action") or {}
-            if current and (action.get("id"), action.get("version")) == current.key \
-                    and index not in current.seen:
-                current.seen.add(index)
-                if self.payload is None:
-                    self.payload = data
-                if len(current.seen) == current.receivers:
-                    current.finished = now
-                    current.done.set()
-
-        client.on("action.changed", on_changed)
-        return client
-
-    async def _connect(self, client, token, join, gate):
-        async with gate:
-            await client.connect(self.url, transports=["websocket"], auth={"token": token},
-                                 wait_timeout=30)
-            if join:
-                ack = await client.call("join", {"board": self.board}, timeout=30)
-                if ack != {"ok": True}:
-                    raise RuntimeError(f"join refused: {ack}")
-
-    async def __aenter__(self):
-        gate = asyncio.Semaphore(25)  # connect in waves, not 600 handshakes at once
-        self.receivers = [self._receiver(i) for i in range(self.size)]
-        self.mover = self._client()
-        await asyncio.gather(*(self._connect(c, self.tokens[i % len(self.tokens)], True, gate)
-                               for i, c in enumerate(self.receivers)))
-        await self._connect(self.mover, self.tokens[0], False, gate)
-        return self
-
-    async def __aexit__(self, *_exc):
-        await asyncio.gather(*(c.disconnect() for c in self.receivers + [self.mover]),
-                             return_exceptions=True)
-
-    async def move(self, card):
-        """Move `card` to its next column; the milliseconds until all receivers saw it."""
-        status = COLUMNS[(COLUMNS.index(card["status"]) + 1) % len(COLUMNS)]
-        self.round = Round((card["id"], card["version"] + 1), self.size)
-        started = time.perf_counter()
-        ack = await self.mover.call("move", {"action_id": card["id"], "status": status,
-                                             "version": card["version"], "before_id": None,
-                                             "after_id": None}, timeout=30)
-        if not ack.get("ok"):
-            raise RuntimeError(f"move refused: {ack}")
-        try:
-            await asyncio.wait_for(self.round.done.wait(), 30)
-        except asyncio.TimeoutError:
-            raise RuntimeError(f"only {len(self.round.seen)}/{self.size} clients got the move") \
-                from None
-        card.update(status=ack["action"]["status"], version=ack["action"]["version"])
-        return (self.round.finished - started) * 1000
-
-
-async def measure(name, server, tokens, cards, size, moves, gap):
-    """Connect `size` clients to `server`, move `moves` cards; latencies and CPU use."""
-    async with Fleet(server.url, tokens, size, "wonen") as fleet:
+async def measure(name, server, tokens, cards, size, moves, args):
+    """Connect `size` clients to `server`, move cards one at a time; latencies and CPU use."""
+    async with Fleet(server.url, tokens, size, "wonen", args.client_procs) as fleet:
         for i in range(WARMUP):
-            await fleet.move(cards[i % len(cards)])
-            await asyncio.sleep(gap)
+            card = cards[i % len(cards)]
+            await fleet.move(card, next_column(card))
+            await asyncio.sleep(args.gap)
+        profile = args.profile and Path(args.profile) / f"{name.replace(' ', '').replace(',', '-')}.txt"
         samples = []
-        wall, client_cpu, server_cpu = time.perf_counter(), time.process_time(), server.cpu_seconds()
-        for i in range(moves):
-            samples.append(await fleet.move(cards[(WARMUP + i) % len(cards)]))
-            await asyncio.sleep(gap)
-        wall = time.perf_counter() - wall
-        client_cpu, server_cpu = time.process_time() - client_cpu, server.cpu_seconds() - server_cpu
+        with Profile(server.worker_pid, profile):
+            wall, client_cpu, server_cpu = time.perf_counter(), fleet.cpu_seconds(), server.cpu_seconds()
+            for i in range(moves):
+                card = cards[(WARMUP + i) % len(cards)]
+                samples.append(await fleet.move(card, next_column(card)))
+                await asyncio.sleep(args.gap)
+            wall = time.perf_counter() - wall
+            client_cpu = fleet.cpu_seconds() - client_cpu
+            server_cpu = server.cpu_seconds() - server_cpu
         payload = fleet.payload
     return {"name": name, "clients": size, "moves": moves,
             **{f"p{p}": round(percentile(samples, p), 2) for p in (50, 95, 99)},
             "max": round(max(samples), 2), "mean": round(sum(samples) / len(samples), 2),
             "client_cpu_pct": round(100 * client_cpu / wall, 1),
+            "client_cpu_ms_per_move": round(1000 * client_cpu / moves, 2),
             "server_cpu_ms_per_move": round(1000 * server_cpu / moves, 2),
             "payload_bytes": len(json.dumps(payload, ensure_ascii=False).encode())}, payload
 
 
+HEADER = ("scenario", "clients", "moves", "p50", "p95", "p99", "max", "server CPU", "client CPU")
+WIDTHS = (21, 8, 6, 7, 7, 7, 7, 11, 11)
+
+
+def line(cells):
+    return "".join(f"{c:<{w}}" if i == 0 else f"{c:>{w}}" for i, (c, w) in
+                   enumerate(zip(cells, WIDTHS))).rstrip()
+
+
 def row(r):
-    return (f"{r['name']:<26}{r['clients']:>7}{r['moves']:>6}{r['p50']:>8.1f}{r['p95']:>8.1f}"
-            f"{r['p99']:>8.1f}{r['max']:>8.1f}{r['client_cpu_pct']:>10.0f}%"
-            f"{r['server_cpu_ms_per_move']:>12.2f}")
+    return line((r["name"], r["clients"], r["moves"], *(f"{r[k]:.1f}" for k in
+                ("p50", "p95", "p99", "max")), f"{r['server_cpu_ms_per_move']:.1f} ms",
+                f"{r['client_cpu_ms_per_move']:.1f} ms"))
 
 
 def verdict(ok):
@@ -174,17 +116,17 @@ def report(results, args):
                "p95 <= 2.5x bare rebroadcast": ratio["p95"] <= 2.5}
     if "app, big" in by:
         targets[f"p95 <= 300 ms at {args.big_clients} sockets"] = by["app, big"]["p95"] <= 300
-    info = machine()
+    info = dict(machine(), loadavg_1m_at_start=args.load_at_start)
     print(f"Realtime: move -> all clients received (ms), loopback, {info['nproc']} x {info['cpu']}, "
-          f"Python {info['python']}, payload {app['payload_bytes']} B")
-    print(f"{'scenario':<26}{'clients':>7}{'moves':>6}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}"
-          f"{'client CPU':>11}{'server ms/mv':>12}")
+          f"Python {info['python']}, payload {app['payload_bytes']} B, "
+          f"load {info['loadavg_1m_at_start']:.2f}")
+    print(line(HEADER) + "   (ms; CPU per move)")
     for r in results:
         print(row(r))
-    print(f"{'ratio app/bare':<39}{ratio['p50']:>8.2f}{ratio['p95']:>8.2f}")
+    print(line(("ratio app/bare", "", "", f"{ratio['p50']:.2f}", f"{ratio['p95']:.2f}")))
     if "app, big" in by and "bare, big" in by:
         big = {p: round(by["app, big"][p] / by["bare, big"][p], 2) for p in ("p50", "p95")}
-        print(f"{'ratio app/bare, big':<39}{big['p50']:>8.2f}{big['p95']:>8.2f}")
+        print(line(("ratio app/bare, big", "", "", f"{big['p50']:.2f}", f"{big['p95']:.2f}")))
     for target, ok in targets.items():
         print(f"target {target}: {verdict(ok)}")
     return {"date": time.strftime("%Y-%m-%d %H:%M:%S%z"), "machine": info,
@@ -198,18 +140,18 @@ async def run(args, folder):
     results = []
     with Server("app.wsgi:app", env=app_env, log_path=folder / "app.log") as app:
         tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]
-        result, payload = await measure("app", app, tokens, cards, args.clients, args.moves, args.gap)
+        result, payload = await measure("app", app, tokens, cards, args.clients, args.moves, args)
         results.append(result)
         (folder / "payload.json").write_text(json.dumps(payload, ensure_ascii=False))
         with Server("bench.baseline_server:app", env={"BENCH_PAYLOAD": str(folder / "payload.json")},
                     log_path=folder / "bare.log") as bare:
             result, _ = await measure("bare rebroadcast", bare, ["bare"], cards, args.clients,
-                                      args.moves, args.gap)
+                                      args.moves, args)
             results.append(result)
             if args.big:
                 for name, server, toks in (("app, big", app, tokens), ("bare, big", bare, ["bare"])):
                     result, _ = await measure(name, server, toks, cards, args.big_clients,
-                                              args.big_moves, args.gap)
+                                              args.big_moves, args)
                     results.append(result)
     return results
 
@@ -224,9 +166,19 @@ def main():
     parser.add_argument("--big-moves", type=int, default=50)
     parser.add_argument("--cards", type=int, default=50, help="cards on the board (default 50)")
     parser.add_argument("--gap", type=float, default=0.01, help="pause between moves, s")
+    parser.add_argument("--client-procs", type=int, default=2,
+                        help="processes the receiving clients are spread over (default 2)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="record each server with py-spy (collapsed stacks) into DIR")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (db, logs)")
     args = parser.parse_args()
+    args.load_at_start = os.getloadavg()[0]
+    if args.load_at_start > 0.5:
+        print(f"warning: load average {args.load_at_start:.2f}; other work skews the figures",
+              file=sys.stderr)
+    if args.profile:
+        Path(args.profile).mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="bench-realtime-"))
     try:
         results = asyncio.run(run(args, folder))

@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from . import events, ordering
 from .access import active_person, get_or_404, is_member, require_team_writer
-from .cycles import current_cycle
+from .cycles import current_cycle, ensure_cycle, organisation
 from .errors import N_, Conflict, Invalid
 from .models import STATUSES, Action, Cycle, Event, Goal, Person, Team, utcnow
 
@@ -311,9 +311,10 @@ def _team_id(session, slug):
 
 
 def _cycle(session, number):
-    if number is None:
-        return current_cycle(session)
-    cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
-    if cycle is None:
-        raise Invalid(N_("Unknown cycle."), field="cycle")
-    return cycle
+    """New cards go into this cycle, or are planned ahead into the next one."""
+    current = current_cycle(session)
+    if number is None or number == current.number:
+        return current
+    if number == current.number + 1:
+        return ensure_cycle(session, organisation(session), number)
+    raise Invalid(N_("Plan actions in this cycle or the next one."), field="cycle")

@@ -42,7 +42,12 @@
     if (evt.key === "ArrowLeft" || evt.key === "p") { evt.preventDefault(); step(-1); }
   });
   // Cards arrive and get replaced by live updates: keep the filter and marks applied.
-  new MutationObserver(show).observe(document.getElementById("board"), {childList: true, subtree: true});
+  // Only new cards or columns matter: reacting to our own changes would loop.
+  new MutationObserver((records) => {
+    const added = records.some((r) => Array.from(r.addedNodes).some(
+      (n) => n.nodeType === 1 && n.matches("article, #columns")));
+    if (added) show();
+  }).observe(document.getElementById("board"), {childList: true, subtree: true});
 
   const display = document.getElementById("timer-display");
   const toggle = document.getElementById("timer-toggle");

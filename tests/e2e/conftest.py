@@ -108,6 +108,7 @@ class Api:
     def __init__(self, base_url, email):
         self.base_url = base_url
         self.http = requests.Session()
+        self.http.headers["Connection"] = "close"  # gunicorn drops idle keep-alives after 2 s
         self.http.headers["Authorization"] = f"Bearer {api_token(base_url, email, PASSWORD)}"
 
     def create(self, title=None, status="todo", top=False, slug=SLUG):
@@ -127,6 +128,13 @@ class Api:
                                              "after_id": first})
                 assert moved.status_code == 200, moved.text
         return action["id"]
+
+    def move(self, action_id, status):
+        """Move a card to the bottom of column `status`, as someone else would."""
+        version = self.action(action_id)["version"]
+        response = self.http.post(f"{self.base_url}/api/v1/actions/{action_id}/move",
+                                  json={"status": status, "version": version})
+        assert response.status_code == 200, response.text
 
     def moves(self, action_id):
         """How many times the log says this action was moved."""

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE, log_in, wait_live
-from .helpers import (DOING, DONE, TODO, card, click_move, drag_card, expect_in_column,
+from .helpers import (DOING, DONE, TITLES, TODO, card, click_move, drag_card, expect_in_column,
                       expect_saved)
 
 
@@ -22,6 +22,7 @@ def test_create_an_action_and_move_it_to_done(new_page, api):
     page.fill("#new-title", title)
     page.click("#new-action button[type=submit]")
 
+    expect(page.locator(f'[data-column="{TODO}"]')).to_have_attribute("data-title", TITLES[TODO])
     created = page.locator(f'[data-column="{TODO}"] > article[data-title="{title}"]')
     expect(created).to_have_count(1, timeout=3_000)
     expect(page.locator("#new-title")).to_have_value("")
