@@ -28,8 +28,10 @@ def create_app(config=None):
     init_auth(app, login_manager)
     security.init_app(app)
 
-    from . import admin, api, displays, errors, escalations, overview, pages
+    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages
     app.register_blueprint(pages.bp)
+    app.register_blueprint(cycles.bp)
+    app.register_blueprint(exports.bp)
     app.register_blueprint(displays.bp)
     app.register_blueprint(escalations.bp)
     app.register_blueprint(overview.bp)

@@ -5,7 +5,7 @@ from functools import wraps
 
 from flask import Blueprint, g, jsonify, request
 
-from boards import actions, people, queries
+from boards import actions, closing, people, queries, review
 from boards.errors import Invalid
 from boards.overview import overview_for
 from boards.queries import card_for
@@ -15,7 +15,8 @@ from .auth import user_for_bearer
 from .broadcast import publish
 from .errors import json_error
 from .pages import column_titles
-from .serializers import board_json, card_json, cycle_json, my_action_json, overview_json
+from .serializers import (board_json, card_json, cycle_json, my_action_json, overview_json,
+                          review_json)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -140,6 +141,36 @@ def my_actions():
 def overview():
     """Aggregates per ambition and team, and the open escalations."""
     return jsonify(overview_json(overview_for(database.reader())))
+
+
+@bp.route("/cycles")
+@token_required
+def cycles():
+    """All cycles, newest first."""
+    return jsonify(cycles=[cycle_json(c) for c in review.list_cycles(database.reader())])
+
+
+@bp.route("/cycles/<int:number>")
+@token_required
+def cycle(number):
+    """One cycle's review: outcomes per team and ambition, and the trend."""
+    data = review.cycle_review(database.reader(), number)
+    return jsonify(review_json(data))
+
+
+@bp.route("/teams/<slug>/cycles/<int:number>/close", methods=["POST"])
+@token_required
+def close_cycle(slug, number):
+    """Close a team's cycle; every unfinished action needs a decision (else 422, nothing done)."""
+    data = json_body()
+    with database.writer() as session:
+        result = closing.close_team_cycle(session, g.api_user.id, slug, number,
+                                          data.get("decisions"), data.get("retrospective"))
+    for change in result.changes:
+        publish(change)
+    return jsonify(cycle=cycle_json(result.cycle), next_cycle=cycle_json(result.next_cycle),
+                   already_closed=result.already_closed, counts=result.counts,
+                   carried=[_action(change) for change in result.changes])
 
 
 def _action(change):

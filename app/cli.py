@@ -1,13 +1,11 @@
 """Command-line: migrate the database, seed the demo, create an admin."""
 
-import os
 import secrets
 from pathlib import Path
 
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
-from flask import current_app
 
 from boards import people, seed
 from boards.errors import DomainError

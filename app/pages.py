@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, escalation, queries
+from boards import actions, closing, cycles, escalation, queries, review
 from boards import standup as standup_service
 from boards.standup import changed_since_last_standup as standup_changes
 from boards.access import can_write_team
@@ -61,13 +61,29 @@ def board_columns(slug):
     return _render_board("boards/_columns.html", slug)
 
 
+def _requested_cycle(session):
+    """?cycle=next plans ahead; ?cycle=<n> shows an earlier cycle; else the current one."""
+    wanted = request.args.get("cycle")
+    if wanted == "next":
+        with database.writer() as writer:
+            number = cycles.next_cycle(writer).number
+        return review.cycle_by_number(database.reader(), number)
+    if wanted and wanted.isdigit():
+        return review.cycle_by_number(session, int(wanted))
+    return None
+
+
 def _render_board(template, slug):
     session = database.reader()
-    view = queries.board_view(session, slug)
+    cycle = _requested_cycle(session)
+    view = queries.board_view(session, slug, cycle)
+    current = cycles.current_cycle(session)
     me = session.get(Person, current_user.id)
     escalated = escalations_for(session) if view.team.kind == "team_of_teams" else []
+    closed = closing.is_closed(session, view.team.id, view.cycle.id)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
-                           can_write=can_write_team(session, me, view.team))
+                           current=current, closed=closed,
+                           can_write=can_write_team(session, me, view.team) and not closed)
 
 
 @bp.route("/teams/<slug>/actions", methods=["POST"])
@@ -79,7 +95,8 @@ def create_action(slug):
         change = actions.create_action(
             session, current_user.id, slug, title=form.get("title"),
             owner_id=_form_int("owner_id"), notes=form.get("notes", ""),
-            goal_id=_form_int("goal_id"), due_date=_form_date("due_date"))
+            goal_id=_form_int("goal_id"), due_date=_form_date("due_date"),
+            cycle_number=_form_int("cycle"))
     publish(change)
     return _card_or_board(change, 201)
 

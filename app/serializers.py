@@ -91,3 +91,24 @@ def overview_json(data):
             "since": c.action.help_since.isoformat() if c.action.help_since else None,
         } for c in data.escalations],
     }
+
+
+def _outcomes(counts):
+    return {"done": counts.done, "carried": counts.carried, "dropped": counts.dropped,
+            "split": counts.split, "open": counts.open, "escalated": counts.escalated,
+            "total": counts.total}
+
+
+def review_json(review):
+    """A cycle review as JSON."""
+    return {
+        **cycle_json(review.cycle),
+        "teams": [{"slug": t.slug, "name": t.name, **_outcomes(c),
+                   "closed": bool(r and r.closed_at),
+                   "retrospective": {"went_well": r.went_well, "to_improve": r.to_improve,
+                                     "do_differently": r.do_differently} if r else None}
+                  for t, c, r in review.teams],
+        "ambitions": [{"id": a.id, "title": a.title, **_outcomes(c)} for a, c in review.ambitions],
+        "total": _outcomes(review.total),
+        "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
+    }

@@ -113,7 +113,7 @@ class Profile:
         if self.path:
             spy = Path(sys.executable).parent / "py-spy"
             self.process = subprocess.Popen(
-                [str(spy), "record", "--pid", str(self.pid), "--rate", "500", "--nonblocking",
+                [str(spy), "record", "--pid", str(self.pid), "--rate", "1000",
                  "--format", "raw", "--output", str(self.path)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(1)  # let it attach

@@ -13,6 +13,7 @@ Targets (shared/DESIGN.md): p95 ≤ 20 ms and ≤ 2.5× bare at 50 clients; p95 
 
 import argparse
 import asyncio
+import copy
 import json
 import os
 import shutil
@@ -135,24 +136,23 @@ def report(results, args):
 
 
 async def run(args, folder):
-    url, world, cards = seed(folder, args.cards)
-    app_env = {"DATABASE_URL": url}
-    results = []
-    with Server("app.wsgi:app", env=app_env, log_path=folder / "app.log") as app:
+    """Seed, start the app, measure it; start the bare server, measure it; then 600 sockets."""
+    url, _world, cards = seed(folder, args.cards)
+    payload_file = folder / "payload.json"
+    with Server("app.wsgi:app", env={"DATABASE_URL": url}, log_path=folder / "app.log") as app:
         tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]
-        result, payload = await measure("app", app, tokens, cards, args.clients, args.moves, args)
-        results.append(result)
-        (folder / "payload.json").write_text(json.dumps(payload, ensure_ascii=False))
-        with Server("bench.baseline_server:app", env={"BENCH_PAYLOAD": str(folder / "payload.json")},
+        app_side = (app, tokens, cards)
+        first, payload = await measure("app", *app_side, args.clients, args.moves, args)
+        payload_file.write_text(json.dumps(payload, ensure_ascii=False))
+        with Server("bench.baseline_server:app", env={"BENCH_PAYLOAD": str(payload_file)},
                     log_path=folder / "bare.log") as bare:
-            result, _ = await measure("bare rebroadcast", bare, ["bare"], cards, args.clients,
-                                      args.moves, args)
-            results.append(result)
+            bare_side = (bare, ["no-auth"], copy.deepcopy(cards))  # its own idea of versions
+            results = [first, (await measure("bare rebroadcast", *bare_side, args.clients,
+                                             args.moves, args))[0]]
             if args.big:
-                for name, server, toks in (("app, big", app, tokens), ("bare, big", bare, ["bare"])):
-                    result, _ = await measure(name, server, toks, cards, args.big_clients,
-                                              args.big_moves, args)
-                    results.append(result)
+                for name, side in (("app, big", app_side), ("bare, big", bare_side)):
+                    results.append((await measure(name, *side, args.big_clients, args.big_moves,
+                                                  args))[0])
     return results
 
 

@@ -11,7 +11,7 @@ from . import events, ordering
 from .access import active_person, get_or_404, is_member, require_team_writer
 from .cycles import current_cycle, ensure_cycle, organisation
 from .errors import N_, Conflict, Invalid
-from .models import STATUSES, Action, Cycle, Event, Goal, Person, Team, utcnow
+from .models import STATUSES, Action, Event, Goal, Person, Team, TeamCycle, utcnow
 
 TITLE_MAX = 200
 NOTES_MAX = 4000
@@ -85,8 +85,10 @@ def check_version(action, version):
         raise Conflict(N_("Someone else changed this card just now. The board shows the current state."))
 
 
-def _check_cycle_open(cycle):
-    if cycle.state == "closed":
+def _check_open(session, team_id, cycle_id):
+    """A cycle the team has closed keeps its record: its cards no longer change."""
+    record = session.get(TeamCycle, (team_id, cycle_id))
+    if record is not None and record.closed_at is not None:
         raise Conflict(N_("This cycle is closed; its cards can no longer change."))
 
 
@@ -110,7 +112,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     owner = _check_owner(session, actor.id if owner_id is None else owner_id, team)
     goal = _check_goal(session, goal_id)
     cycle = _cycle(session, cycle_number)
-    _check_cycle_open(cycle)
+    _check_open(session, team.id, cycle.id)
     _check_due_date(due_date)
     lock_team(session, team.id)
     position = ordering.key_between(_last_position(session, team.id, cycle.id, status), None)
@@ -136,7 +138,7 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
     team = lock_team(session, action.team_id)
     session.refresh(action)
     require_team_writer(session, actor, team)
-    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_open(session, action.team_id, action.cycle_id)
     check_version(action, version)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
@@ -219,7 +221,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         if done is not None:
             raise Invalid(N_("This operation id was already used."), field="op_id")
     require_team_writer(session, actor, team)
-    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_open(session, action.team_id, action.cycle_id)
     check_version(action, version)
     before = events.snapshot(action)
     action.position = _position_for(session, action, status, before_id, after_id)
@@ -296,7 +298,7 @@ def delete_action(session, actor_id, action_id, *, version):
     team = lock_team(session, action.team_id)
     session.refresh(action)
     require_team_writer(session, actor, team)
-    _check_cycle_open(session.get(Cycle, action.cycle_id))
+    _check_open(session, action.team_id, action.cycle_id)
     check_version(action, version)
     owner = session.get(Person, action.owner_id)
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,

@@ -1,12 +1,21 @@
 """Cycle rules: the current cycle follows from the date and the organisation's cadence."""
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .errors import N_, NotFound
 from .models import Cycle, Organisation
+
+
+TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+
+def today_local(now=None):
+    """Today's date in the Netherlands (the server itself may run on UTC)."""
+    return (now or datetime.now(TIMEZONE)).astimezone(TIMEZONE).date()
 
 
 def organisation(session):
@@ -31,7 +40,7 @@ def cycle_dates(org, number):
 def current_cycle(session, today=None):
     """The cycle containing today, created on first use."""
     org = organisation(session)
-    return ensure_cycle(session, org, cycle_number_on(org, today or date.today()))
+    return ensure_cycle(session, org, cycle_number_on(org, today or today_local()))
 
 
 def ensure_cycle(session, org, number):
@@ -40,7 +49,7 @@ def ensure_cycle(session, org, number):
     if found is not None:
         return found
     start, end = cycle_dates(org, number)
-    state = "current" if start <= date.today() <= end else "planned"
+    state = "current" if start <= today_local() <= end else "planned"
     cycle = Cycle(number=number, start=start, end=end, state=state)
     try:
         with session.begin_nested():
@@ -49,3 +58,9 @@ def ensure_cycle(session, org, number):
         return session.exec(select(Cycle).where(Cycle.number == number)).one()
     session.commit()
     return cycle
+
+
+def next_cycle(session, today=None):
+    """The cycle after the current one (created when someone plans ahead)."""
+    org = organisation(session)
+    return ensure_cycle(session, org, cycle_number_on(org, today or today_local()) + 1)

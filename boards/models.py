@@ -128,6 +128,11 @@ class Action(SQLModel, table=True):
     help_reason: str = Field(default="", max_length=1000)
     help_since: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     due_date: Optional[date] = None
+    # Set when the team closes the cycle: "carried", "dropped" or "split".
+    outcome: Optional[str] = Field(default=None, max_length=10)
+    outcome_reason: str = Field(default="", max_length=1000)
+    carried_from_id: Optional[int] = Field(default=None, foreign_key="action.id")
+    carry_count: int = 0
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
@@ -170,3 +175,15 @@ class DisplayLink(SQLModel, table=True):
     created_by: int = Field(foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     revoked: bool = False
+
+
+class TeamCycle(SQLModel, table=True):
+    """A team's record of one cycle: when it was closed, and its retrospective."""
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True)
+    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
+    closed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    closed_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    went_well: str = Field(default="", max_length=4000)
+    to_improve: str = Field(default="", max_length=4000)
+    do_differently: str = Field(default="", max_length=4000)

@@ -1,12 +1,11 @@
 """The Team van teams overview: aggregates in a fixed number of queries, whatever the size."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from .cycles import current_cycle
+from .cycles import current_cycle, today_local
 from .models import STATUSES, Action, Cycle, Goal, Person, Team
 from .queries import goal_index, make_card
 
@@ -72,7 +71,7 @@ class Overview:
 
 def overview_for(session, today=None):
     """All teams and ambitions for the current cycle, with escalations and a trend."""
-    today = today or date.today()
+    today = today or today_local()
     cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
     teams = session.exec(select(Team).where(Team.kind == "team").order_by(Team.name)).all()

@@ -1,12 +1,11 @@
 """Read queries: each page's data in a fixed number of SQL statements."""
 
 from dataclasses import dataclass, field
-from datetime import date
 
 from sqlmodel import select
 
 from .access import get_or_404
-from .cycles import current_cycle
+from .cycles import current_cycle, today_local
 from .errors import N_, NotFound
 from .models import STATUSES, Action, Ambition, Cycle, Event, Goal, Membership, Person, Team, TeamAmbition
 
@@ -127,7 +126,7 @@ class MyActions:
 
 def my_actions(session, person_id, team_slug=None, today=None):
     """The person's cards in this and the next cycle across all their teams (one query)."""
-    today = today or date.today()
+    today = today or today_local()
     cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
     rows = session.exec(

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from sqlmodel import select
 
 from . import actions, catalog, people
-from .cycles import current_cycle
+from .cycles import current_cycle, today_local
 from .models import Ambition, Organisation
 
 ORGANISATION = "ABG-organisatie"
@@ -103,7 +103,7 @@ def seed_demo(session, password, today=None, rng=None):
     """Create the demo organisation on an empty database; returns the logins."""
     if session.exec(select(Organisation)).first() is not None:
         return None
-    today = today or date.today()
+    today = today or today_local()
     rng = rng or random.Random(2026)
     catalog.setup_organisation(session, name=ORGANISATION, municipalities=MUNICIPALITIES,
                                first_cycle_start=demo_first_cycle_start(today))

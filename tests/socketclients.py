@@ -7,31 +7,8 @@ import time
 import requests
 import socketio
 
-from .live import LiveServer
 
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
-
-
-class PatientLiveServer(LiveServer):
-    """LiveServer that also waits when the first /healthz times out (a busy machine).
-
-    tests/live.py only retries on ConnectionError; a worker still importing the app
-    makes the first request time out instead, which aborted the start-up.
-    """
-
-    def __enter__(self):
-        try:
-            return super().__enter__()
-        except requests.Timeout:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and self.process.poll() is None:
-                try:
-                    if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                        return self
-                except requests.RequestException:
-                    time.sleep(0.2)
-            self.stop()
-            raise
 
 
 class BoardClient:
@@ -82,7 +59,7 @@ class BoardClient:
                     if isinstance(data, dict) and (data.get("action") or {}).get("id") == action_id
                     and (kind is None or event == kind)]
 
-    def wait_for(self, action_id, kind, timeout=3.0, **fields):
+    def wait_for(self, action_id, kind, timeout=5.0, **fields):
         """The first `kind` event about the action whose action fields match, or AssertionError."""
         deadline = time.monotonic() + timeout
         with self.changed:

@@ -12,8 +12,8 @@ from boards.db import Database
 
 from .databases import PostgresSchema, require_postgres
 from .factories import PASSWORD, World, build_world
-from .live import api_token, login_session
-from .socketclients import BoardClient, PatientLiveServer, api, cookie_header, csrf_token
+from .live import LiveServer, api_token, login_session
+from .socketclients import BoardClient, api, cookie_header, csrf_token
 
 pytestmark = pytest.mark.live
 
@@ -57,8 +57,8 @@ def cluster(tmp_path_factory):
     with PostgresSchema() as schema:
         db = Database(schema.url)
         world = build_world(db)
-        with PatientLiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "a.log") as a, \
-                PatientLiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "b.log") as b:
+        with LiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "a.log") as a, \
+                LiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "b.log") as b:
             tokens = {name: api_token(a.url, f"{name}@test.example", PASSWORD)
                       for name in ("anna", "bert")}
             yield Cluster(a.url, b.url, db, world, tokens)
@@ -88,7 +88,7 @@ def test_socket_move_on_b_reaches_client_on_a(cluster, connect):
     mover = connect(cluster.b, "anna")
     ack = mover.move(card, "doing", version)
     assert ack["ok"], ack
-    pushed = watcher.wait_for(card, "action.changed", timeout=5, status="doing",
+    pushed = watcher.wait_for(card, "action.changed", status="doing",
                               version=version + 1, title=ack["action"]["title"])
     assert f'id="action-{card}"' in pushed["html"] and 'data-status="doing"' in pushed["html"]
     assert type(pushed["seq"]) is int
@@ -102,7 +102,7 @@ def test_api_move_on_b_reaches_client_on_a(cluster, connect):
         f"/actions/{card}/move", json={"status": "done", "version": version})
     assert response.status_code == 200, response.text
     assert response.json()["action"]["status"] == "done"
-    pushed = watcher.wait_for(card, "action.changed", timeout=5, status="done",
+    pushed = watcher.wait_for(card, "action.changed", status="done",
                               version=version + 1, title=response.json()["action"]["title"])
     assert 'data-status="done"' in pushed["html"]
 
@@ -115,7 +115,7 @@ def test_api_create_on_b_reaches_client_on_a(cluster, connect):
         f"/teams/{cluster.world.wonen}/actions", json={"title": title})
     assert response.status_code == 201, response.text
     card = response.json()["action"]["id"]
-    pushed = watcher.wait_for(card, "action.created", timeout=5, title=title, status="todo")
+    pushed = watcher.wait_for(card, "action.created", title=title, status="todo")
     assert f'id="action-{card}"' in pushed["html"]
 
 

@@ -83,9 +83,17 @@
   }
 
   // Apply a card from the server (socket event or HTTP answer); older versions are ignored.
+  const shownCycle = (board || mine || {dataset: {}}).dataset.cycle;
+
   function applyCard(html, {announceMove = false} = {}) {
     const card = parseCard(html);
     if (!card) return null;
+    if (shownCycle && card.dataset.cycle !== shownCycle) {
+      // A card of another cycle (e.g. carried over into the next): not on this page.
+      const stale = document.getElementById(card.id);
+      if (stale) { stale.remove(); updateCounts(); }
+      return null;
+    }
     const existing = document.getElementById(card.id);
     if (existing && Number(existing.dataset.version) >= Number(card.dataset.version)) return existing;
     if (picked && existing === picked.card) cancelPick(false);

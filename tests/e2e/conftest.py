@@ -61,13 +61,6 @@ class BootingServer(LiveServer):
         raise RuntimeError(f"server did not become healthy; see {self.log_path}")
 
 
-def pytest_collection_modifyitems(items):
-    """Every test under tests/e2e drives a browser."""
-    for item in items:
-        if "/e2e/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-
-
 @pytest.fixture(scope="session")
 def chromium_path():
     """Debian's Chromium; skipped without it, except in CI."""
@@ -210,7 +203,7 @@ def new_page(browser, live_server, login_states):
         context.close()
 
 
-def wait_live(page, resyncs=1, timeout=10_000):
-    """Wait until the socket has joined and the board was re-read `resyncs` times in all."""
+def wait_live(page, timeout=10_000):
+    """Wait until the socket has joined the room and live.js has re-read the board once."""
     page.wait_for_selector("#connection[data-state=online]", state="attached", timeout=timeout)
-    page.wait_for_function("n => window.__e2eResyncs >= n", arg=resyncs, timeout=timeout)
+    page.wait_for_function("window.__e2eResyncs >= 1", timeout=timeout)

@@ -9,6 +9,8 @@ from .conftest import BOARD, MOHAMED, SANNE, log_in, wait_live
 from .helpers import (DOING, DONE, TITLES, TODO, card, click_move, drag_card, expect_in_column,
                       expect_saved)
 
+pytestmark = pytest.mark.browser
+
 
 def test_create_an_action_and_move_it_to_done(new_page, api):
     """Log in, add a card with the form, move it twice with ▶, and it is still done after a reload."""

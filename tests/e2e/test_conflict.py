@@ -6,6 +6,8 @@ from playwright.sync_api import expect
 from .conftest import MOHAMED, SANNE
 from .helpers import DOING, card, click_at_same_time, column_of, expect_in_column
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize("run", range(2))
 def test_simultaneous_moves_of_one_card(new_page, api, run):

@@ -7,6 +7,8 @@ from .conftest import MOHAMED, SANNE
 from .helpers import (DOING, DONE, TITLES, TODO, card, column_of, expect_in_column, expect_saved,
                       focused_id, keyboard_move)
 
+pytestmark = pytest.mark.browser
+
 
 def test_keyboard_move_to_the_next_column(new_page, api):
     """Space, ArrowRight, Space moves the card, keeps focus on it, announces it, reaches page B."""

@@ -4,6 +4,8 @@ import pytest
 
 from .conftest import BOARD, SANNE
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 360, "height": 740}
 
 

@@ -7,6 +7,8 @@ from .conftest import MOHAMED, SANNE
 from .helpers import (DOING, DONE, TODO, click_move, drag_card, expect_in_column, expect_saved,
                       keyboard_move)
 
+pytestmark = pytest.mark.browser
+
 # The socket.io client retries with a growing delay (at most 5 s, randomised up to ×1.5).
 RECONNECT_MS = 12_000
 

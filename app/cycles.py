@@ -1,0 +1,90 @@
+"""Cycles: the carry-over screen, the retrospective, the review and the board's activity."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from boards import closing, queries, review
+from boards.access import can_write_team
+from boards.errors import DomainError
+from boards.models import Person
+
+from . import database
+from .broadcast import publish
+from .charts import trend_chart
+from .errors import status_for
+from .i18n import translate_error
+
+bp = Blueprint("cycles", __name__)
+
+
+@bp.route("/cycles")
+@login_required
+def index():
+    """All cycles, newest first, each linking to its review."""
+    return render_template("cycles/index.html", cycles=review.list_cycles(database.reader()))
+
+
+@bp.route("/cycles/<int:number>")
+@login_required
+def show(number):
+    """The cycle's review per team and ambition, retrospectives and the trend."""
+    data = review.cycle_review(database.reader(), number)
+    return render_template("cycles/review.html", review=data, chart=trend_chart(data.trend))
+
+
+@bp.route("/teams/<slug>/cycles/<int:number>/close", methods=["GET", "POST"])
+@login_required
+def close(slug, number):
+    """The carry-over screen: a decision for every unfinished action, then close."""
+    session = database.reader()
+    cycle = review.cycle_by_number(session, number)
+    view = queries.board_view(session, slug, cycle)
+    if request.method == "POST":
+        decisions = [{"action_id": card.action.id,
+                      "decision": request.form.get(f"decision-{card.action.id}"),
+                      "reason": request.form.get(f"reason-{card.action.id}", "")}
+                     for status in ("todo", "doing") for card in view.columns[status]]
+        retro = {name: request.form.get(name, "") for name in closing.RETRO_FIELDS}
+        try:
+            with database.writer() as writer:
+                result = closing.close_team_cycle(writer, current_user.id, slug, number,
+                                                  decisions, retro)
+        except DomainError as error:
+            # Show the screen again with what was filled in, and the reason.
+            flash(translate_error(error.message), "error")
+            return _close_screen(session, view, cycle, request.form), status_for(error)
+        for change in result.changes:
+            publish(change)
+        flash(_("Cycle %(n)s is closed for %(team)s.", n=number, team=view.team.name), "info")
+        return redirect(url_for("cycles.show", number=number))
+    return _close_screen(session, view, cycle, {})
+
+
+def _close_screen(session, view, cycle, form):
+    me = session.get(Person, current_user.id)
+    record = closing.team_cycle(session, view.team.id, cycle.id)
+    return render_template("cycles/close.html", board=view, record=record, form=form,
+                           can_write=can_write_team(session, me, view.team))
+
+
+@bp.route("/teams/<slug>/cycles/<int:number>/retrospective", methods=["POST"])
+@login_required
+def retrospective(slug, number):
+    """Save the team's retrospective for the cycle."""
+    with database.writer() as session:
+        closing.save_retrospective(session, current_user.id, slug, number,
+                                   {name: request.form.get(name, "")
+                                    for name in closing.RETRO_FIELDS})
+    flash(_("The retrospective is saved."), "info")
+    return redirect(url_for("cycles.close", slug=slug, number=number))
+
+
+@bp.route("/teams/<slug>/activity")
+@login_required
+def activity(slug):
+    """The board's activity feed, newest first."""
+    session = database.reader()
+    team = queries.team_by_slug(session, slug)
+    return render_template("cycles/activity.html", team=team,
+                           feed=review.board_activity(session, team.id))

@@ -1,0 +1,148 @@
+"""CSV and JSON exports and the print view; the browser session or a bearer token may fetch them."""
+
+import base64
+import csv
+import io
+from functools import wraps
+
+import segno
+from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
+from flask_login import current_user
+
+from boards import queries, review
+from boards.overview import overview_for
+from boards.review import outcome_of
+
+from . import database
+from .auth import user_for_bearer
+from .pages import column_titles
+from .serializers import board_json, overview_json
+
+bp = Blueprint("exports", __name__)
+# Dutch Excel reads ";" as the list separator; the BOM makes it read UTF-8 (é, ë, ï intact).
+CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
+BOM = "\ufeff"
+
+
+def session_or_token(view):
+    """A logged-in browser or a valid bearer token; 401 otherwise."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = user_for_bearer() or (current_user if current_user.is_authenticated else None)
+        if user is None:
+            abort(401)
+        g.export_user = user
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def csv_response(filename, header, rows):
+    """A UTF-8 CSV download that Excel opens with Dutch characters intact."""
+    buffer = io.StringIO()
+    buffer.write(BOM)
+    writer = csv.writer(buffer, **CSV_DIALECT)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+CARD_HEADER = ["id", "team", "cycle", "status", "title", "owner", "short_goal", "long_goal",
+               "ambition", "due_date", "needs_help", "help_reason", "outcome", "notes"]
+
+
+def card_row(card):
+    """One action as a CSV row."""
+    a = card.action
+    return [a.id, card.team.name, card.cycle_number, a.status, a.title, card.owner.name,
+            card.goal.title if card.goal else "", card.long_goal.title if card.long_goal else "",
+            card.ambition.title if card.ambition else "", a.due_date.isoformat() if a.due_date else "",
+            "ja" if a.needs_help else "nee", a.help_reason, outcome_of(a), a.notes]
+
+
+def _board(slug):
+    session = database.reader()
+    number = request.args.get("cycle", type=int)
+    cycle = review.cycle_by_number(session, number) if number else None
+    return queries.board_view(session, slug, cycle)
+
+
+@bp.route("/teams/<slug>/export.csv")
+@session_or_token
+def board_csv(slug):
+    """A team's board as CSV (this cycle, or ?cycle=n)."""
+    view = _board(slug)
+    rows = [card_row(card) for status in ("todo", "doing", "done") for card in view.columns[status]]
+    return csv_response(f"{slug}-cyclus-{view.cycle.number}.csv", CARD_HEADER, rows)
+
+
+@bp.route("/teams/<slug>/export.json")
+@session_or_token
+def board_json_export(slug):
+    """A team's board as JSON, in the API's board shape."""
+    response = jsonify(board_json(_board(slug), column_titles()))
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.json"'
+    return response
+
+
+@bp.route("/cycles/<int:number>/export.csv")
+@session_or_token
+def cycle_csv(number):
+    """Every action of a cycle with its outcome."""
+    session = database.reader()
+    cards = review.cycle_cards(session, review.cycle_by_number(session, number))
+    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c) for c in cards])
+
+
+@bp.route("/overview/export.csv")
+@session_or_token
+def overview_csv():
+    """Per team: counts per status, needs help, overdue, without goal."""
+    data = overview_json(overview_for(database.reader()))
+    rows = [[t["name"], t["counts"]["todo"], t["counts"]["doing"], t["counts"]["done"],
+             t["needs_help"], t["overdue"], t["without_goal"]] for t in data["teams"]]
+    return csv_response(f"overzicht-cyclus-{data['cycle']['number']}.csv",
+                        ["team", "todo", "doing", "done", "needs_help", "overdue", "without_goal"],
+                        rows)
+
+
+@bp.route("/admin/events/export.csv")
+@session_or_token
+def events_csv():
+    """The whole activity log (admins; e.g. for a Woo request), streamed."""
+    if not g.export_user.is_admin:
+        abort(403)
+    session = database.reader()
+
+    def generate():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, **CSV_DIALECT)
+        buffer.write(BOM)
+        writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
+                         "before", "after"])
+        for event, person in review.all_events(session):
+            writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
+                             event.kind, event.team_id or "", event.action_id or "",
+                             event.goal_id or "", event.before or "", event.after or ""])
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(generate(), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
+
+
+@bp.route("/teams/<slug>/print")
+@session_or_token
+def print_board(slug):
+    """The board on one A3 landscape page, with a QR code to the live board."""
+    view = _board(slug)
+    link = url_for("pages.board", slug=slug, _external=True)
+    qr = segno.make(link, error="m")
+    svg = base64.b64encode(qr.svg_inline(scale=4, border=2).encode()).decode()
+    return render_template("boards/print.html", board=view, titles=column_titles(), link=link,
+                           qr_src=f"data:image/svg+xml;base64,{svg}")

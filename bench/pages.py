@@ -1,0 +1,310 @@
+"""Page benchmark: server time of the boards, /me and /overview, measured in-process.
+
+    .venv/bin/python bench/pages.py [--postgres] [--runs 30] [--big-runs 10] [--profile DIR]
+
+Builds a large city on a fresh migrated SQLite file (and, with --postgres, in a fresh schema of the
+PostgreSQL at 127.0.0.1:5432/test): 5 ambitions, 10 long- and 30 short-term goals, 43 teams of 27
+people (~1200 people) with 30 cards each in the current cycle and 5 closed cycles of history, and
+an employee (Eva) in several teams with cards of her own. /overview and /me are measured on that;
+then a team with a board of 200 cards and one with 4000 are added and the boards, the board's
+JSON and /overview (now 45 teams) are measured. Each figure is the wall time of Flask's test
+client around one GET in this process (no network, no server): warm-up, then --runs samples.
+SQL = statements per request on the app's engines. The baseline rows (a bare Flask route and the
+app's /healthz) are measured in the same run, so figures can be compared as ratios.
+Targets (shared/DESIGN.md and the issue): board of 200 p95 ≤ 50 ms (goal 25), board of 4000
+< 500 ms (goal 350), /overview 43 teams × 30 ≤ 150 ms, ≤ ~1.3 KB HTML per card, SQL constant.
+"""
+
+import argparse
+import cProfile
+import io
+import pstats
+import random
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from flask import Flask  # noqa: E402
+from sqlalchemy import event, func, insert, select  # noqa: E402
+
+from app import create_app  # noqa: E402
+from bench.harness import machine, percentile  # noqa: E402
+from boards import actions, catalog, people  # noqa: E402
+from boards.cycles import ensure_cycle, organisation  # noqa: E402
+from boards.db import Database  # noqa: E402
+from boards.models import STATUSES, Action, Cycle, Person, Team  # noqa: E402
+from boards.ordering import spread_keys  # noqa: E402
+from tests.databases import PostgresSchema, sqlite_url  # noqa: E402
+
+PASSWORD = "correct horse battery"
+TEAMS, TEAM_SIZE, CARDS_PER_TEAM, PAST_CYCLES = 43, 27, 30, 5
+VERBS = ("Afspraken maken over", "Inventariseren van", "Terugkoppelen over", "Plan opstellen voor",
+         "Overleg plannen over", "Knelpunten in kaart brengen bij", "Evalueren van", "Afronden van")
+THINGS = ("de wachtlijst huurtoeslag", "terugbelverzoeken van het KCC", "de klantreis vergunningen",
+          "het inwerken van nieuwe collega's", "de aanvragen bijzondere bijstand",
+          "het beheer van de openbare ruimte", "signalen uit de wijkteams", "de WOZ-bezwaren",
+          "de samenwerking met de woningcorporatie", "de meldingen openbare ruimte")
+FIRST = ("Anna", "Bert", "Carla", "Daan", "Eline", "Fatma", "Gert", "Hanneke", "Ivo", "Joke", "Kees",
+         "Lieke", "Mohamed", "Noor", "Oscar", "Petra", "Rik", "Sanne", "Tom", "Yara")
+LAST = ("de Jong", "Jansen", "de Vries", "van den Berg", "Bakker", "Visser", "Smit", "Meijer",
+        "Çelik", "Mulder", "de Boer", "Vermeulen", "van Dijk", "Yılmaz", "Bos", "Peeters")
+STATUS_WEIGHTS = {"current": (0.35, 0.25, 0.40), "past": (0.10, 0.05, 0.85)}
+
+
+def build_city(db, rng):
+    """Organisation, goals, 43 teams with ~1200 people and their cards; Eva with cards in 3 teams."""
+    today = date.today()
+    monday = today - timedelta(days=today.weekday())
+    with db.writer() as s:  # today falls in the 2nd week of cycle PAST_CYCLES + 1
+        catalog.setup_organisation(s, name="Werkorganisatie Grote Stad", municipalities=["Grote Stad"],
+                                   first_cycle_start=monday - timedelta(days=14 * PAST_CYCLES + 7))
+        admin = people.create_person(s, name="Ada Admin", email="admin@bench.example",
+                                     password=PASSWORD, is_admin=True).id
+        eva = people.create_person(s, name="Eva Ëlsen", email="eva@bench.example",
+                                   password=PASSWORD).id
+        org = organisation(s)
+        cycles = [ensure_cycle(s, org, n) for n in range(1, PAST_CYCLES + 3)]
+        for cycle in cycles[:PAST_CYCLES]:
+            cycle.state = "closed"
+        cycles = [c.id for c in cycles]
+        s.commit()
+        short, ambitions = [], []
+        for a in range(5):
+            ambitions.append(amb := catalog.create_ambition(s, admin, title=f"Ambitie {a + 1}: {THINGS[a]}", order=a,
+                                          colour=f"#{rng.randrange(0x1000000):06x}").id)
+            for g in range(2):
+                long = catalog.create_goal(s, admin, ambition_id=amb, horizon="long",
+                                           title=f"Lange termijn {a + 1}.{g + 1}: {rng.choice(THINGS)}").id
+                short += [catalog.create_goal(s, admin, ambition_id=amb, horizon="short", parent_id=long,
+                                              title=f"Kort {a + 1}.{g + 1}.{k + 1}: {rng.choice(VERBS).lower()} "
+                                                    f"{rng.choice(THINGS)}").id for k in range(3)]
+        teams = []
+        for t in range(TEAMS):
+            team = catalog.create_team(s, admin, name=f"Team {t + 1:02d} {THINGS[t % 10].split()[-1]}",
+                                       ambition_ids=rng.sample(ambitions, 2))
+            members = [make_person(s, rng, f"t{t}m{i}") for i in range(TEAM_SIZE - (t < 3))]
+            members += [eva] if t < 3 else []
+            for person in members:
+                catalog.add_member(s, admin, team.id, person, delegate=person == members[0])
+            teams.append((team, members))
+        for team, members in teams:
+            owners = [m for m in members if m != eva]
+            for cycle in cycles[:PAST_CYCLES]:
+                bulk_actions(s, team.id, cycle, owners, short, CARDS_PER_TEAM, rng, "past")
+            mine = 3 if eva in members else 0
+            bulk_actions(s, team.id, cycles[PAST_CYCLES], owners, short, CARDS_PER_TEAM - mine, rng, "current")
+        s.commit()
+        for team, members in teams[:3]:
+            eva_cards(s, eva, team.slug, short, rng)
+    return {"admin": admin, "eva": eva, "short": short, "ambitions": ambitions,
+            "cycle": cycles[PAST_CYCLES]}
+
+
+def build_big_boards(db, rng, city):
+    """Team "groot" (200 cards, 12 people) and team "reus" (4000 cards, 30 people), Eva in both."""
+    with db.writer() as s:
+        for name, size, cards in (("Groot", 12, 200), ("Reus", 30, 4000)):
+            team = catalog.create_team(s, city["admin"], name=name, ambition_ids=city["ambitions"][:2])
+            members = [make_person(s, rng, f"{name}{i}") for i in range(size - 1)]
+            for person in members + [city["eva"]]:
+                catalog.add_member(s, city["admin"], team.id, person)
+            mine = 3 if name == "Groot" else 0
+            bulk_actions(s, team.id, city["cycle"], members, city["short"], cards - mine, rng, "current")
+            s.commit()
+            if mine:
+                eva_cards(s, city["eva"], team.slug, city["short"], rng, next_cycle=False)
+
+
+def make_person(s, rng, n):
+    name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+    return people.create_person(s, name=name, email=f"p{n}@bench.example").id
+
+
+def eva_cards(s, eva, slug, short, rng, next_cycle=True):
+    """Eva's own cards, through the service: 3 this cycle (one per column), 1 next cycle."""
+    for status in STATUSES:
+        actions.create_action(s, eva, slug, title=title(rng), goal_id=rng.choice(short), status=status,
+                              due_date=date.today() + timedelta(days=rng.randint(-3, 6)))
+    if next_cycle:
+        actions.create_action(s, eva, slug, title=title(rng), cycle_number=PAST_CYCLES + 2)
+
+
+def title(rng):
+    return f"{rng.choice(VERBS)} {rng.choice(THINGS)}"
+
+
+def bulk_actions(s, team_id, cycle_id, owners, goals, count, rng, kind):
+    """Volume data, bulk-inserted: one INSERT ... VALUES batch instead of `count` service calls
+    (building 13,000+ cards one create_action at a time takes minutes). No Event rows are written
+    (none of the measured pages reads them); positions are spread_keys, as a rebalanced column has."""
+    statuses = rng.choices(STATUSES, weights=STATUS_WEIGHTS[kind], k=count)
+    cycle = s.get(Cycle, cycle_id)
+    start = datetime.combine(cycle.start, datetime.min.time(), tzinfo=timezone.utc)
+    rows = []
+    for status in STATUSES:
+        for key in spread_keys(statuses.count(status)):
+            help_ = kind == "current" and status != "done" and rng.random() < 0.03
+            due = cycle.start + timedelta(days=rng.randrange(14)) if rng.random() < 0.5 else None
+            rows.append(dict(
+                title=title(rng), owner_id=rng.choice(owners), team_id=team_id, cycle_id=cycle_id,
+                notes=" ".join(rng.choices(THINGS, k=rng.randint(5, 25))) if rng.random() < 0.3 else "",
+                goal_id=rng.choice(goals) if rng.random() < 0.9 else None, status=status,
+                position=key, needs_help=help_, help_reason="Wacht op akkoord van de manager" if help_ else "",
+                help_since=start + timedelta(hours=rng.randrange(200)) if help_ else None,
+                due_date=due, version=rng.randint(1, 4), created_at=start, updated_at=start))
+    if rows:
+        s.execute(insert(Action), rows)
+
+
+class StatementCounter:
+    """Counts SQL statements on the app's engines (reader, and writer when it is another)."""
+
+    def __init__(self, db):
+        self.count = 0
+        for engine in {db.read_engine, db.write_engine}:
+            event.listen(engine, "before_cursor_execute", self.on_execute)
+
+    def on_execute(self, *_args):
+        self.count += 1
+
+
+def measure(client, counter, label, path, runs, warmup=5, headers=None, target=None):
+    """Warm-up, then `runs` timed GETs: p50/p95 ms, bytes, cards, SQL per request."""
+    for _ in range(warmup):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.status_code)
+    times, statements = [], set()
+    for _ in range(runs):
+        counter.count = 0
+        start = time.perf_counter()
+        response = client.get(path, headers=headers)
+        times.append((time.perf_counter() - start) * 1000)
+        statements.add(counter.count)
+    body = response.get_data()
+    cards = body.count(b'<article id="action-') or body.count(b'"position"')
+    return {"label": label, "path": path, "p50": percentile(times, 50), "p95": percentile(times, 95),
+            "bytes": len(body), "cards": cards, "sql": "/".join(map(str, sorted(statements))),
+            "target": target, "runs": runs}
+
+
+def bare_client():
+    """A bare Flask app with one small page: the floor of Flask + the test client."""
+    bare = Flask("bare")
+    bare.add_url_rule("/", "index", lambda: "<!doctype html><title>ok</title><p>Hallo</p>" * 5)
+    return bare.test_client()
+
+
+def run(url, label, args):
+    """Build, measure, return the rows (and profile into args.profile)."""
+    rng = random.Random(2024)
+    db = Database(url)
+    started = time.perf_counter()
+    city = build_city(db, rng)
+    built = time.perf_counter() - started
+    app = create_app({"TESTING": False, "DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+                      "SOCKETIO_ASYNC_MODE": "threading", "WTF_CSRF_ENABLED": False})
+    counter = StatementCounter(app.extensions["verbeterbord.db"])
+    client = app.test_client()
+    assert client.post("/login", data={"email": "eva@bench.example", "password": PASSWORD}).status_code == 302
+    r, bare = args.runs, bare_client()
+    rows = [measure(bare, counter, "bare Flask GET / (baseline)", "/", r),
+            measure(client, counter, "app GET /healthz (baseline)", "/healthz", r),
+            measure(client, counter, f"/overview ({TEAMS} teams × {CARDS_PER_TEAM})", "/overview", r,
+                    target=(150, None)),
+            measure(client, counter, "/me (Eva: 3 teams, 9+3 cards)", "/me", r)]
+    started = time.perf_counter()
+    build_big_boards(db, rng, city)
+    built += time.perf_counter() - started
+    with db.writer() as s:
+        token = people.issue_token(s, city["eva"])
+    bearer = {"Authorization": f"Bearer {token}"}
+    rows += [measure(client, counter, "/teams/groot (200 cards)", "/teams/groot", r, target=(50, 25)),
+             measure(client, counter, "/teams/reus (4000 cards)", "/teams/reus", args.big_runs, 2,
+                     target=(500, 350)),
+             measure(client, counter, "/api/v1/teams/groot/board (JSON)", "/api/v1/teams/groot/board",
+                     r, headers=bearer),
+             measure(client, counter, f"/overview ({TEAMS + 2} teams, + 4200 cards)", "/overview", r),
+             measure(client, counter, "/me (Eva: 5 teams, 12+3 cards)", "/me", r),
+             measure(bare, counter, "bare Flask GET / (again)", "/", r)]
+    for row in rows:
+        row["db"] = label
+    if args.profile:
+        for path, runs in (("/teams/groot", 30), ("/teams/reus", 5), ("/overview", 30)):
+            profile(client, path, runs, Path(args.profile) / f"{label}{path.replace('/', '_')}.prof")
+    with db.writer() as s:
+        sizes = [s.scalar(select(func.count()).select_from(m)) for m in (Person, Team, Action)]
+    app.extensions["verbeterbord.db"].dispose()
+    db.dispose()
+    print(f"[{label}] built %d people, %d teams, %d cards in {built:.1f} s" % tuple(sizes), file=sys.stderr)
+    return rows
+
+
+def profile(client, path, runs, out):
+    """cProfile `runs` GETs of path; the stats go to `out`, the top functions to stderr."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(runs):
+        client.get(path)
+    prof.disable()
+    prof.dump_stats(out)
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(18)
+    print(f"--- cProfile {path} × {runs} (tottime) → {out}\n{text.getvalue()}", file=sys.stderr)
+
+
+def verdict(row):
+    if not row["target"]:
+        return ""
+    limit, goal = row["target"]
+    p95 = row["p95"]
+    text = f"{'met' if p95 <= limit else 'MISSED'} (≤ {limit} ms"
+    return text + (f"; goal {goal} ms {'met' if p95 <= goal else 'not yet'})" if goal else ")")
+
+
+def report(rows):
+    """The table, as Markdown (also readable in a terminal)."""
+    base = {r["db"]: r["p95"] for r in rows if r["path"] == "/healthz"}
+    print("| db | page | p50 ms | p95 ms | p95 ÷ /healthz | bytes | cards | B/card | SQL | target |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        per_card = f"{r['bytes'] / r['cards']:,.0f}" if r["cards"] else ""
+        print(f"| {r['db']} | {r['label']} | {r['p50']:.1f} | {r['p95']:.1f} | "
+              f"{r['p95'] / base[r['db']]:.1f} | {r['bytes']:,} | {r['cards'] or ''} | {per_card} | "
+              f"{r['sql']} | {verdict(r)} |")
+    for db in base:
+        boards = {r["path"]: r for r in rows if r["db"] == db}
+        small, big = boards["/teams/groot"], boards["/teams/reus"]
+        marginal = (big["bytes"] - small["bytes"]) / (big["cards"] - small["cards"])
+        same = small["sql"] == big["sql"]
+        overview_sql = {r["sql"] for r in rows if r["db"] == db and r["path"] == "/overview"}
+        print(f"\n{db}: HTML per card {marginal:,.0f} B marginal (4000 vs 200 board) — "
+              f"{'met' if marginal <= 1300 else 'MISSED'} (≤ ~1.3 KB); SQL per board page "
+              f"{small['sql']} vs {big['sql']}, overview {'/'.join(sorted(overview_sql))} — "
+              f"{'constant' if same and len(overview_sql) == 1 else 'NOT constant'}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgres", action="store_true", help="also run on PostgreSQL (127.0.0.1:5432/test)")
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page (default 30)")
+    parser.add_argument("--big-runs", type=int, default=10, help="for the 4000-card board (default 10)")
+    parser.add_argument("--profile", metavar="DIR", help="cProfile the boards and /overview into DIR")
+    args = parser.parse_args()
+    info = machine()
+    print(f"Pages: {info['nproc']} × {info['cpu']}, {info['ram_gib']} GiB, Python {info['python']}, "
+          f"load {info['loadavg_1m']:.2f}; {date.today().isoformat()}")
+    with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
+        rows = run(sqlite_url(Path(folder)), "SQLite", args)
+    if args.postgres:
+        with PostgresSchema() as schema:
+            rows += run(schema.url, "PostgreSQL", args)
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()

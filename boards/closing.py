@@ -1,0 +1,181 @@
+"""Closing a team's cycle: every unfinished action is carried, dropped or split, explicitly."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func
+from sqlmodel import select
+
+from . import events, ordering
+from .access import active_person, require_team_writer
+from .actions import Change, lock_team
+from .cycles import ensure_cycle, organisation, today_local
+from .errors import N_, Conflict, Invalid, NotFound
+from .models import Action, Cycle, Person, TeamCycle, utcnow
+from .queries import team_by_slug
+
+DECISIONS = ("carry", "drop", "split")
+OUTCOME_OF = {"carry": "carried", "drop": "dropped", "split": "split"}
+RETRO_FIELDS = ("went_well", "to_improve", "do_differently")
+RETRO_MAX = 4000
+
+
+@dataclass
+class CloseResult:
+    """What closing changed: the new cards in the next cycle, for broadcasting."""
+
+    cycle: Cycle
+    next_cycle: Cycle
+    already_closed: bool
+    counts: dict = field(default_factory=dict)
+    changes: list = field(default_factory=list)
+
+
+def team_cycle(session, team_id, cycle_id):
+    """The team's record of a cycle (unsaved and empty when there is none yet)."""
+    return session.get(TeamCycle, (team_id, cycle_id)) or TeamCycle(team_id=team_id,
+                                                                     cycle_id=cycle_id)
+
+
+def is_closed(session, team_id, cycle_id):
+    """True once the team has closed this cycle."""
+    record = session.get(TeamCycle, (team_id, cycle_id))
+    return record is not None and record.closed_at is not None
+
+
+def _cycle(session, number):
+    cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
+    if cycle is None:
+        raise NotFound(N_("Unknown cycle."))
+    if cycle.start > today_local():
+        raise Invalid(N_("A cycle that has not started cannot be closed."))
+    return cycle
+
+
+def _parse(decisions, unfinished):
+    if not isinstance(decisions, list):
+        raise Invalid(N_("Decisions must be a list."), field="decisions")
+    chosen = {}
+    for item in decisions:
+        if not isinstance(item, dict) or item.get("decision") not in DECISIONS:
+            raise Invalid(N_("Each decision is carry, drop or split."), field="decisions")
+        action_id = item.get("action_id")
+        if action_id not in unfinished:
+            raise Invalid(N_("A decision names an action that is not unfinished in this cycle."),
+                          field="decisions")
+        reason = item.get("reason") or ""
+        if not isinstance(reason, str) or len(reason) > 1000:
+            raise Invalid(N_("This text is too long."), field="reason")
+        if item["decision"] == "drop" and not reason.strip():
+            raise Invalid(N_("Say why an action is dropped."), field="reason")
+        chosen[action_id] = (item["decision"], reason.strip())
+    missing = set(unfinished) - set(chosen)
+    if missing:
+        raise Invalid(N_("Every unfinished action needs a decision: carry, drop or split."),
+                      field="decisions")
+    return chosen
+
+
+def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=None):
+    """Close the cycle for one team in a single transaction; a repeat changes nothing."""
+    actor = active_person(session, actor_id)
+    team = team_by_slug(session, slug)
+    require_team_writer(session, actor, team)
+    cycle = _cycle(session, number)
+    lock_team(session, team.id)
+    cards = session.exec(select(Action).where(Action.team_id == team.id,
+                                              Action.cycle_id == cycle.id)).all()
+    record = team_cycle(session, team.id, cycle.id)
+    next_cycle = ensure_cycle(session, organisation(session), cycle.number + 1)
+    if record.closed_at is not None:
+        return _repeat(cards, decisions, cycle, next_cycle)
+    unfinished = {c.id: c for c in cards if c.status != "done"}
+    chosen = _parse(decisions, unfinished)
+    result = CloseResult(cycle, next_cycle, False, dict.fromkeys(("carried", "dropped", "split"), 0))
+    for action_id, (decision, reason) in sorted(chosen.items()):
+        change = _decide(session, actor, team, unfinished[action_id], decision, reason, next_cycle)
+        result.counts[OUTCOME_OF[decision]] += 1
+        if change is not None:
+            result.changes.append(change)
+    result.counts["done"] = len(cards) - len(unfinished)
+    _apply_retrospective(record, retrospective or {})
+    record.closed_at, record.closed_by = utcnow(), actor.id
+    session.add(record)
+    events.record(session, kind="cycle_closed", person_id=actor.id, team_id=team.id,
+                  after={"cycle": cycle.number, **result.counts})
+    session.commit()
+    return result
+
+
+def _repeat(cards, decisions, cycle, next_cycle):
+    """A retried close: fine when it asks for what was done, a conflict otherwise."""
+    outcomes = {c.id: c.outcome for c in cards if c.outcome}
+    asked = {d.get("action_id"): OUTCOME_OF.get(d.get("decision"))
+             for d in decisions if isinstance(d, dict)} if isinstance(decisions, list) else {}
+    if any(outcomes.get(action_id) != outcome for action_id, outcome in asked.items()):
+        raise Conflict(N_("This cycle is already closed for this team, with other decisions."))
+    return CloseResult(cycle, next_cycle, True)
+
+
+def _decide(session, actor, team, action, decision, reason, next_cycle):
+    before = events.snapshot(action)
+    action.outcome, action.outcome_reason = OUTCOME_OF[decision], reason
+    action.version += 1
+    action.updated_at = utcnow()
+    kind = {"carry": "carried_over", "drop": "dropped", "split": "split"}[decision]
+    new = None
+    if decision != "drop":
+        title = action.title if decision == "carry" else (reason or f"{action.title} (vervolg)")
+        new = _copy_into(session, action, next_cycle, title[:200])
+    after = dict(events.snapshot(action), outcome=action.outcome, reason=reason,
+                 next_action_id=new.id if new else None)
+    events.record(session, kind=kind, person_id=actor.id, team_id=team.id, action_id=action.id,
+                  before=before, after=after)
+    if new is None:
+        return None
+    entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
+                          action_id=new.id, after=dict(events.snapshot(new),
+                                                        carried_from_id=action.id))
+    return Change("created", new, team, session.get(Person, new.owner_id), entry)
+
+
+def _copy_into(session, action, cycle, title):
+    status = action.status if action.status == "doing" else "todo"
+    last = session.exec(select(func.max(Action.position)).where(
+        Action.team_id == action.team_id, Action.cycle_id == cycle.id,
+        Action.status == status)).one()
+    new = Action(title=title, notes=action.notes, owner_id=action.owner_id, team_id=action.team_id,
+                 goal_id=action.goal_id, cycle_id=cycle.id, status=status,
+                 position=ordering.key_between(last, None), needs_help=action.needs_help,
+                 help_reason=action.help_reason, help_since=action.help_since,
+                 carried_from_id=action.id, carry_count=action.carry_count + 1)
+    session.add(new)
+    session.flush()
+    return new
+
+
+def _apply_retrospective(record, retrospective):
+    for name in RETRO_FIELDS:
+        value = retrospective.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > RETRO_MAX:
+            raise Invalid(N_("This text is too long."), field=name)
+        setattr(record, name, value.strip())
+
+
+def save_retrospective(session, actor_id, slug, number, retrospective):
+    """Write the team's retrospective for a cycle (until the cycle is closed)."""
+    actor = active_person(session, actor_id)
+    team = team_by_slug(session, slug)
+    require_team_writer(session, actor, team)
+    cycle = _cycle(session, number)
+    record = team_cycle(session, team.id, cycle.id)
+    if record.closed_at is not None:
+        raise Conflict(N_("This cycle is closed; its record no longer changes."))
+    before = {name: getattr(record, name) for name in RETRO_FIELDS}
+    _apply_retrospective(record, retrospective)
+    session.add(record)
+    events.record(session, kind="retrospective_saved", person_id=actor.id, team_id=team.id,
+                  before=before, after={name: getattr(record, name) for name in RETRO_FIELDS})
+    session.commit()
+    return record
