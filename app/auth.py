@@ -1,6 +1,5 @@
 """Logging in and out, and who is asking: session cookie or bearer token."""
 
-import secrets
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
@@ -43,9 +42,12 @@ def load_user(user_id):
         person_id, epoch = (int(part) for part in user_id.split("."))
     except ValueError:
         return None
-    person = database.reader().get(Person, person_id)
+    reader = database.reader()
+    person = reader.get(Person, person_id)
     if person is None or not person.active or person.session_epoch != epoch:
         return None
+    if not people.login_is_active(reader, session.get("login_key"), person.id):
+        return None  # logged out: a copy of the old cookie is worthless
     return SessionUser(person)
 
 
@@ -87,8 +89,9 @@ def login():
         person = people.authenticate(database.reader(), form.email.data, form.password.data)
         if person is not None:
             session.clear()
+            with database.writer() as writer:
+                session["login_key"] = people.start_login(writer, person.id)
             login_user(SessionUser(person))
-            session["login_key"] = secrets.token_urlsafe(16)
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The e-mail address or password is not correct."), "error")
         status = 401
@@ -104,6 +107,8 @@ def logout():
     """Log out and close this login's open sockets."""
     from .sockets import disconnect_room
     key = session.get("login_key")
+    with database.writer() as writer:
+        people.end_login(writer, key)
     logout_user()
     session.clear()
     if key:

@@ -114,26 +114,36 @@ def events_csv():
     """The whole activity log (admins; e.g. for a Woo request), streamed."""
     if not g.export_user.is_admin:
         abort(403)
-    session = database.reader()
+    db = database.database()
 
     def generate():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, **CSV_DIALECT)
-        buffer.write(BOM)
-        writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
-                         "before", "after"])
-        for event, person in review.all_events(session):
-            writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
-                             event.kind, event.team_id or "", event.action_id or "",
-                             event.goal_id or "", event.before or "", event.after or ""])
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+        # The response outlives the request: the stream has its own session, always closed.
+        session = db.reader()
+        try:
+            yield from _event_rows(session)
+        finally:
+            session.close()
 
     return Response(generate(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
+
+
+def _event_rows(session):
+    """The log as CSV text, in chunks of about 64 KB."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, **CSV_DIALECT)
+    buffer.write(BOM)
+    writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
+                     "before", "after"])
+    for event, person in review.all_events(session):
+        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
+                         event.kind, event.team_id or "", event.action_id or "",
+                         event.goal_id or "", event.before or "", event.after or ""])
+        if buffer.tell() > 64_000:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
 @bp.route("/teams/<slug>/print")

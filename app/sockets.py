@@ -94,7 +94,7 @@ def on_connect(auth):
 
 
 @socketio.on("join")
-def on_join(data):
+def on_join(data=None, *_extra):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
         if not isinstance(data, dict):
@@ -129,13 +129,15 @@ def _join_display(data):
 
 
 def _int_or_none(value, field):
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
         return value
     raise Invalid("Invalid request.", field=field)
 
 
 @socketio.on("move")
-def on_move(data):
+def on_move(data=None, *_extra):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:
         if SOCKET_DISPLAY in session:

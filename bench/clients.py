@@ -112,7 +112,10 @@ class Fleet:
 
     @staticmethod
     def _recv(conn, timeout):
-        return conn.recv() if conn.poll(timeout) else "timeout"
+        try:
+            return conn.recv() if conn.poll(timeout) else "timeout"
+        except EOFError:
+            return "the receiver process exited"
 
     def _on_report(self, conn):
         report = conn.recv()
@@ -134,7 +137,7 @@ class Fleet:
     async def __aexit__(self, *_exc):
         loop = asyncio.get_running_loop()
         await self.mover.disconnect()
-        for process, conn in self.workers:
+        for _process, conn in self.workers:
             loop.remove_reader(conn.fileno())
             conn.send("stop")
         for process, conn in self.workers:
@@ -144,8 +147,8 @@ class Fleet:
                 process.terminate()
 
     def cpu_seconds(self):
-        """CPU used so far by the receiver processes and this one."""
-        return time.process_time() + sum(cpu_seconds(p.pid) for p, _conn in self.workers)
+        """CPU used so far by the receiver processes (the mover's share is left out)."""
+        return sum(cpu_seconds(p.pid) for p, _conn in self.workers)
 
     async def move(self, card, status):
         """Move `card` to `status`; the milliseconds until every receiver saw the new version."""

@@ -91,6 +91,15 @@ def percentile(values, pct):
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
+def revision():
+    """The commit measured (with "-dirty" when the work tree has changes)."""
+    try:
+        return subprocess.run(["git", "describe", "--always", "--dirty"], cwd=ROOT, text=True,
+                              capture_output=True, timeout=10).stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
 def machine():
     """What the figures were measured on."""
     cpuinfo = Path("/proc/cpuinfo").read_text()
@@ -104,7 +113,10 @@ def machine():
 
 
 class Profile:
-    """`py-spy record` (raw collapsed stacks) on a process while the block runs; no-op without path."""
+    """`py-spy record` (collapsed stacks) on a process while the block runs; no-op without a path.
+
+    py-spy pauses the process for each sample: figures of a profiled run are not the reference.
+    """
 
     def __init__(self, pid, path):
         self.pid, self.path, self.process = pid, path, None

@@ -3,12 +3,15 @@
     .venv/bin/python bench/realtime.py [--clients 50] [--moves 200] [--no-big] [--json FILE]
 
 The app runs as in production (gunicorn -k eventlet -w 1) on a fresh migrated SQLite file with the
-test world and ~50 cards on board "wonen". N python-socketio AsyncClients (one asyncio loop,
-websocket transport, bearer tokens) join the board; one more client moves cards one at a time and
-the time from its emit until the last of the N has received the matching `action.changed` (same
-action id and version) is one sample. The same is measured against bench/baseline_server.py, a bare
-Flask-SocketIO app that rebroadcasts a captured real payload. `--big` repeats both with 600 sockets.
-Targets (shared/DESIGN.md): p95 ≤ 20 ms and ≤ 2.5× bare at 50 clients; p95 ≤ 300 ms at 600.
+test world and 50 cards on board "wonen". N python-socketio AsyncClients (websocket transport,
+bearer tokens of anna and bert; spread over --client-procs processes, many per asyncio loop) join
+the board; one more client moves cards one at a time (right version, next column) and the time
+from its emit until the last of the N has received the matching `action.changed` (same action id
+and version) is one sample. bench/baseline_server.py, a bare Flask-SocketIO app under the same
+gunicorn command that rebroadcasts a captured real payload, is measured in the same run, moves
+alternating between the two so that a busy moment on the machine hits both alike. `--big` repeats
+both with 600 sockets. Targets (shared/DESIGN.md): p95 ≤ 20 ms and ≤ 2.5× bare at 50 clients;
+p95 ≤ 300 ms at 600. Prints a table; writes nothing but the optional --json file.
 """
 
 import argparse
@@ -20,17 +23,18 @@ import shutil
 import sys
 import tempfile
 import time
+from contextlib import AsyncExitStack, ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.clients import Fleet  # noqa: E402
-from bench.harness import Profile, Server, machine, percentile  # noqa: E402
-from boards import actions  # noqa: E402
-from boards.db import Database  # noqa: E402
-from tests.databases import sqlite_url  # noqa: E402
-from tests.factories import PASSWORD, build_world  # noqa: E402
+from bench.harness import Profile, Server, machine, percentile, revision  # noqa: E402
 from tests.live import api_token  # noqa: E402
+
+# The app's own modules are imported where used: the receiver processes (spawned, so they re-run
+# this file's top level) only need python-socketio.
 
 COLUMNS = ("todo", "doing", "done")
 TITLES = ("Terugbelverzoeken binnen een dag afhandelen", "Wachtlijst huurtoeslag doorlopen",
@@ -41,6 +45,11 @@ WARMUP = 10  # moves before measuring, not counted
 
 def seed(folder, cards):
     """A migrated SQLite file with the test world and `cards` cards on board "wonen"."""
+    from boards import actions
+    from boards.db import Database
+    from tests.databases import sqlite_url
+    from tests.factories import build_world
+
     url = sqlite_url(folder)
     db = Database(url)
     world = build_world(db)
@@ -61,32 +70,87 @@ def next_column(card):
     return COLUMNS[(COLUMNS.index(card["status"]) + 1) % len(COLUMNS)]
 
 
-async def measure(name, server, tokens, cards, size, moves, args):
-    """Connect `size` clients to `server`, move cards one at a time; latencies and CPU use."""
-    async with Fleet(server.url, tokens, size, "wonen", args.client_procs) as fleet:
-        for i in range(WARMUP):
-            card = cards[i % len(cards)]
-            await fleet.move(card, next_column(card))
-            await asyncio.sleep(args.gap)
-        profile = args.profile and Path(args.profile) / f"{name.replace(' ', '').replace(',', '-')}.txt"
-        samples = []
-        with Profile(server.worker_pid, profile):
-            wall, client_cpu, server_cpu = time.perf_counter(), fleet.cpu_seconds(), server.cpu_seconds()
-            for i in range(moves):
-                card = cards[(WARMUP + i) % len(cards)]
-                samples.append(await fleet.move(card, next_column(card)))
-                await asyncio.sleep(args.gap)
-            wall = time.perf_counter() - wall
-            client_cpu = fleet.cpu_seconds() - client_cpu
-            server_cpu = server.cpu_seconds() - server_cpu
-        payload = fleet.payload
-    return {"name": name, "clients": size, "moves": moves,
+@dataclass
+class Side:
+    """One server under test, its clients' tokens, its idea of the cards and its connected fleet."""
+
+    name: str
+    server: Server
+    tokens: list
+    cards: list
+    fleet: Fleet = None
+
+
+async def step(side, index, gap):
+    """Move the index-th card (cyclically) to its next column; latency in ms."""
+    card = side.cards[index % len(side.cards)]
+    latency = await side.fleet.move(card, next_column(card))
+    await asyncio.sleep(gap)
+    return latency
+
+
+async def connect(stack, side, size, args):
+    """Connect `size` receivers to the side's server and warm it up with a few moves."""
+    side.fleet = await stack.enter_async_context(
+        Fleet(side.server.url, side.tokens, size, "wonen", args.client_procs))
+    for i in range(WARMUP):
+        await step(side, i, args.gap)
+
+
+async def measure(sides, moves, args, label=""):
+    """Move on each side in turn (A, B, A, B, ...) so that a busy moment hits both alike."""
+    samples = {side.name: [] for side in sides}
+    with ExitStack() as spies:
+        for side in sides:
+            if args.profile:
+                name = f"{side.name}{label}".replace(" ", "-").replace(",", "")
+                path = Path(args.profile) / f"{name}.txt"
+                spies.enter_context(Profile(side.server.worker_pid, path))
+        cpu = {side.name: (side.server.cpu_seconds(), side.fleet.cpu_seconds()) for side in sides}
+        for i in range(moves):
+            for side in sides:
+                samples[side.name].append(await step(side, WARMUP + i, args.gap))
+        cpu = {side.name: (side.server.cpu_seconds() - cpu[side.name][0],
+                           side.fleet.cpu_seconds() - cpu[side.name][1]) for side in sides}
+    return [summary(f"{side.name}{label}", side.fleet, samples[side.name], *cpu[side.name])
+            for side in sides]
+
+
+def summary(name, fleet, samples, server_cpu, client_cpu):
+    moves = len(samples)
+    return {"name": name, "clients": fleet.size, "moves": moves,
             **{f"p{p}": round(percentile(samples, p), 2) for p in (50, 95, 99)},
-            "max": round(max(samples), 2), "mean": round(sum(samples) / len(samples), 2),
-            "client_cpu_pct": round(100 * client_cpu / wall, 1),
-            "client_cpu_ms_per_move": round(1000 * client_cpu / moves, 2),
+            "max": round(max(samples), 2), "mean": round(sum(samples) / moves, 2),
             "server_cpu_ms_per_move": round(1000 * server_cpu / moves, 2),
-            "payload_bytes": len(json.dumps(payload, ensure_ascii=False).encode())}, payload
+            "client_cpu_ms_per_move": round(1000 * client_cpu / moves, 2),
+            "payload_bytes": len(json.dumps(fleet.payload, ensure_ascii=False).encode())}
+
+
+async def run(args, folder):
+    """Seed, start the app and the bare server, measure both at N clients, then at 600."""
+    from tests.factories import PASSWORD
+
+    url, _world, cards = seed(folder, args.cards)
+    with ExitStack() as servers:
+        app = servers.enter_context(Server("app.wsgi:app", env={"DATABASE_URL": url},
+                                           log_path=folder / "app.log"))
+        tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]
+        sides = [Side("app", app, tokens, cards)]
+        async with AsyncExitStack() as fleets:
+            await connect(fleets, sides[0], args.clients, args)  # also captures a real payload
+            payload = folder / "payload.json"
+            payload.write_text(json.dumps(sides[0].fleet.payload, ensure_ascii=False))
+            bare = servers.enter_context(Server("bench.baseline_server:app", log_path=folder /
+                                                "bare.log", env={"BENCH_PAYLOAD": str(payload)}))
+            sides.append(Side("bare", bare, ["no-auth"], copy.deepcopy(cards)))
+            await connect(fleets, sides[1], args.clients, args)
+            results = await measure(sides, args.moves, args)
+        if args.big:
+            async with AsyncExitStack() as fleets:
+                for side in sides:
+                    await connect(fleets, side, args.big_clients, args)
+                results += await measure(sides, args.big_moves, args, label=", big")
+    return results
 
 
 HEADER = ("scenario", "clients", "moves", "p50", "p95", "p99", "max", "server CPU", "client CPU")
@@ -95,7 +159,7 @@ WIDTHS = (21, 8, 6, 7, 7, 7, 7, 11, 11)
 
 def line(cells):
     return "".join(f"{c:<{w}}" if i == 0 else f"{c:>{w}}" for i, (c, w) in
-                   enumerate(zip(cells, WIDTHS))).rstrip()
+                   enumerate(zip(cells, WIDTHS, strict=False))).rstrip()
 
 
 def row(r):
@@ -111,16 +175,17 @@ def verdict(ok):
 def report(results, args):
     """The table, the ratios and the targets; the same as a dict for --json."""
     by = {r["name"]: r for r in results}
-    app, bare = by["app"], by["bare rebroadcast"]
+    app, bare = by["app"], by["bare"]
     ratio = {p: round(app[p] / bare[p], 2) for p in ("p50", "p95")}
     targets = {f"p95 <= 20 ms at {args.clients} clients": app["p95"] <= 20,
                "p95 <= 2.5x bare rebroadcast": ratio["p95"] <= 2.5}
     if "app, big" in by:
         targets[f"p95 <= 300 ms at {args.big_clients} sockets"] = by["app, big"]["p95"] <= 300
     info = dict(machine(), loadavg_1m_at_start=args.load_at_start)
-    print(f"Realtime: move -> all clients received (ms), loopback, {info['nproc']} x {info['cpu']}, "
+    print(f"Realtime: move -> all clients received (ms), loopback, "
+          f"{info['nproc']} x {info['cpu']}, "
           f"Python {info['python']}, payload {app['payload_bytes']} B, "
-          f"load {info['loadavg_1m_at_start']:.2f}")
+          f"load {info['loadavg_1m_at_start']:.2f}, {revision()}")
     print(line(HEADER) + "   (ms; CPU per move)")
     for r in results:
         print(row(r))
@@ -130,30 +195,9 @@ def report(results, args):
         print(line(("ratio app/bare, big", "", "", f"{big['p50']:.2f}", f"{big['p95']:.2f}")))
     for target, ok in targets.items():
         print(f"target {target}: {verdict(ok)}")
-    return {"date": time.strftime("%Y-%m-%d %H:%M:%S%z"), "machine": info,
+    return {"date": time.strftime("%Y-%m-%d %H:%M:%S%z"), "revision": revision(), "machine": info,
             "command": " ".join(sys.argv), "results": results, "ratio_app_bare": ratio,
             "targets": targets}
-
-
-async def run(args, folder):
-    """Seed, start the app, measure it; start the bare server, measure it; then 600 sockets."""
-    url, _world, cards = seed(folder, args.cards)
-    payload_file = folder / "payload.json"
-    with Server("app.wsgi:app", env={"DATABASE_URL": url}, log_path=folder / "app.log") as app:
-        tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]
-        app_side = (app, tokens, cards)
-        first, payload = await measure("app", *app_side, args.clients, args.moves, args)
-        payload_file.write_text(json.dumps(payload, ensure_ascii=False))
-        with Server("bench.baseline_server:app", env={"BENCH_PAYLOAD": str(payload_file)},
-                    log_path=folder / "bare.log") as bare:
-            bare_side = (bare, ["no-auth"], copy.deepcopy(cards))  # its own idea of versions
-            results = [first, (await measure("bare rebroadcast", *bare_side, args.clients,
-                                             args.moves, args))[0]]
-            if args.big:
-                for name, side in (("app, big", app_side), ("bare, big", bare_side)):
-                    results.append((await measure(name, *side, args.big_clients, args.big_moves,
-                                                  args))[0])
-    return results
 
 
 def main():
@@ -185,9 +229,9 @@ def main():
     except BaseException:
         print(f"failed; database and server logs kept in {folder}", file=sys.stderr)
         raise
-    summary = report(results, args)
+    outcome = report(results, args)
     if args.json:
-        Path(args.json).write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+        Path(args.json).write_text(json.dumps(outcome, indent=2, ensure_ascii=False) + "\n")
     if args.keep:
         print(f"kept {folder}", file=sys.stderr)
     else:

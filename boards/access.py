@@ -42,9 +42,14 @@ def team_ids_of(session, person_id):
     return set(rows.all())
 
 
+def is_id(value):
+    """True for an int that fits a database key (not a bool, not beyond 64 bits)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+
+
 def get_or_404(session, model, ident, message):
     """The row with this primary key, or NotFound with the message."""
-    row = session.get(model, ident) if ident is not None else None
+    row = session.get(model, ident) if is_id(ident) else None
     if row is None:
         raise NotFound(message)
     return row

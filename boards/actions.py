@@ -8,7 +8,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from . import events, ordering
-from .access import active_person, get_or_404, is_member, require_team_writer
+from .access import active_person, get_or_404, is_id, is_member, require_team_writer
 from .cycles import current_cycle, ensure_cycle, organisation
 from .errors import N_, Conflict, Invalid
 from .models import STATUSES, Action, Event, Goal, Person, Team, TeamCycle, utcnow
@@ -57,7 +57,7 @@ def _clean_text(value, limit, field):
 
 
 def _check_owner(session, owner_id, team):
-    if not isinstance(owner_id, int) or isinstance(owner_id, bool):
+    if not is_id(owner_id):
         raise Invalid(N_("Choose who owns this action."), field="owner_id")
     owner = session.get(Person, owner_id)
     if owner is None or not owner.active or not is_member(session, owner_id, team.id):
@@ -68,7 +68,7 @@ def _check_owner(session, owner_id, team):
 def _check_goal(session, goal_id):
     if goal_id is None:
         return None
-    if not isinstance(goal_id, int) or isinstance(goal_id, bool):
+    if not is_id(goal_id):
         raise Invalid(N_("Unknown goal."), field="goal_id")
     goal = session.get(Goal, goal_id)
     if goal is None:
@@ -79,7 +79,7 @@ def _check_goal(session, goal_id):
 
 
 def check_version(action, version):
-    if not isinstance(version, int) or isinstance(version, bool):
+    if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
         raise Invalid(N_("The version of the card is missing."), field="version")
     if version != action.version:
         raise Conflict(N_("Someone else changed this card just now. The board shows the current state."))
@@ -247,7 +247,7 @@ def _clean_op_id(op_id):
 def _neighbour(session, action, status, neighbour_id):
     if neighbour_id is None or neighbour_id == action.id:
         return None
-    if not isinstance(neighbour_id, int) or isinstance(neighbour_id, bool):
+    if not is_id(neighbour_id):
         raise Invalid(N_("Invalid neighbour card."), field="before_id")
     other = session.get(Action, neighbour_id)
     if other is None or other.team_id != action.team_id or other.cycle_id != action.cycle_id \

@@ -187,3 +187,12 @@ class TeamCycle(SQLModel, table=True):
     went_well: str = Field(default="", max_length=4000)
     to_improve: str = Field(default="", max_length=4000)
     do_differently: str = Field(default="", max_length=4000)
+
+
+class LoginSession(SQLModel, table=True):
+    """A browser login; logging out ends it, so a copied cookie no longer works."""
+
+    key_hash: str = Field(max_length=64, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    ended_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -11,7 +11,7 @@ from sqlmodel import select
 from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
-from .models import ApiToken, Person
+from .models import ApiToken, LoginSession, Person, utcnow
 
 _hasher = PasswordHasher()
 # Verifying against this keeps a wrong e-mail as slow as a wrong password.
@@ -92,6 +92,31 @@ def person_for_token(session, token):
     return row[1]
 
 
+def start_login(session, person_id):
+    """Record a browser login; returns the key the session cookie carries."""
+    active_person(session, person_id)
+    key = secrets.token_urlsafe(24)
+    session.add(LoginSession(key_hash=_token_hash(key), person_id=person_id))
+    session.commit()
+    return key
+
+
+def end_login(session, key):
+    """End a browser login (logout); its cookie is refused from now on."""
+    login = session.get(LoginSession, _token_hash(key)) if key else None
+    if login is not None and login.ended_at is None:
+        login.ended_at = utcnow()
+        session.commit()
+
+
+def login_is_active(session, key, person_id):
+    """True while the login with this key belongs to the person and has not ended."""
+    if not isinstance(key, str) or not key:
+        return False
+    login = session.get(LoginSession, _token_hash(key))
+    return login is not None and login.person_id == person_id and login.ended_at is None
+
+
 def _token_hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -109,6 +134,9 @@ def set_active(session, actor_id, person_id, active):
         person.session_epoch += 1
         for token in session.exec(select(ApiToken).where(ApiToken.person_id == person.id)).all():
             token.revoked = True
+        for login in session.exec(select(LoginSession).where(
+                LoginSession.person_id == person.id, LoginSession.ended_at.is_(None))).all():
+            login.ended_at = utcnow()
     events.record(session, kind="person_enabled" if active else "person_disabled",
                   person_id=actor.id, before={"person_id": person.id, "active": before},
                   after={"person_id": person.id, "active": active})

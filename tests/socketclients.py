@@ -7,7 +7,6 @@ import time
 import requests
 import socketio
 
-
 CSRF_RE = re.compile(r'name="csrf_token"(?: type="hidden")? value="([^"]+)"')
 
 
@@ -64,7 +63,7 @@ class BoardClient:
         deadline = time.monotonic() + timeout
         with self.changed:
             while True:
-                for event, data in self.about(action_id, kind):
+                for _event, data in self.about(action_id, kind):
                     if all(data["action"].get(k) == v for k, v in fields.items()):
                         return data
                 left = deadline - time.monotonic()

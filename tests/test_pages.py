@@ -153,3 +153,14 @@ def test_query_count_does_not_grow_with_cards(app, client, db, world, path):
     few = count()
     add(27)
     assert count() == few
+
+
+def test_copied_cookie_is_worthless_after_logout(app, client, world):
+    """Logout ends the login on the server: a copy of the old session cookie is refused."""
+    login(client, "anna@test.example")
+    cookie = client.get_cookie("session").value
+    copy = app.test_client()
+    copy.set_cookie("session", cookie)
+    assert copy.get("/me").status_code == 200
+    client.post("/logout")
+    assert copy.get("/me").status_code == 302

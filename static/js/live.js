@@ -226,8 +226,22 @@
     return `${Date.now()}-${Math.random().toString(36).slice(2)}`;
   }
 
+  function placeOf(card) {
+    return {parent: card.parentElement, next: card.nextElementSibling};
+  }
+
+  // Put a card back where it was; a neighbour that moved meanwhile no longer counts.
+  function putBack(card, place) {
+    const hadFocus = card.contains(document.activeElement);
+    const next = place.next && place.next !== card && place.next.parentElement === place.parent
+      ? place.next : null;
+    place.parent.insertBefore(card, next);
+    updateCounts();
+    if (hadFocus) card.focus({preventScroll: true});
+  }
+
   // Send the card's new place; the DOM already shows it. Refused → re-read the board.
-  function sendMove(card) {
+  function sendMove(card, origin) {
     const data = Object.assign({
       action_id: Number(card.id.slice(7)),
       status: card.parentElement.dataset.column,
@@ -235,6 +249,7 @@
       op_id: newOpId(),
     }, neighbourIds(card));
     if (!socket.connected) {
+      if (origin) putBack(card, origin);
       showMessage(t.offline_move);
       resync();
       return;
@@ -252,10 +267,13 @@
         }
         card.removeAttribute("aria-busy");
         if (ack && ack.ok) {
-          card.dataset.version = ack.action.version;
-          card.dataset.pos = ack.action.position;
-          card.dataset.status = ack.action.status;
-          announce(positionText(card, "moved"));
+          // The move's own broadcast may already have replaced (and announced) this element.
+          if (document.getElementById(card.id) === card) {
+            card.dataset.version = ack.action.version;
+            card.dataset.pos = ack.action.position;
+            card.dataset.status = ack.action.status;
+            announce(positionText(card, "moved"));
+          }
         } else {
           showMessage((ack && ack.message) || t.failed);
           resync();
@@ -265,16 +283,19 @@
     attempt(1);
   }
 
+  let dragOrigin = null;
+
   function setUpColumns() {
     if (!canWrite || !window.Sortable) return;
     document.querySelectorAll("[data-column]").forEach((col) => {
       window.Sortable.create(col, {
         group: "board", animation: 120, draggable: "article", filter: "button, a, input",
         preventOnFilter: false,
+        onChoose: (evt) => { dragOrigin = placeOf(evt.item); },
         onEnd: (evt) => {
           if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
           updateCounts();
-          sendMove(evt.item);
+          sendMove(evt.item, dragOrigin);
         },
       });
     });
@@ -291,7 +312,7 @@
   function cancelPick(restore) {
     if (!picked) return;
     const {card, parent, next} = picked;
-    if (restore) parent.insertBefore(card, next);
+    if (restore) putBack(card, {parent, next});
     card.classList.remove("picked");
     card.removeAttribute("aria-grabbed");
     picked = null;
@@ -306,7 +327,7 @@
     card.removeAttribute("aria-grabbed");
     picked = null;
     card.focus();
-    if (!unchanged) sendMove(card);
+    if (!unchanged) sendMove(card, {parent, next});
   }
 
   function shift(card, dx, dy) {
@@ -359,10 +380,11 @@
     if (button.dataset.move && card && canWrite) {
       const target = column(ORDER[ORDER.indexOf(card.parentElement.dataset.column) + Number(button.dataset.move)]);
       if (!target) return;
+      const origin = placeOf(card);
       target.appendChild(card);
       updateCounts();
       card.focus();
-      sendMove(card);
+      sendMove(card, origin);
     } else if (button.dataset.edit) {
       openEditor(button.dataset.edit);
     } else if (button.hasAttribute("data-close")) {

@@ -70,9 +70,6 @@ def test_counts_follow_the_cards(new_page, api):
         expect(page.locator(f'[data-count="{DOING}"]')).to_have_text(str(before[DOING] + 1))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "live.js bug: the move's ack runs positionText() on the card element that the move's own "
-    "action.changed broadcast already replaced (parentElement null → TypeError)"))
 @pytest.mark.parametrize("how", ["button", "drag"])
 def test_a_move_raises_no_script_errors(new_page, api, how):
     """Moving a card leaves no uncaught script error on the page that moved it."""

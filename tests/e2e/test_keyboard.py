@@ -68,9 +68,6 @@ def test_escape_cancels_a_pick_up(new_page, api):
     assert column_of(page, action_id) == TODO
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "live.js bug: cancelPick() does parent.insertBefore(card, next) with the `next` element saved "
-    "at pick-up; a broadcast that replaced that neighbour meanwhile makes it throw NotFoundError"))
 def test_escape_after_the_neighbour_changed_elsewhere(new_page, api):
     """Escape still puts a held card back when its old neighbour was moved by someone else."""
     neighbour = api.create(top=True)

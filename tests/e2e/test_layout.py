@@ -27,9 +27,6 @@ def test_my_actions_fit_360px(new_page):
         horizontal_overflow(page)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "app.css bug: the 'Nieuwe actie' form's .field items are flex items with min-width:auto, so "
-    "the goal <select> (long option titles) makes the board about 560 px wide at 360 px"))
 def test_board_fits_360px(new_page):
     """The board has no horizontal scroll at 360 px."""
     page = new_page(SANNE, path=BOARD, viewport=PHONE)

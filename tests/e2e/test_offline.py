@@ -66,9 +66,6 @@ def test_offline_move_is_refused_with_a_message(new_page, api):
     expect_in_column(page, action_id, TODO, timeout=3_000)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "live.js bug: sendMove() offline shows the message and calls resync(), whose fetch fails "
-    "offline, so the card stays in the column it was moved to until the connection is back"))
 @pytest.mark.parametrize("how", ["button", "keyboard", "drag"])
 def test_offline_move_puts_the_card_back_at_once(new_page, api, how):
     """While still offline, a refused move returns the card to its true column and place."""

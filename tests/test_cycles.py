@@ -1,0 +1,164 @@
+"""Cycles: date rules, closing with carry-over, the review, and the cycle API."""
+
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+from sqlmodel import select
+
+from boards import actions, closing, cycles, review
+from boards.errors import Conflict, Forbidden, Invalid
+from boards.models import Action, Event, Organisation
+
+from .factories import PASSWORD
+
+
+def add(db, actor, title, **fields):
+    with db.writer() as s:
+        return actions.create_action(s, actor, "wonen", title=title, **fields).action
+
+
+def close(db, world, decisions, actor=None, retro=None):
+    with db.writer() as s:
+        return closing.close_team_cycle(s, actor or world.anna, "wonen", world.cycle, decisions, retro)
+
+
+def board_of_cycle(db, number):
+    with db.reader() as s:
+        cycle = review.cycle_by_number(s, number)
+        return s.exec(select(Action).where(Action.team_id == 1, Action.cycle_id == cycle.id)).all()
+
+
+@pytest.mark.parametrize("instant, expected_start", [
+    # 31 Dec 2026 23:30 UTC is already 1 January 2027 in Amsterdam (winter time, UTC+1).
+    (datetime(2026, 12, 31, 23, 30, tzinfo=timezone.utc), date(2026, 12, 21)),
+    (datetime(2027, 1, 3, 22, 59, tzinfo=timezone.utc), date(2026, 12, 21)),
+    (datetime(2027, 1, 3, 23, 0, tzinfo=timezone.utc), date(2027, 1, 4)),
+    # Clocks go forward on 29 March 2026 (UTC+2 from then) and back on 25 October 2026.
+    (datetime(2026, 3, 29, 0, 30, tzinfo=timezone.utc), date(2026, 3, 16)),
+    (datetime(2026, 3, 29, 21, 59, tzinfo=timezone.utc), date(2026, 3, 16)),
+    (datetime(2026, 3, 29, 22, 0, tzinfo=timezone.utc), date(2026, 3, 30)),
+    (datetime(2026, 10, 25, 22, 59, tzinfo=timezone.utc), date(2026, 10, 12)),
+    (datetime(2026, 10, 25, 23, 0, tzinfo=timezone.utc), date(2026, 10, 26)),
+])
+def test_cycle_boundaries_in_amsterdam(instant, expected_start):
+    """The cycle of a moment follows the Dutch calendar date, across year end and DST."""
+    org = Organisation(name="Test", first_cycle_start=date(2026, 1, 5), cycle_length_days=14)
+    day = cycles.today_local(instant)
+    start, end = cycles.cycle_dates(org, cycles.cycle_number_on(org, day))
+    assert start == expected_start and end == start + timedelta(days=13)
+    assert start <= day <= end and start.weekday() == 0
+
+
+def test_cycle_numbers_continue_across_the_year():
+    """Cycle 26 of 2026 runs into 2027, and cycle 27 follows it."""
+    org = Organisation(name="Test", first_cycle_start=date(2026, 1, 5), cycle_length_days=14)
+    assert cycles.cycle_dates(org, 26) == (date(2026, 12, 21), date(2027, 1, 3))
+    assert cycles.cycle_number_on(org, date(2027, 1, 4)) == 27
+
+
+def test_close_carries_drops_and_splits_each_exactly_once(db, world):
+    """Every unfinished action ends up once; counts match before and after."""
+    done = add(db, world.anna, "Klaar", status="done")
+    carry = add(db, world.anna, "Doorschuiven", status="doing", goal_id=world.short_goal)
+    drop = add(db, world.bert, "Laten vallen")
+    split = add(db, world.bert, "Opsplitsen")
+    result = close(db, world, [
+        {"action_id": carry.id, "decision": "carry"},
+        {"action_id": drop.id, "decision": "drop", "reason": "Niet meer nodig"},
+        {"action_id": split.id, "decision": "split", "reason": "Tweede helft opsplitsen"}],
+        retro={"went_well": "Samenwerking met Zorg", "to_improve": "Planning"})
+    assert result.counts == {"done": 1, "carried": 1, "dropped": 1, "split": 1}
+    old = {a.id: a for a in board_of_cycle(db, world.cycle)}
+    assert [old[i].outcome for i in (done.id, carry.id, drop.id, split.id)] == [
+        None, "carried", "dropped", "split"]
+    new = board_of_cycle(db, world.cycle + 1)
+    assert sorted((a.title, a.carried_from_id, a.carry_count, a.status) for a in new) == [
+        ("Doorschuiven", carry.id, 1, "doing"), ("Tweede helft opsplitsen", split.id, 1, "todo")]
+    with db.reader() as s:
+        kinds = [e.kind for e in s.exec(select(Event).where(Event.action_id == drop.id)).all()]
+        data = review.cycle_review(s, world.cycle)
+    assert kinds == ["created", "dropped"]
+    (wonen,) = [(c, r) for t, c, r in data.teams if t.slug == "wonen"]
+    counts, record = wonen
+    assert (counts.done, counts.carried, counts.dropped, counts.split, counts.total) == (1, 1, 1, 1, 4)
+    assert record.went_well == "Samenwerking met Zorg" and record.closed_at is not None
+
+
+def test_close_refuses_missing_decisions_and_does_nothing(db, world):
+    """An unfinished action without a decision: 422-style Invalid, nothing half-done."""
+    a, b = add(db, world.anna, "Een"), add(db, world.anna, "Twee")
+    with pytest.raises(Invalid):
+        close(db, world, [{"action_id": a.id, "decision": "carry"}])
+    with pytest.raises(Invalid):
+        close(db, world, [{"action_id": a.id, "decision": "carry"},
+                          {"action_id": b.id, "decision": "drop"}])  # drop needs a reason
+    assert [x.outcome for x in board_of_cycle(db, world.cycle)] == [None, None]
+    with db.reader() as s:
+        assert not closing.is_closed(s, world.wonen_id, 1)
+    assert board_of_cycle(db, world.cycle + 1) == []
+
+
+def test_repeated_close_changes_nothing_and_closed_cycle_is_frozen(db, world):
+    """A retried close is accepted without changes; the closed cycle cannot be edited."""
+    a = add(db, world.anna, "Een")
+    decisions = [{"action_id": a.id, "decision": "carry"}]
+    close(db, world, decisions)
+    again = close(db, world, decisions)
+    assert again.already_closed and again.changes == []
+    assert len(board_of_cycle(db, world.cycle + 1)) == 1
+    with pytest.raises(Conflict):
+        close(db, world, [{"action_id": a.id, "decision": "drop", "reason": "Toch niet"}])
+    frozen = board_of_cycle(db, world.cycle)[0]
+    with db.writer() as s, pytest.raises(Conflict):
+        actions.move_action(s, world.anna, frozen.id, status="done", version=frozen.version)
+    with db.writer() as s, pytest.raises(Conflict):
+        actions.create_action(s, world.anna, "wonen", title="Te laat", cycle_number=world.cycle)
+    with db.writer() as s, pytest.raises(Conflict):
+        closing.save_retrospective(s, world.anna, "wonen", world.cycle, {"went_well": "x"})
+
+
+def test_only_members_close(db, world):
+    """Carla (another team) may not close team wonen's cycle."""
+    add(db, world.anna, "Een")
+    with pytest.raises(Forbidden):
+        close(db, world, [], actor=world.carla)
+
+
+def test_repeatedly_carried_actions_are_flagged(db, world):
+    """A card carried over twice shows in the review's 'carried over repeatedly' list."""
+    first = add(db, world.anna, "Blijft liggen")
+    close(db, world, [{"action_id": first.id, "decision": "carry"}])
+    (second,) = board_of_cycle(db, world.cycle + 1)
+    # Pretend the next cycle has started, so that it can be closed too.
+    with db.writer() as s:
+        nxt = review.cycle_by_number(s, world.cycle + 1)
+        nxt.start = date.today() - timedelta(days=1)
+        s.add(nxt)
+        s.commit()
+    with db.writer() as s:
+        closing.close_team_cycle(s, world.anna, "wonen", world.cycle + 1,
+                                 [{"action_id": second.id, "decision": "carry"}])
+    with db.reader() as s:
+        data = review.cycle_review(s, world.cycle + 2)
+    assert [(a.title, a.carry_count) for a, _p, _t in data.repeated] == [("Blijft liggen", 2)]
+
+
+def test_cycle_api(client, db, world):
+    """List, review and close through the API; an unfinished action without decision → 422."""
+    a = add(db, world.anna, "Via de API")
+    token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
+                                                "password": PASSWORD}).get_json()["token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    numbers = [c["number"] for c in client.get("/api/v1/cycles", headers=headers).get_json()["cycles"]]
+    assert world.cycle in numbers
+    path = f"/api/v1/teams/wonen/cycles/{world.cycle}/close"
+    refused = client.post(path, json={"decisions": []}, headers=headers)
+    assert refused.status_code == 422 and refused.get_json()["error"] == "invalid"
+    body = {"decisions": [{"action_id": a.id, "decision": "split", "reason": "Deel twee"}]}
+    closed = client.post(path, json=body, headers=headers)
+    assert closed.status_code == 200 and closed.get_json()["counts"]["split"] == 1
+    assert client.post(path, json=body, headers=headers).get_json()["already_closed"] is True
+    data = client.get(f"/api/v1/cycles/{world.cycle}", headers=headers).get_json()
+    wonen = next(t for t in data["teams"] if t["slug"] == "wonen")
+    assert (wonen["split"], wonen["closed"]) == (1, True)
+    assert client.get("/api/v1/cycles/9999", headers=headers).status_code == 404
