@@ -30,8 +30,8 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "chromium is missing: install the Debian package 'chromium'"; fi; }
 
+# Demo mode (a generated secret kept in instance/) unless told otherwise.
 run: install
-	VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-$${SECRET_KEY:+0}} ; \
 	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1}; \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask seed-demo && \

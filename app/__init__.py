@@ -1,7 +1,7 @@
 """Verbeterbord web app: the factory."""
 
 from flask import Flask
-from flask_babel import format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale
 
 from . import database
 from .config import Config, database_url, secret_key
@@ -43,7 +43,8 @@ def create_app(config=None):
     @app.context_processor
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
-                "empty": Tally(), "display": None, "format_datetime": format_datetime}
+                "empty": Tally(), "display": None, "format_datetime": format_datetime,
+                "format_date": format_date}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

@@ -1,5 +1,6 @@
 """Admin pages: people, teams, ambitions and goals."""
 
+from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -113,3 +114,16 @@ def create_goal():
     return _run(lambda s: catalog.create_goal(
         s, current_user.id, ambition_id=_int("ambition_id"), horizon=form.get("horizon"),
         title=form.get("title"), parent_id=_int("parent_id")), _("Goal added."))
+
+
+@bp.route("/cadence", methods=["POST"])
+@admin_required
+def cadence():
+    """Set the organisation's cycle length and start day."""
+    try:
+        start = date.fromisoformat(request.form.get("first_cycle_start", ""))
+    except ValueError:
+        start = None
+    return _run(lambda s: catalog.update_cadence(
+        s, current_user.id, cycle_length_days=_int("cycle_length_days"), first_cycle_start=start),
+        _("The cadence is saved."))

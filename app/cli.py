@@ -6,8 +6,9 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from flask.cli import with_appcontext
 
-from boards import people, seed
+from boards import catalog, people, seed
 from boards.errors import DomainError
 
 from . import database
@@ -34,6 +35,7 @@ def db_group():
 
 
 @db_group.command("upgrade")
+@with_appcontext
 def db_upgrade():
     """Apply all migrations."""
     upgrade_database(database.database().url)
@@ -41,6 +43,7 @@ def db_upgrade():
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--password", envvar="DEMO_PASSWORD", default=None,
               help="Password for every demo login (else DEMO_PASSWORD, else a random one).")
 def seed_demo(password):
@@ -57,6 +60,7 @@ def seed_demo(password):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--name", prompt=True)
 @click.option("--email", prompt=True)
 @click.password_option()
@@ -75,3 +79,23 @@ def init_app(app):
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(setup_organisation)
+
+
+@click.command("setup-organisation")
+@with_appcontext
+@click.option("--name", prompt=True, help="The organisation's name.")
+@click.option("--municipality", "municipalities", multiple=True, help="Repeat for each one.")
+@click.option("--first-cycle-start", type=click.DateTime(["%Y-%m-%d"]), required=True,
+              help="Start day of cycle 1 (YYYY-MM-DD); its weekday is the cycle start weekday.")
+@click.option("--cycle-length", default=14, show_default=True, help="Days per cycle.")
+def setup_organisation(name, municipalities, first_cycle_start, cycle_length):
+    """Create the organisation (once, before the first admin logs in)."""
+    try:
+        with database.writer() as session:
+            catalog.setup_organisation(session, name=name, municipalities=municipalities,
+                                       first_cycle_start=first_cycle_start.date(),
+                                       cycle_length_days=cycle_length)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Organisation {name} created.")

@@ -8,8 +8,8 @@ from sqlmodel import select
 from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
-from .models import (HORIZONS, TEAM_KINDS, Ambition, Goal, Membership, Municipality, Organisation,
-                     Person, Team, TeamAmbition)
+from .models import (HORIZONS, TEAM_KINDS, Action, Ambition, Cycle, Goal, Membership,
+                     Municipality, Organisation, Person, Team, TeamAmbition)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -161,9 +161,37 @@ def everything(session):
     """People, teams, ambitions, goals and memberships, for the admin pages."""
     memberships = session.exec(select(Membership)).all()
     return {
+        "organisation": session.exec(select(Organisation)).first(),
+        "municipalities": session.exec(select(Municipality.name).order_by(Municipality.name)).all(),
         "people": session.exec(select(Person).order_by(Person.name)).all(),
         "teams": session.exec(select(Team).order_by(Team.kind, Team.name)).all(),
         "ambitions": session.exec(select(Ambition).order_by(Ambition.order)).all(),
         "goals": session.exec(select(Goal).order_by(Goal.ambition_id, Goal.horizon, Goal.id)).all(),
         "memberships": {(m.team_id, m.person_id) for m in memberships},
     }
+
+
+def update_cadence(session, actor_id, *, cycle_length_days, first_cycle_start):
+    """Set the cycle length and first start day (its weekday is the cycle start weekday).
+
+    Existing cycles keep their numbers and dates, so the cadence can only change
+    while no action has been planned yet.
+    """
+    actor = _admin(session, actor_id)
+    if session.exec(select(Action.id).limit(1)).first() is not None:
+        raise Conflict(N_("The cadence can only be changed before the first action is planned."))
+    if not isinstance(cycle_length_days, int) or not 1 <= cycle_length_days <= 56:
+        raise Invalid(N_("A cycle lasts between 1 and 56 days."), field="cycle_length_days")
+    if not isinstance(first_cycle_start, date):
+        raise Invalid(N_("Invalid date."), field="first_cycle_start")
+    org = session.exec(select(Organisation)).one()
+    before = {"cycle_length_days": org.cycle_length_days,
+              "first_cycle_start": org.first_cycle_start.isoformat()}
+    org.cycle_length_days, org.first_cycle_start = cycle_length_days, first_cycle_start
+    for cycle in session.exec(select(Cycle)).all():
+        session.delete(cycle)  # no actions refer to them; they are made again on first use
+    events.record(session, kind="cadence_changed", person_id=actor.id, before=before,
+                  after={"cycle_length_days": cycle_length_days,
+                         "first_cycle_start": first_cycle_start.isoformat()})
+    session.commit()
+    return org

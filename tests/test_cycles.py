@@ -162,3 +162,19 @@ def test_cycle_api(client, db, world):
     wonen = next(t for t in data["teams"] if t["slug"] == "wonen")
     assert (wonen["split"], wonen["closed"]) == (1, True)
     assert client.get("/api/v1/cycles/9999", headers=headers).status_code == 404
+
+
+def test_cadence_changes_only_before_the_first_action(db, world):
+    """The admin sets length and start day; once actions exist the cadence is fixed."""
+    from boards import catalog
+    with db.writer() as s:
+        org = catalog.update_cadence(s, world.admin, cycle_length_days=7,
+                                     first_cycle_start=date(2026, 1, 7))
+        assert (org.cycle_length_days, org.first_cycle_start.weekday()) == (7, 2)
+    add(db, world.anna, "Eerste actie")
+    with db.writer() as s, pytest.raises(Conflict):
+        catalog.update_cadence(s, world.admin, cycle_length_days=14,
+                               first_cycle_start=date(2026, 1, 5))
+    with db.writer() as s, pytest.raises(Forbidden):
+        catalog.update_cadence(s, world.anna, cycle_length_days=14,
+                               first_cycle_start=date(2026, 1, 5))

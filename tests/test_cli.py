@@ -1,0 +1,35 @@
+"""Command-line: migrate, set up the organisation, create an admin, seed the demo."""
+
+from boards.db import Database
+from boards.people import authenticate
+
+from .conftest import make_app
+from .databases import sqlite_url
+
+
+def test_fresh_install_through_the_cli(tmp_path):
+    """A fresh database: organisation and admin from the CLI; the admin can log in."""
+    url = sqlite_url(tmp_path)
+    runner = make_app(url).test_cli_runner()
+    result = runner.invoke(args=["setup-organisation", "--name", "Werkorganisatie Test",
+                                 "--municipality", "Baarle-Nassau", "--first-cycle-start",
+                                 "2026-01-05"])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(args=["create-admin", "--name", "Beheer", "--email", "beheer@test.example",
+                                 "--password", "een lang wachtwoord"])
+    assert result.exit_code == 0, result.output
+    with Database(url).reader() as s:
+        assert authenticate(s, "beheer@test.example", "een lang wachtwoord").is_admin
+    again = runner.invoke(args=["create-admin", "--name", "X", "--email", "beheer@test.example",
+                                "--password", "een lang wachtwoord"])
+    assert again.exit_code != 0 and "already exists" in again.output
+
+
+def test_seed_demo_prints_logins_once(tmp_path):
+    """seed-demo fills an empty database, prints the logins, and leaves a seeded one alone."""
+    runner = make_app(sqlite_url(tmp_path)).test_cli_runner()
+    first = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
+    assert first.exit_code == 0 and "ingrid.de.vries@abg.example" in first.output
+    assert "demo-wachtwoord" in first.output
+    second = runner.invoke(args=["seed-demo"])
+    assert second.exit_code == 0 and "already" in second.output
