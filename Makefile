@@ -21,7 +21,7 @@ install: $(VENV)/.runtime translations
 install-dev: $(VENV)/.dev translations
 
 translations: $(VENV)/.runtime
-	$(BIN)/pybabel compile --use-fuzzy -q -d app/translations
+	$(BIN)/pybabel compile -d app/translations
 
 # Browser tests drive Debian's Chromium; install it when missing and we can.
 chromium:
