@@ -26,7 +26,7 @@ def _open_escalation(session, actor_id, action_id):
     team = lock_team(session, action.team_id)
     session.refresh(action)
     if not _may_answer(session, actor, team):
-        raise Forbidden(N_("Only the team and the Team van teams can answer a request for help."))
+        raise Forbidden(N_("Only the team and the Team of teams can answer a request for help."))
     if not action.needs_help:
         raise Invalid(N_("This card does not need help (any more)."))
     return actor, action, team

@@ -18,6 +18,9 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 PASSWORD = "demo-wachtwoord-2026"
 SANNE = "sanne.jansen@abg.example"  # klantcontact
 MOHAMED = "mohamed.el.amrani@abg.example"  # klantcontact and informatievoorziening
+INGRID = "ingrid.de.vries@abg.example"  # admin, Team van teams
+BRAM = "bram.de.groot@abg.example"  # duurzaamheid (its cycle is closed by test_close_cycle)
+ANOUK = "anouk.van.leeuwen@abg.example"  # informatievoorziening
 BOARD = "/teams/klantcontact"
 SLUG = "klantcontact"
 
@@ -79,11 +82,14 @@ class Api:
         self.http.headers["Connection"] = "close"  # gunicorn drops idle keep-alives after 2 s
         self.http.headers["Authorization"] = f"Bearer {api_token(base_url, email, PASSWORD)}"
 
-    def create(self, title=None, status="todo", top=False, slug=SLUG):
-        """A new card with a unique title (at the top of its column if `top`); returns its id."""
+    def create(self, title=None, status="todo", top=False, slug=SLUG, **fields):
+        """A new card with a unique title (at the top of its column if `top`); returns its id.
+
+        `fields` go into the request as they are (e.g. owner_id, goal_id).
+        """
         title = title or f"E2E-kaart {uuid.uuid4().hex[:6]}"
         response = self.http.post(f"{self.base_url}/api/v1/teams/{slug}/actions",
-                                  json={"title": title, "status": status})
+                                  json={"title": title, "status": status, **fields})
         assert response.status_code == 201, response.text
         action = response.json()["action"]
         if top:
@@ -109,9 +115,15 @@ class Api:
         events = self.http.get(f"{self.base_url}/api/v1/actions/{action_id}/events").json()
         return sum(1 for event in events["events"] if event["kind"] == "moved")
 
+    def board(self, slug=SLUG):
+        """The team's board (current cycle) as the API shows it."""
+        response = self.http.get(f"{self.base_url}/api/v1/teams/{slug}/board")
+        assert response.status_code == 200, response.text
+        return response.json()
+
     def action(self, action_id, slug=SLUG):
         """The action as the board's JSON shows it (exactly once on the board)."""
-        board = self.http.get(f"{self.base_url}/api/v1/teams/{slug}/board").json()
+        board = self.board(slug)
         found = [a for column in board["columns"] for a in column["actions"] if a["id"] == action_id]
         assert len(found) == 1, found
         return found[0]
@@ -121,6 +133,19 @@ class Api:
 def api(live_server):
     """The API as Sanne (member of klantcontact)."""
     return Api(live_server.url, SANNE)
+
+
+@pytest.fixture(scope="session")
+def api_as(live_server):
+    """api_as(email) → the API as that demo login (one token per person for the run)."""
+    apis = {}
+
+    def for_person(email):
+        if email not in apis:
+            apis[email] = Api(live_server.url, email)
+        return apis[email]
+
+    return for_person
 
 
 @pytest.fixture(scope="session")
@@ -153,12 +178,14 @@ def log_in(page, email, password=PASSWORD):
 def new_page(browser, live_server, login_states):
     """new_page(email, path) → a page in its own context, logged in, live and re-synced.
 
-    `live=False` is for pages without live.js (nothing to wait for).
+    `live=False` is for pages without live.js (nothing to wait for); other keyword arguments go
+    to the browser context (e.g. device_scale_factor).
     """
     contexts = []
 
-    def make(email=None, path=BOARD, viewport=None, live=True):
-        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 1200}}
+    def make(email=None, path=BOARD, viewport=None, live=True, **context_options):
+        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 1200},
+                   **context_options}
         if email:
             options["storage_state"] = login_states(email)
         context = browser.new_context(**options)
@@ -183,3 +210,8 @@ def wait_live(page, timeout=10_000):
     page.wait_for_selector("#connection[data-state=online]", state="attached", timeout=timeout)
     # A function, not an expression: Playwright evals polled expressions, which the CSP forbids.
     page.wait_for_function("() => window.__e2eResyncs >= 1", timeout=timeout)
+
+
+def wait_online(page, timeout=10_000):
+    """Wait until the socket has joined its room (for pages that re-read no #columns)."""
+    page.wait_for_selector("#connection[data-state=online]", state="attached", timeout=timeout)

@@ -1,0 +1,121 @@
+"""Stand-up mode on the wall screen: walk the board person by person, and the timer."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import SANNE
+
+pytestmark = pytest.mark.browser
+
+STANDUP = "/teams/klantcontact/standup"
+# Klantcontact's members in alphabetical order (boards/seed.py): the walk starts with the first.
+FIRST, LAST = "Daan Brouwers", "Thijs Mulder"
+EVERYONE = "Iedereen"
+
+
+def standup_data(page):
+    """The members (ids and names, in walking order) the page walks through."""
+    return json.loads(page.inner_text("#standup-data"))
+
+
+def shown_owners(page):
+    """The owner ids of the cards visible now, and how many cards are hidden."""
+    return page.evaluate("""() => {
+        const cards = Array.from(document.querySelectorAll("#columns article"));
+        const shown = cards.filter((c) => !c.hidden && c.getClientRects().length > 0);
+        return {owners: [...new Set(shown.map((c) => c.dataset.owner))],
+                hidden: cards.length - shown.length, total: cards.length};
+    }""")
+
+
+def expect_person(page, member_id, name):
+    """#current-person names the person and only that person's cards are visible."""
+    expect(page.locator("#current-person")).to_contain_text(name)
+    shown = shown_owners(page)
+    assert shown["owners"] == [str(member_id)], shown
+    assert shown["hidden"] > 0, shown
+
+
+def expect_everyone(page):
+    """#current-person says everyone and every card is visible."""
+    expect(page.locator("#current-person")).to_have_text(EVERYONE)
+    shown = shown_owners(page)
+    assert shown["hidden"] == 0 and shown["total"] > 0, shown
+
+
+@pytest.fixture
+def standup(new_page, api):
+    """Sanne's stand-up screen, with a card of the first and the last member on the board."""
+    page = new_page(SANNE, path=STANDUP)
+    data = standup_data(page)
+    members = dict(zip(data["names"], data["members"]))
+    assert data["names"][0] == FIRST and data["names"][-1] == LAST, data["names"]
+    for name in (FIRST, LAST):
+        action_id = api.create(owner_id=members[name])
+        expect(page.locator(f'[id="action-{action_id}"]')).to_have_count(1)  # arrived live
+    page.members = members
+    return page
+
+
+def test_keyboard_walks_person_by_person(standup):
+    """ArrowRight shows the first member's cards only; ArrowLeft goes back to everyone; N and P too."""
+    page = standup
+    expect_everyone(page)
+
+    page.keyboard.press("ArrowRight")
+    expect_person(page, page.members[FIRST], FIRST)
+    page.keyboard.press("ArrowLeft")
+    expect_everyone(page)
+    page.keyboard.press("n")
+    expect_person(page, page.members[FIRST], FIRST)
+    page.keyboard.press("p")
+    expect_everyone(page)
+    page.keyboard.press("ArrowLeft")  # from everyone back round to the last member
+    expect_person(page, page.members[LAST], LAST)
+    assert page.errors == []
+
+
+def test_buttons_walk_person_by_person(standup):
+    """#next-person and #prev-person do what the arrow keys do."""
+    page = standup
+
+    page.click("#next-person")
+    expect_person(page, page.members[FIRST], FIRST)
+    page.click("#prev-person")
+    expect_everyone(page)
+    page.click("#prev-person")
+    expect_person(page, page.members[LAST], LAST)
+    page.click("#next-person")
+    expect_everyone(page)
+
+
+def test_the_filter_holds_for_cards_that_arrive_live(standup, api):
+    """While the walk shows the first member, a new card of someone else stays hidden."""
+    page = standup
+    page.keyboard.press("ArrowRight")
+    expect_person(page, page.members[FIRST], FIRST)
+
+    theirs = api.create(owner_id=page.members[FIRST])
+    others = api.create(owner_id=page.members[LAST])
+
+    expect(page.locator(f'[id="action-{theirs}"]')).to_be_visible()
+    expect(page.locator(f'[id="action-{others}"]')).to_have_count(1)
+    expect(page.locator(f'[id="action-{others}"]')).to_be_hidden()
+    expect_person(page, page.members[FIRST], FIRST)
+
+
+def test_timer_counts_down(standup):
+    """The timer button starts a two-minute countdown; pressing it again stops it."""
+    page = standup
+    display = page.locator("#timer-display")
+    expect(display).to_have_text("2:00")
+
+    page.click("#timer-toggle")
+
+    expect(display).to_have_text("1:59", timeout=1_500)
+    page.click("#timer-toggle")
+    stopped = display.inner_text()
+    page.wait_for_timeout(1_100)
+    expect(display).to_have_text(stopped)
