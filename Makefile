@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := app
 
-.PHONY: run test install install-dev translations chromium bench clean
+.PHONY: run test install install-dev translations messages chromium bench clean
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,11 @@ install-dev: $(VENV)/.dev translations
 
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel compile -d app/translations
+
+# After changing UI text: refresh the Dutch catalog, then translate the new entries.
+messages: $(VENV)/.runtime
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -o /tmp/verbeterbord.pot .
+	$(BIN)/pybabel update -i /tmp/verbeterbord.pot -d app/translations --no-fuzzy-matching
 
 # Browser tests drive Debian's Chromium; install it when missing and we can.
 chromium:
