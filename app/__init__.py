@@ -1,6 +1,7 @@
 """Verbeterbord web app: the factory."""
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_babel import format_date, format_datetime, get_locale
 
 from . import database
@@ -18,6 +19,8 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app)
+    if app.config.get("TRUST_PROXY"):
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
     from . import i18n, security
@@ -44,7 +47,7 @@ def create_app(config=None):
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
                 "empty": Tally(), "display": None, "format_datetime": format_datetime,
-                "format_date": format_date}
+                "format_date": format_date, "card_text": i18n.card_text}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

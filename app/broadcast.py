@@ -1,11 +1,12 @@
 """Publish every change to the rooms that show it, rendered from the page's own partial."""
 
-from flask import render_template
+from flask import current_app
 
 from boards.queries import card_for
 
 from . import database
 from .extensions import socketio
+from .i18n import card_text
 from .serializers import action_json, card_json
 
 
@@ -25,12 +26,17 @@ def publish(change):
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
     else:
-        card = card_for(database.reader(), change.action.id)
+        card = change.card or card_for(database.reader(), change.action.id)
         payload = {"action": card_json(card), "html": render_card(card), "seq": change.event.id}
     socketio.emit(f"action.{change.kind}", payload, to=rooms_for(change))
     return payload
 
 
 def render_card(card):
-    """The card partial, exactly as the board page includes it."""
-    return render_template("boards/_card.html", card=card)
+    """The card partial, exactly as the board page renders it.
+
+    Rendered straight from the Jinja environment: a card needs none of the context
+    processors, and this runs for every change.
+    """
+    template = current_app.jinja_env.get_template("boards/_card.html")
+    return template.render(card=card, card_text=card_text)

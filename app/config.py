@@ -22,6 +22,8 @@ class Config:
     # Comma-separated origins allowed to open a socket; empty means the app's own origin only.
     ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip()]
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
+    TRUST_PROXY = _bool("TRUST_PROXY")
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -1,5 +1,7 @@
 """Language: Dutch by default, English on request (kept in the session)."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext
 
@@ -39,3 +41,16 @@ def event_labels():
 def init_app(app):
     """Register the language switch."""
     app.register_blueprint(bp)
+
+
+def card_text():
+    """What every card shows alike: labels in the UI language and its links as (before, after) the
+    action id. Built once per page, so a card costs no gettext or url_for calls."""
+    def around_id(endpoint):
+        before, _sep, after = url_for(endpoint, action_id=999999999).partition("999999999")
+        return before, after
+    return SimpleNamespace(
+        no_goal=gettext("No goal"), needs_help=gettext("Needs help"),
+        move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
+        edit_label=gettext("Edit"), detail=around_id("pages.action_detail"),
+        edit=around_id("pages.edit_form"))

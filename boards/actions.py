@@ -11,6 +11,7 @@ from . import events, ordering
 from .access import active_person, get_or_404, is_id, is_member, require_team_writer
 from .cycles import current_cycle, ensure_cycle, organisation
 from .errors import N_, Conflict, Invalid
+from .queries import card_in_session
 from .models import STATUSES, Action, Event, Goal, Person, Team, TeamCycle, utcnow
 
 TITLE_MAX = 200
@@ -29,12 +30,31 @@ class Change:
     owner: Person
     event: Optional[Event]
     previous_owner_id: Optional[int] = None
+    card: Optional[object] = None  # the Card as it is now, for publishing without a new read
+
+
+def commit_change(session, change):
+    """Give the change its card (read in this transaction) and commit: one commit per write."""
+    change.card = card_in_session(session, change.action, change.owner, change.team)
+    session.commit()
+    return change
 
 
 def lock_team(session, team_id):
     """Serialise writes to one board (PostgreSQL row lock; SQLite holds the write lock already)."""
     team = session.exec(select(Team).where(Team.id == team_id).with_for_update()).first()
     return team
+
+
+def locked_action(session, action_id):
+    """The action and its team, with the board locked and the action read under that lock."""
+    action = get_or_404(session, Action, action_id, N_("Unknown action."))
+    team = lock_team(session, action.team_id)
+    if session.get_bind().dialect.name != "sqlite":
+        # Read before the lock: another writer may have changed it meanwhile. (SQLite's
+        # BEGIN IMMEDIATE held the database's write lock before the first read.)
+        session.refresh(action)
+    return action, team
 
 
 def _clean_title(value):
@@ -124,8 +144,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
     _rebalance_if_long(session, action)
-    session.commit()
-    return Change("created", action, team, owner, entry)
+    return commit_change(session, Change("created", action, team, owner, entry))
 
 
 def edit_action(session, actor_id, action_id, *, version, **fields):
@@ -134,9 +153,7 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
     if unknown:
         raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])
     actor = active_person(session, actor_id)
-    action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = lock_team(session, action.team_id)
-    session.refresh(action)
+    action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
     _check_open(session, action.team_id, action.cycle_id)
     check_version(action, version)
@@ -158,9 +175,9 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
     entry = events.record(session, kind=_edit_kind(before, after), person_id=actor.id,
                           team_id=team.id, action_id=action.id, before=before,
                           after=events.snapshot(action))
-    session.commit()
-    return Change("changed", action, team, session.get(Person, action.owner_id), entry,
-                  previous_owner_id=previous_owner_id)
+    return commit_change(session, Change("changed", action, team,
+                                         session.get(Person, action.owner_id), entry,
+                                         previous_owner_id=previous_owner_id))
 
 
 def _edit_kind(before, after):
@@ -211,9 +228,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
     actor = active_person(session, actor_id)
-    action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = lock_team(session, action.team_id)
-    session.refresh(action)
+    action, team = locked_action(session, action_id)
     if op_id is not None:
         done = session.exec(select(Event).where(Event.op_id == op_id)).first()
         if done is not None and done.person_id == actor.id and done.action_id == action.id:
@@ -232,8 +247,8 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
                           action_id=action.id, before=before, after=events.snapshot(action),
                           op_id=op_id)
     _rebalance_if_long(session, action)
-    session.commit()
-    return Change("changed", action, team, session.get(Person, action.owner_id), entry)
+    return commit_change(session, Change("changed", action, team,
+                                         session.get(Person, action.owner_id), entry))
 
 
 def _clean_op_id(op_id):
@@ -294,9 +309,7 @@ def _rebalance_if_long(session, action):
 def delete_action(session, actor_id, action_id, *, version):
     """Remove a card; its history stays in the log."""
     actor = active_person(session, actor_id)
-    action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = lock_team(session, action.team_id)
-    session.refresh(action)
+    action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
     _check_open(session, action.team_id, action.cycle_id)
     check_version(action, version)

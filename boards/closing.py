@@ -11,7 +11,7 @@ from .actions import Change, lock_team
 from .cycles import ensure_cycle, organisation, today_local
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import Action, Cycle, Person, TeamCycle, utcnow
-from .queries import team_by_slug
+from .queries import card_in_session, team_by_slug
 
 DECISIONS = ("carry", "drop", "split")
 OUTCOME_OF = {"carry": "carried", "drop": "dropped", "split": "split"}
@@ -102,6 +102,8 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
     session.add(record)
     events.record(session, kind="cycle_closed", person_id=actor.id, team_id=team.id,
                   after={"cycle": cycle.number, **result.counts})
+    for change in result.changes:
+        change.card = card_in_session(session, change.action, change.owner, change.team)
     session.commit()
     return result
 

@@ -3,10 +3,10 @@
 from sqlmodel import select
 
 from . import events
-from .access import active_person, get_or_404, is_member
-from .actions import Change, check_version, lock_team
+from .access import active_person, is_member
+from .actions import Change, check_version, commit_change, locked_action
 from .errors import N_, Forbidden, Invalid
-from .models import Action, Event, Person, Team, utcnow
+from .models import Event, Person, Team, utcnow
 
 THREAD_KINDS = ("help_requested", "help_note", "help_resolved")
 NOTE_MAX = 1000
@@ -22,9 +22,7 @@ def _may_answer(session, person, team):
 
 def _open_escalation(session, actor_id, action_id):
     actor = active_person(session, actor_id)
-    action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = lock_team(session, action.team_id)
-    session.refresh(action)
+    action, team = locked_action(session, action_id)
     if not _may_answer(session, actor, team):
         raise Forbidden(N_("Only the team and the Team of teams can answer a request for help."))
     if not action.needs_help:
@@ -63,8 +61,8 @@ def resolve_help(session, actor_id, action_id, *, version, note=""):
     after = dict(events.snapshot(action), note=note)
     entry = events.record(session, kind="help_resolved", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=before, after=after)
-    session.commit()
-    return Change("changed", action, team, session.get(Person, action.owner_id), entry)
+    return commit_change(session, Change("changed", action, team,
+                                         session.get(Person, action.owner_id), entry))
 
 
 def help_thread(session, action_id):

@@ -1,4 +1,4 @@
-"""Closing a team's cycle on the carry-over screen: carry, drop (with a reason), split, retrospective.
+"""Closing a team's cycle on the carry-over screen: carry, drop (with a reason), split, retro.
 
 Closing is final and per team, so this file closes the current cycle of "duurzaamheid", a team no
 other browser test uses; the other tests' team (klantcontact) stays open.
@@ -18,6 +18,7 @@ TEAM = "Duurzaamheid en Milieu"
 RETRO = {"went_well": "Korte lijnen met de buitendienst",
          "to_improve": "Offertes eerder opvragen",
          "do_differently": "Elke week een kwartier voor de energiescans"}
+CHOICES = {"carry": "Doorschuiven", "drop": "Laten vallen", "split": "Opsplitsen"}
 # Columns of the review's "Per team" table after the team name.
 OUTCOMES = ("done", "carried", "split", "dropped", "open", "escalated", "total")
 
@@ -37,8 +38,23 @@ def review_row(page, team=TEAM):
     return dict(zip(OUTCOMES, (int(c) for c in cells[:len(OUTCOMES)])))
 
 
+def test_close_screen_offers_the_three_choices_in_dutch(new_page, api):
+    """Each unfinished action offers Doorschuiven, Laten vallen and Opsplitsen (only read here)."""
+    action_id = api.create()
+    number = api.board()["cycle"]["number"]
+    page = new_page(SANNE, path=f"/teams/klantcontact/cycles/{number}/close", live=False)
+
+    fieldset = page.locator("fieldset.decision", has=page.locator(f'[id="reason-{action_id}"]'))
+    for decision, label in CHOICES.items():
+        choice = fieldset.get_by_label(label, exact=True)
+        expect(choice).to_have_count(1)
+        expect(choice).to_have_attribute("value", decision)
+    expect(fieldset.locator('input[value="carry"]')).to_be_checked()
+    expect(page.locator("form.close-form button.primary")).to_have_text("Cyclus afsluiten")
+
+
 def test_close_a_cycle_with_carry_drop_and_split(new_page, api_as):
-    """A refused close keeps what was entered; the real close lands on the review and the next board.
+    """A refused close keeps what was entered; the real close shows the review and the next board.
 
     Afterwards that cycle's cards refuse changes, while klantcontact's board still takes moves.
     """

@@ -4,7 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE
-from .helpers import DOING, DONE, TITLES, TODO, card, click_move, expect_in_column, expect_saved, keyboard_move
+from .helpers import (DOING, DONE, TITLES, TODO, card, click_move, expect_in_column, expect_saved,
+                      keyboard_move)
 
 pytestmark = pytest.mark.browser
 
@@ -36,7 +37,7 @@ def assert_same_page(page):
 
 
 def test_me_fits_a_phone_and_shows_goal_path_and_team(new_page, mohamed):
-    """At 360 px: no sideways scroll; every card shows its team and its goal › long goal › ambition."""
+    """At 360 px: no sideways scroll; each card shows its team and goal › long goal › ambition."""
     for slug in TEAMS:
         mohamed.create(slug=slug, goal_id=first_goal(mohamed, slug)["id"])
     page = new_page(MOHAMED, path="/me", viewport=PHONE)
@@ -61,7 +62,7 @@ def test_me_fits_a_phone_and_shows_goal_path_and_team(new_page, mohamed):
                 expect(path).to_contain_text(part["title"])
         expect(path).to_contain_text(action["ambition"]["title"])
         box = shown.bounding_box()
-        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1, (action["title"], box)
+        assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"] + 1, (action, box)
 
 
 def test_move_buttons_are_large_enough_to_tap(new_page, mohamed):

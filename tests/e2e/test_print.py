@@ -4,9 +4,12 @@ import io
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from .conftest import SANNE
+from boards.seed import ACTION_TITLES
+
+from .conftest import ANOUK, SANNE
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +22,33 @@ def pdf_pages(page):
     return PdfReader(io.BytesIO(page.pdf(prefer_css_page_size=True, print_background=True))).pages
 
 
-@pytest.mark.parametrize("slug", ["ruimte-wonen", "klantcontact"])
-def test_print_view_is_one_a3_landscape_page(new_page, slug):
-    """The board (also klantcontact, which the other tests fill up) prints on exactly one A3 page."""
-    page = new_page(SANNE, path=f"/teams/{slug}/print", live=False)
-
-    pages = pdf_pages(page)
-
+def assert_one_a3_landscape_page(pages, slug):
     assert len(pages) == 1, f"{slug} prints on {len(pages)} pages"
     box = pages[0].mediabox
     size = (float(box.width), float(box.height))
     assert all(abs(got - want) <= TOLERANCE for got, want in zip(size, A3_LANDSCAPE)), size
+
+
+def test_print_view_is_one_a3_landscape_page(new_page):
+    """A seeded board prints on exactly one A3 landscape page."""
+    slug = "ruimte-wonen"
+    page = new_page(SANNE, path=f"/teams/{slug}/print", live=False)
+
+    assert_one_a3_landscape_page(pdf_pages(page), slug)
+
+
+def test_a_busy_board_still_prints_on_one_page(new_page, api_as):
+    """Twenty cards in Te doen (six people, a few actions each) still fit the one A3 sheet."""
+    slug, busy = "informatievoorziening", 20
+    api = api_as(ANOUK)
+    todo = len(api.board(slug)["columns"][0]["actions"])
+    for n in range(todo, busy):
+        api.create(f"{ACTION_TITLES[n % len(ACTION_TITLES)]} ({n})", slug=slug)
+    page = new_page(SANNE, path=f"/teams/{slug}/print", live=False)
+    heading = page.locator(".print-columns section h2").first
+    expect(heading).to_contain_text(f"({max(busy, todo)})")
+
+    assert_one_a3_landscape_page(pdf_pages(page), slug)
 
 
 def test_qr_code_opens_the_live_board(new_page, live_server):
