@@ -41,6 +41,5 @@ def on_move(data):
     payload = copy.deepcopy(PAYLOAD)
     payload["action"].update(id=data["action_id"], status=data["status"],
                              version=data["version"] + 1)
-    payload["seq"] += 1
     socketio.emit("action.changed", payload, to="board:wonen")
     return {"ok": True, "action": payload["action"]}

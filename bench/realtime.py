@@ -222,6 +222,8 @@ def main():
         print(f"warning: load average {args.load_at_start:.2f}; other work skews the figures",
               file=sys.stderr)
     if args.profile:
+        if not (Path(sys.executable).parent / "py-spy").exists():
+            parser.error("--profile needs py-spy: .venv/bin/pip install py-spy")
         Path(args.profile).mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="bench-realtime-"))
     try:
