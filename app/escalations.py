@@ -8,7 +8,7 @@ from boards import escalation
 
 from . import database
 from .broadcast import publish
-from .pages import _form_int
+from .pages import form_int
 
 bp = Blueprint("escalations", __name__)
 
@@ -30,7 +30,7 @@ def resolve(action_id):
     """Resolve the request for help; the card leaves the escalation list everywhere."""
     with database.writer() as session:
         change = escalation.resolve_help(session, current_user.id, action_id,
-                                         version=_form_int("version"),
+                                         version=form_int("version"),
                                          note=request.form.get("note", ""))
     publish(change)
     flash(_("The request for help is resolved."), "info")

@@ -94,9 +94,9 @@ def create_action(slug):
     with database.writer() as session:
         change = actions.create_action(
             session, current_user.id, slug, title=form.get("title"),
-            owner_id=_form_int("owner_id"), notes=form.get("notes", ""),
-            goal_id=_form_int("goal_id"), due_date=_form_date("due_date"),
-            cycle_number=_form_int("cycle"))
+            owner_id=form_int("owner_id"), notes=form.get("notes", ""),
+            goal_id=form_int("goal_id"), due_date=form_date("due_date"),
+            cycle_number=form_int("cycle"))
     publish(change)
     return _card_or_board(change, 201)
 
@@ -129,14 +129,14 @@ def edit_action(action_id):
     """Save the edit form; a stale version is refused with a message."""
     form = request.form
     fields = {"title": form.get("title"), "notes": form.get("notes", ""),
-              "owner_id": _form_int("owner_id"), "goal_id": _form_int("goal_id"),
-              "due_date": _form_date("due_date")}
+              "owner_id": form_int("owner_id"), "goal_id": form_int("goal_id"),
+              "due_date": form_date("due_date")}
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
     with database.writer() as session:
         change = actions.edit_action(session, current_user.id, action_id,
-                                     version=_form_int("version"), **fields)
+                                     version=form_int("version"), **fields)
     publish(change)
     return _card_or_board(change)
 
@@ -148,8 +148,8 @@ def move_action(action_id):
     with database.writer() as session:
         change = actions.move_action(
             session, current_user.id, action_id, status=request.form.get("status"),
-            version=_form_int("version"), before_id=_form_int("before_id"),
-            after_id=_form_int("after_id"), op_id=request.form.get("op_id") or None)
+            version=form_int("version"), before_id=form_int("before_id"),
+            after_id=form_int("after_id"), op_id=request.form.get("op_id") or None)
     publish(change)
     return _card_or_board(change)
 
@@ -160,7 +160,7 @@ def delete_action(action_id):
     """Delete a card; its history stays in the log."""
     with database.writer() as session:
         change = actions.delete_action(session, current_user.id, action_id,
-                                       version=_form_int("version"))
+                                       version=form_int("version"))
     publish(change)
     if request.headers.get("HX-Request"):
         return "", 200
@@ -174,7 +174,7 @@ def _card_or_board(change, status=200):
     return redirect(url_for("pages.board", slug=change.team.slug))
 
 
-def _form_int(name):
+def form_int(name):
     value = request.form.get(name, "").strip()
     if not value:
         return None
@@ -184,7 +184,7 @@ def _form_int(name):
         raise Invalid("Invalid number.", field=name) from None
 
 
-def _form_date(name):
+def form_date(name):
     value = request.form.get(name, "").strip()
     if not value:
         return None

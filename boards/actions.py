@@ -1,22 +1,27 @@
 """The one write path for actions: validate, authorise, version, order, log, commit."""
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Optional
 
 from sqlalchemy import func
 from sqlmodel import select
 
 from . import events, ordering
-from .access import active_person, get_or_404, is_id, is_member, require_team_writer
+from .access import active_person, get_or_404, is_id, require_team_writer
 from .cycles import current_cycle, ensure_cycle, organisation
 from .errors import N_, Conflict, Invalid
+from .models import STATUSES, Action, Event, Person, Team, TeamCycle, utcnow
 from .queries import card_in_session
-from .models import STATUSES, Action, Event, Goal, Person, Team, TeamCycle, utcnow
+from .validation import (
+    NOTES_MAX,
+    check_due_date,
+    check_goal,
+    check_owner,
+    clean_fields,
+    clean_text,
+    clean_title,
+)
 
-TITLE_MAX = 200
-NOTES_MAX = 4000
-HELP_REASON_MAX = 1000
 EDITABLE = ("title", "notes", "owner_id", "goal_id", "needs_help", "help_reason", "due_date")
 
 
@@ -57,47 +62,6 @@ def locked_action(session, action_id):
     return action, team
 
 
-def _clean_title(value):
-    title = (value or "").strip() if isinstance(value, str) else None
-    if not title:
-        raise Invalid(N_("A title is required."), field="title")
-    if len(title) > TITLE_MAX:
-        raise Invalid(N_("The title is too long (at most 200 characters)."), field="title")
-    return title
-
-
-def _clean_text(value, limit, field):
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise Invalid(N_("This field must be text."), field=field)
-    if len(value) > limit:
-        raise Invalid(N_("This text is too long."), field=field)
-    return value.strip()
-
-
-def _check_owner(session, owner_id, team):
-    if not is_id(owner_id):
-        raise Invalid(N_("Choose who owns this action."), field="owner_id")
-    owner = session.get(Person, owner_id)
-    if owner is None or not owner.active or not is_member(session, owner_id, team.id):
-        raise Invalid(N_("The owner must be an active member of the team."), field="owner_id")
-    return owner
-
-
-def _check_goal(session, goal_id):
-    if goal_id is None:
-        return None
-    if not is_id(goal_id):
-        raise Invalid(N_("Unknown goal."), field="goal_id")
-    goal = session.get(Goal, goal_id)
-    if goal is None:
-        raise Invalid(N_("Unknown goal."), field="goal_id")
-    if goal.horizon != "short":
-        raise Invalid(N_("An action serves a short-term goal."), field="goal_id")
-    return goal
-
-
 def check_version(action, version):
     if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
         raise Invalid(N_("The version of the card is missing."), field="version")
@@ -125,15 +89,15 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     actor = active_person(session, actor_id)
     team = get_or_404(session, Team, _team_id(session, team_slug), N_("Unknown team."))
     require_team_writer(session, actor, team)
-    title = _clean_title(title)
-    notes = _clean_text(notes, NOTES_MAX, "notes")
+    title = clean_title(title)
+    notes = clean_text(notes, NOTES_MAX, "notes")
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
-    owner = _check_owner(session, actor.id if owner_id is None else owner_id, team)
-    goal = _check_goal(session, goal_id)
+    owner = check_owner(session, actor.id if owner_id is None else owner_id, team)
+    goal = check_goal(session, goal_id)
     cycle = _cycle(session, cycle_number)
     _check_open(session, team.id, cycle.id)
-    _check_due_date(due_date)
+    check_due_date(due_date)
     lock_team(session, team.id)
     position = ordering.key_between(_last_position(session, team.id, cycle.id, status), None)
     action = Action(title=title, notes=notes, owner_id=owner.id, team_id=team.id,
@@ -159,7 +123,7 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
     check_version(action, version)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
-    values = _clean_fields(session, team, fields)
+    values = clean_fields(session, team, fields)
     for name, value in values.items():
         setattr(action, name, value)
     if not action.needs_help:
@@ -184,36 +148,6 @@ def _edit_kind(before, after):
     if before["needs_help"] != after["needs_help"]:
         return "help_requested" if after["needs_help"] else "help_resolved"
     return "edited"
-
-
-def _clean_fields(session, team, fields):
-    values = {}
-    if "title" in fields:
-        values["title"] = _clean_title(fields["title"])
-    if "notes" in fields:
-        values["notes"] = _clean_text(fields["notes"], NOTES_MAX, "notes")
-    if "owner_id" in fields:
-        values["owner_id"] = _check_owner(session, fields["owner_id"], team).id
-    if "goal_id" in fields:
-        goal = _check_goal(session, fields["goal_id"])
-        values["goal_id"] = goal.id if goal else None
-    if "needs_help" in fields:
-        if not isinstance(fields["needs_help"], bool):
-            raise Invalid(N_("needs_help must be true or false."), field="needs_help")
-        values["needs_help"] = fields["needs_help"]
-    if "help_reason" in fields:
-        values["help_reason"] = _clean_text(fields["help_reason"], HELP_REASON_MAX, "help_reason")
-    if values.get("needs_help") and not values.get("help_reason"):
-        raise Invalid(N_("Say what help is needed."), field="help_reason")
-    if "due_date" in fields:
-        _check_due_date(fields["due_date"])
-        values["due_date"] = fields["due_date"]
-    return values
-
-
-def _check_due_date(value):
-    if value is not None and not isinstance(value, date):
-        raise Invalid(N_("Invalid date."), field="due_date")
 
 
 def move_action(session, actor_id, action_id, *, status, version, before_id=None, after_id=None,

@@ -1,0 +1,88 @@
+"""Checks for action fields: each returns the clean value or raises Invalid naming the field."""
+
+from datetime import date
+
+from .access import is_id, is_member
+from .errors import N_, Invalid
+from .models import Goal, Person
+
+TITLE_MAX = 200
+NOTES_MAX = 4000
+HELP_REASON_MAX = 1000
+
+
+def clean_title(value):
+    """A trimmed title of 1–200 characters."""
+    title = (value or "").strip() if isinstance(value, str) else None
+    if not title:
+        raise Invalid(N_("A title is required."), field="title")
+    if len(title) > TITLE_MAX:
+        raise Invalid(N_("The title is too long (at most 200 characters)."), field="title")
+    return title
+
+
+def clean_text(value, limit, field):
+    """Optional text up to `limit` characters, trimmed."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise Invalid(N_("This field must be text."), field=field)
+    if len(value) > limit:
+        raise Invalid(N_("This text is too long."), field=field)
+    return value.strip()
+
+
+def check_owner(session, owner_id, team):
+    """The owner: an active member of the team."""
+    if not is_id(owner_id):
+        raise Invalid(N_("Choose who owns this action."), field="owner_id")
+    owner = session.get(Person, owner_id)
+    if owner is None or not owner.active or not is_member(session, owner_id, team.id):
+        raise Invalid(N_("The owner must be an active member of the team."), field="owner_id")
+    return owner
+
+
+def check_goal(session, goal_id):
+    """The short-term goal an action serves, or None."""
+    if goal_id is None:
+        return None
+    if not is_id(goal_id):
+        raise Invalid(N_("Unknown goal."), field="goal_id")
+    goal = session.get(Goal, goal_id)
+    if goal is None:
+        raise Invalid(N_("Unknown goal."), field="goal_id")
+    if goal.horizon != "short":
+        raise Invalid(N_("An action serves a short-term goal."), field="goal_id")
+    return goal
+
+
+def clean_fields(session, team, fields):
+    """The checked values of an edit, by field name."""
+    values = {}
+    if "title" in fields:
+        values["title"] = clean_title(fields["title"])
+    if "notes" in fields:
+        values["notes"] = clean_text(fields["notes"], NOTES_MAX, "notes")
+    if "owner_id" in fields:
+        values["owner_id"] = check_owner(session, fields["owner_id"], team).id
+    if "goal_id" in fields:
+        goal = check_goal(session, fields["goal_id"])
+        values["goal_id"] = goal.id if goal else None
+    if "needs_help" in fields:
+        if not isinstance(fields["needs_help"], bool):
+            raise Invalid(N_("needs_help must be true or false."), field="needs_help")
+        values["needs_help"] = fields["needs_help"]
+    if "help_reason" in fields:
+        values["help_reason"] = clean_text(fields["help_reason"], HELP_REASON_MAX, "help_reason")
+    if values.get("needs_help") and not values.get("help_reason"):
+        raise Invalid(N_("Say what help is needed."), field="help_reason")
+    if "due_date" in fields:
+        check_due_date(fields["due_date"])
+        values["due_date"] = fields["due_date"]
+    return values
+
+
+def check_due_date(value):
+    """A due date is a date or nothing."""
+    if value is not None and not isinstance(value, date):
+        raise Invalid(N_("Invalid date."), field="due_date")
