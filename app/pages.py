@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from flask import Blueprint, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -64,13 +64,16 @@ def board_columns(slug):
 def _requested_cycle(session):
     """?cycle=next plans ahead; ?cycle=<n> shows an earlier cycle; else the current one."""
     wanted = request.args.get("cycle")
-    if wanted == "next":
-        with database.writer() as writer:
-            number = cycles.next_cycle(writer).number
-        return review.cycle_by_number(database.reader(), number)
-    if wanted and wanted.isdigit():
-        return review.cycle_by_number(session, int(wanted))
-    return None
+    if not wanted:
+        return None
+    current = cycles.current_cycle(session).number
+    number = current + 1 if wanted == "next" else int(wanted) if wanted.isdigit() else None
+    if number is None or not 1 <= number <= current + 1:
+        abort(404)
+    with database.writer() as writer:
+        # Past cycles nobody used have no row yet: show them as an empty board.
+        cycles.ensure_cycle(writer, cycles.organisation(writer), number)
+    return review.cycle_by_number(database.reader(), number)
 
 
 def _render_board(template, slug):

@@ -164,3 +164,13 @@ def test_copied_cookie_is_worthless_after_logout(app, client, world):
     assert copy.get("/me").status_code == 200
     client.post("/logout")
     assert copy.get("/me").status_code == 302
+
+
+def test_board_of_next_previous_and_unknown_cycles(client, world):
+    """?cycle=next plans ahead, an earlier cycle shows (empty), a future one is 404."""
+    login(client, "anna@test.example")
+    nxt = client.get("/teams/wonen?cycle=next").get_data(as_text=True)
+    assert f'name="cycle" value="{world.cycle + 1}"' in nxt
+    assert client.get(f"/teams/wonen?cycle={world.cycle - 1}").status_code == 200
+    assert client.get(f"/teams/wonen?cycle={world.cycle + 5}").status_code == 404
+    assert client.get("/teams/wonen?cycle=soon").status_code == 404
