@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+import redis
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -28,9 +29,23 @@ def column_titles():
 
 @bp.route("/healthz")
 def healthz():
-    """Liveness: the app and its database answer."""
+    """Liveness: the app and its database answer, and the message queue when there is one."""
     database.reader().execute(text("SELECT 1"))
+    queue = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    if queue and not queue_answers(queue):
+        # Broadcasts stop silently when the queue is gone, while sockets stay connected.
+        current_app.logger.error("message queue %s does not answer: live updates are not delivered",
+                                 queue)
+        return jsonify(status="degraded", queue="down"), 503
     return jsonify(status="ok")
+
+
+def queue_answers(url):
+    """True when the Redis message queue answers a PING."""
+    try:
+        return bool(redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2).ping())
+    except redis.RedisError:
+        return False
 
 
 @bp.route("/")

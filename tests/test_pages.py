@@ -174,3 +174,10 @@ def test_board_of_next_previous_and_unknown_cycles(client, world):
     assert client.get(f"/teams/wonen?cycle={world.cycle - 1}").status_code == 200
     assert client.get(f"/teams/wonen?cycle={world.cycle + 5}").status_code == 404
     assert client.get("/teams/wonen?cycle=soon").status_code == 404
+
+
+def test_healthz_reports_a_dead_message_queue(db_url, world):
+    """With a message queue configured that does not answer, /healthz says so (503)."""
+    app = make_app(db_url, SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:1/0")
+    response = app.test_client().get("/healthz")
+    assert response.status_code == 503 and response.get_json()["queue"] == "down"
