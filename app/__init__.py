@@ -1,14 +1,15 @@
 """Verbeterbord web app: the factory."""
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 from flask_babel import format_date, format_datetime, get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from boards.overview import Tally
 
 from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
 from .i18n import event_labels
-from boards.overview import Tally
 
 
 def create_app(config=None):

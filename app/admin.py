@@ -6,6 +6,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
 from boards import catalog, people
 from boards.errors import DomainError
 

@@ -8,15 +8,13 @@ from flask import Blueprint, g, jsonify, request
 from boards import actions, closing, people, queries, review
 from boards.errors import Invalid
 from boards.overview import overview_for
-from boards.queries import card_for
 
 from . import database
 from .auth import user_for_bearer
 from .broadcast import publish
 from .errors import json_error
 from .pages import column_titles
-from .serializers import (board_json, card_json, cycle_json, my_action_json, overview_json,
-                          review_json)
+from .serializers import board_json, card_json, cycle_json, my_action_json, overview_json, review_json
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -174,7 +172,7 @@ def close_cycle(slug, number):
 
 
 def _action(change):
-    return card_json(card_for(database.reader(), change.action.id))
+    return card_json(change.card)
 
 
 def _date(data, name):

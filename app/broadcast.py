@@ -2,9 +2,6 @@
 
 from flask import current_app
 
-from boards.queries import card_for
-
-from . import database
 from .extensions import socketio
 from .i18n import card_text
 from .serializers import action_json, card_json
@@ -26,8 +23,8 @@ def publish(change):
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
     else:
-        card = change.card or card_for(database.reader(), change.action.id)
-        payload = {"action": card_json(card), "html": render_card(card), "seq": change.event.id}
+        payload = {"action": card_json(change.card), "html": render_card(change.card),
+                   "seq": change.event.id}
     socketio.emit(f"action.{change.kind}", payload, to=rooms_for(change))
     return payload
 

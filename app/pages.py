@@ -8,16 +8,16 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, closing, cycles, escalation, queries, review
+from boards import actions, cycles, escalation, queries, review
 from boards import standup as standup_service
-from boards.standup import changed_since_last_standup as standup_changes
 from boards.access import can_write_team
 from boards.errors import Invalid
 from boards.models import Person
 from boards.overview import escalations as escalations_for
+from boards.standup import changed_since_last_standup as standup_changes
 
 from . import database
-from .broadcast import publish
+from .broadcast import publish, render_card
 
 bp = Blueprint("pages", __name__)
 
@@ -76,29 +76,30 @@ def board_columns(slug):
     return _render_board("boards/_columns.html", slug)
 
 
-def _requested_cycle(session):
+def _requested_cycle(session, current):
     """?cycle=next plans ahead; ?cycle=<n> shows an earlier cycle; else the current one."""
     wanted = request.args.get("cycle")
     if not wanted:
-        return None
-    current = cycles.current_cycle(session).number
-    number = current + 1 if wanted == "next" else int(wanted) if wanted.isdigit() else None
-    if number is None or not 1 <= number <= current + 1:
+        return current
+    number = current.number + 1 if wanted == "next" else int(wanted) if wanted.isdigit() else None
+    if number is None or not 1 <= number <= current.number + 1:
         abort(404)
+    found = review.find_cycle(session, number)
+    if found is not None:
+        return found
     with database.writer() as writer:
-        # Past cycles nobody used have no row yet: show them as an empty board.
+        # Past cycles nobody used, or the next one, have no row yet: make it (an empty board).
         cycles.ensure_cycle(writer, cycles.organisation(writer), number)
     return review.cycle_by_number(database.reader(), number)
 
 
 def _render_board(template, slug):
     session = database.reader()
-    cycle = _requested_cycle(session)
-    view = queries.board_view(session, slug, cycle)
     current = cycles.current_cycle(session)
+    view = queries.board_view(session, slug, _requested_cycle(session, current))
     me = session.get(Person, current_user.id)
     escalated = escalations_for(session) if view.team.kind == "team_of_teams" else []
-    closed = closing.is_closed(session, view.team.id, view.cycle.id)
+    closed = cycles.team_cycle_closed(session, view.team.id, view.cycle.id)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=current, closed=closed,
                            can_write=can_write_team(session, me, view.team) and not closed)
@@ -187,8 +188,7 @@ def delete_action(action_id):
 
 def _card_or_board(change, status=200):
     if request.headers.get("HX-Request"):
-        card = queries.card_for(database.reader(), change.action.id)
-        return render_template("boards/_card.html", card=card), status
+        return render_card(change.card), status
     return redirect(url_for("pages.board", slug=change.team.slug))
 
 

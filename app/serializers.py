@@ -1,5 +1,7 @@
 """JSON shapes of the API and the socket events (see DESIGN.md)."""
 
+from boards.cycles import cycle_state
+
 
 def action_json(action, owner, team):
     """An action as the API and socket events show it."""
@@ -40,7 +42,7 @@ def ambition_json(ambition):
 def cycle_json(cycle):
     """A cycle as JSON."""
     return {"number": cycle.number, "start": cycle.start.isoformat(),
-            "end": cycle.end.isoformat(), "state": cycle.state}
+            "end": cycle.end.isoformat(), "state": cycle_state(cycle)}
 
 
 COLUMN_KEYS = ("todo", "doing", "done")

@@ -151,17 +151,11 @@ def on_move(data=None, *_extra):
                 before_id=_int_or_none(data.get("before_id"), "before_id"),
                 after_id=_int_or_none(data.get("after_id"), "after_id"),
                 op_id=data.get("op_id"))
-        payload = publish(change)
+        publish(change)
     except DomainError as error:
         return _refusal(error)
     except Exception:  # never leave a client without an answer
         current_app.logger.exception("move failed for %s", request.sid)
         return {"ok": False, "error": "server_error", "message": translate_error(
             "Something went wrong; the board is reloaded.")}
-    action = payload["action"] if payload else _current_action(change)
-    return {"ok": True, "action": action}
-
-
-def _current_action(change):
-    from boards.queries import card_for
-    return card_json(card_for(database.reader(), change.action.id))
+    return {"ok": True, "action": card_json(change.card)}

@@ -9,55 +9,23 @@ import sys
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from tests.live import GUNICORN, free_port  # noqa: E402  (needs the repo root on sys.path)
+from tests.live import LiveServer  # noqa: E402  (needs the repo root on sys.path)
 
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-class Server:
-    """`gunicorn -k eventlet -w 1` serving `wsgi` on a free loopback port, as the Procfile does."""
+class Server(LiveServer):
+    """The test suite's production-like server, plus the worker's CPU accounting."""
 
     def __init__(self, wsgi, *, env=None, log_path=None):
-        self.wsgi, self.port = wsgi, free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = dict(os.environ, SECRET_KEY="bench-secret", SOCKETIO_ASYNC_MODE="eventlet",
-                        PYTHONUNBUFFERED="1", **(env or {}))
-        self.env.pop("VERBETERBORD_DEMO", None)
-        self.log_path, self.process, self._worker = log_path, None, None
-
-    def __enter__(self):
-        log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-k", "eventlet", "-w", "1", "--no-control-socket",
-             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.wsgi} exited with {self.process.returncode}; "
-                                   f"see {self.log_path}")
-            try:
-                if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
-        self.__exit__()
-        raise RuntimeError(f"{self.wsgi} did not answer /healthz within 60 s")
-
-    def __exit__(self, *_exc):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        env = dict(env or {})
+        super().__init__(env.pop("DATABASE_URL", None), wsgi=wsgi, log_path=log_path,
+                         extra_env=env)
+        self._worker = None
 
     @property
     def worker_pid(self):

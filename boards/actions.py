@@ -8,9 +8,9 @@ from sqlmodel import select
 
 from . import events, ordering
 from .access import active_person, get_or_404, is_id, require_team_writer
-from .cycles import current_cycle, ensure_cycle, organisation
+from .cycles import current_cycle, ensure_cycle, organisation, team_cycle_closed
 from .errors import N_, Conflict, Invalid
-from .models import STATUSES, Action, Event, Person, Team, TeamCycle, utcnow
+from .models import STATUSES, Action, Event, Person, Team, utcnow
 from .queries import card_in_session
 from .validation import (
     NOTES_MAX,
@@ -38,6 +38,13 @@ class Change:
     card: Optional[object] = None  # the Card as it is now, for publishing without a new read
 
 
+def unchanged(session, action, team):
+    """A Change that changed nothing (an empty edit, a resent operation): card, no event."""
+    owner = session.get(Person, action.owner_id)
+    return Change("changed", action, team, owner, None,
+                  card=card_in_session(session, action, owner, team))
+
+
 def commit_change(session, change):
     """Give the change its card (read in this transaction) and commit: one commit per write."""
     change.card = card_in_session(session, change.action, change.owner, change.team)
@@ -63,6 +70,7 @@ def locked_action(session, action_id):
 
 
 def check_version(action, version):
+    """Invalid without a version; Conflict when the card has changed since that version."""
     if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
         raise Invalid(N_("The version of the card is missing."), field="version")
     if version != action.version:
@@ -71,8 +79,7 @@ def check_version(action, version):
 
 def _check_open(session, team_id, cycle_id):
     """A cycle the team has closed keeps its record: its cards no longer change."""
-    record = session.get(TeamCycle, (team_id, cycle_id))
-    if record is not None and record.closed_at is not None:
+    if team_cycle_closed(session, team_id, cycle_id):
         raise Conflict(N_("This cycle is closed; its cards can no longer change."))
 
 
@@ -133,7 +140,7 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
         action.help_since = utcnow()
     after = events.snapshot(action)
     if after == before:
-        return Change("changed", action, team, session.get(Person, action.owner_id), None)
+        return unchanged(session, action, team)
     action.version += 1
     action.updated_at = utcnow()
     entry = events.record(session, kind=_edit_kind(before, after), person_id=actor.id,
@@ -166,7 +173,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     if op_id is not None:
         done = session.exec(select(Event).where(Event.op_id == op_id)).first()
         if done is not None and done.person_id == actor.id and done.action_id == action.id:
-            return Change("changed", action, team, session.get(Person, action.owner_id), None)
+            return unchanged(session, action, team)
         if done is not None:
             raise Invalid(N_("This operation id was already used."), field="op_id")
     require_team_writer(session, actor, team)

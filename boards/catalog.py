@@ -8,8 +8,20 @@ from sqlmodel import select
 from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
-from .models import (HORIZONS, TEAM_KINDS, Action, Ambition, Cycle, Goal, Membership,
-                     Municipality, Organisation, Person, Team, TeamAmbition)
+from .models import (
+    HORIZONS,
+    TEAM_KINDS,
+    Action,
+    Ambition,
+    Cycle,
+    Goal,
+    Membership,
+    Municipality,
+    Organisation,
+    Person,
+    Team,
+    TeamAmbition,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")

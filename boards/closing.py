@@ -36,12 +36,6 @@ def team_cycle(session, team_id, cycle_id):
                                                                      cycle_id=cycle_id)
 
 
-def is_closed(session, team_id, cycle_id):
-    """True once the team has closed this cycle."""
-    record = session.get(TeamCycle, (team_id, cycle_id))
-    return record is not None and record.closed_at is not None
-
-
 def _cycle(session, number):
     cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
     if cycle is None:

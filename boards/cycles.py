@@ -7,8 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .errors import N_, NotFound
-from .models import Cycle, Organisation
-
+from .models import Cycle, Organisation, TeamCycle
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -49,8 +48,7 @@ def ensure_cycle(session, org, number):
     if found is not None:
         return found
     start, end = cycle_dates(org, number)
-    state = "current" if start <= today_local() <= end else "planned"
-    cycle = Cycle(number=number, start=start, end=end, state=state)
+    cycle = Cycle(number=number, start=start, end=end)
     try:
         with session.begin_nested():
             session.add(cycle)
@@ -64,3 +62,17 @@ def next_cycle(session, today=None):
     """The cycle after the current one (created when someone plans ahead)."""
     org = organisation(session)
     return ensure_cycle(session, org, cycle_number_on(org, today or today_local()) + 1)
+
+
+def cycle_state(cycle, today=None):
+    """planned, current or closed: follows from the dates (teams close their part separately)."""
+    today = today or today_local()
+    if cycle.start > today:
+        return "planned"
+    return "current" if today <= cycle.end else "closed"
+
+
+def team_cycle_closed(session, team_id, cycle_id):
+    """True once the team has closed this cycle."""
+    record = session.get(TeamCycle, (team_id, cycle_id))
+    return record is not None and record.closed_at is not None

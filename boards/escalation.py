@@ -6,7 +6,7 @@ from . import events
 from .access import active_person, is_member
 from .actions import Change, check_version, commit_change, locked_action
 from .errors import N_, Forbidden, Invalid
-from .models import Event, Person, Team, utcnow
+from .models import Person, Team, utcnow
 
 THREAD_KINDS = ("help_requested", "help_note", "help_resolved")
 NOTE_MAX = 1000
@@ -63,11 +63,3 @@ def resolve_help(session, actor_id, action_id, *, version, note=""):
                           action_id=action.id, before=before, after=after)
     return commit_change(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry))
-
-
-def help_thread(session, action_id):
-    """The request, notes and resolution of a card's escalations, oldest first."""
-    return session.exec(
-        select(Event, Person).outerjoin(Person, Person.id == Event.person_id)
-        .where(Event.action_id == action_id, Event.kind.in_(THREAD_KINDS))
-        .order_by(Event.id)).all()

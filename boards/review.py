@@ -50,9 +50,14 @@ def outcome_of(action):
     return action.outcome or "open"
 
 
+def find_cycle(session, number):
+    """The cycle with this number, or None."""
+    return session.exec(select(Cycle).where(Cycle.number == number)).first()
+
+
 def cycle_by_number(session, number):
     """The cycle with this number, or NotFound."""
-    cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
+    cycle = find_cycle(session, number)
     if cycle is None:
         raise NotFound(N_("Unknown cycle."))
     return cycle

@@ -23,12 +23,16 @@ def free_port():
 class LiveServer:
     """One `gunicorn -k eventlet -w 1` process on a free port, stopped on exit."""
 
-    def __init__(self, db_url, *, message_queue=None, log_path=None, extra_env=None):
+    def __init__(self, db_url=None, *, message_queue=None, log_path=None, extra_env=None,
+                 wsgi="app.wsgi:app"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, DATABASE_URL=db_url, SECRET_KEY="live-test-secret",
+        self.wsgi = wsgi
+        env = dict(os.environ, SECRET_KEY="live-test-secret",
                    SOCKETIO_ASYNC_MODE="eventlet", PYTHONUNBUFFERED="1")
         env.pop("VERBETERBORD_DEMO", None)
+        if db_url:
+            env["DATABASE_URL"] = db_url
         if message_queue:
             env["SOCKETIO_MESSAGE_QUEUE"] = message_queue
         env.update(extra_env or {})
@@ -40,9 +44,9 @@ class LiveServer:
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [str(GUNICORN), "-k", "eventlet", "-w", "1", "--no-control-socket",
-             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", "app.wsgi:app"],
+             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
             cwd=ROOT, env=self.env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
@@ -53,7 +57,7 @@ class LiveServer:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise RuntimeError("server did not answer /healthz within 30 s")
+        raise RuntimeError(f"{self.wsgi} did not answer /healthz within 60 s")
 
     def stop(self):
         """Terminate the process (and wait for it)."""

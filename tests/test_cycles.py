@@ -94,7 +94,7 @@ def test_close_refuses_missing_decisions_and_does_nothing(db, world):
                           {"action_id": b.id, "decision": "drop"}])  # drop needs a reason
     assert [x.outcome for x in board_of_cycle(db, world.cycle)] == [None, None]
     with db.reader() as s:
-        assert not closing.is_closed(s, world.wonen_id, 1)
+        assert not cycles.team_cycle_closed(s, world.wonen_id, 1)
     assert board_of_cycle(db, world.cycle + 1) == []
 
 

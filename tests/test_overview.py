@@ -5,7 +5,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import event
 
-from boards import actions, catalog, escalation, people
+from boards import actions, catalog, escalation, people, queries
 from boards.errors import Forbidden, Invalid
 from boards.overview import overview_for
 
@@ -97,7 +97,8 @@ def test_escalation_thread_and_rights(db, world):
                                          note="Akkoord")
     assert change.action.needs_help is False and change.action.version == action.version + 1
     with db.reader() as s:
-        thread = escalation.help_thread(s, action.id)
+        thread = [(e, p) for e, p in queries.action_events(s, action.id)
+                  if e.kind in escalation.THREAD_KINDS]
         assert overview_for(s).escalations == []
     assert [(e.kind, p.name) for e, p in thread] == [
         ("help_requested", "Anna Ëlsen"), ("help_note", "Dirk Delegate"),

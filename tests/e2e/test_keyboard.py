@@ -4,8 +4,18 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import MOHAMED, SANNE
-from .helpers import (DOING, DONE, TITLES, TODO, card, column_of, expect_in_column, expect_saved,
-                      focused_id, keyboard_move)
+from .helpers import (
+    DOING,
+    DONE,
+    TITLES,
+    TODO,
+    card,
+    column_of,
+    expect_in_column,
+    expect_saved,
+    focused_id,
+    keyboard_move,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,17 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE
-from .helpers import (DOING, DONE, TITLES, TODO, card, click_move, expect_in_column, expect_saved,
-                      keyboard_move)
+from .helpers import (
+    DOING,
+    DONE,
+    TITLES,
+    TODO,
+    card,
+    click_move,
+    expect_in_column,
+    expect_saved,
+    keyboard_move,
+)
 
 pytestmark = pytest.mark.browser
 
