@@ -8,10 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from boards import catalog, people
-from boards.errors import DomainError
+from boards.errors import DomainError, Invalid
 
 from . import database
 from .i18n import translate_error
+from .inputs import form_int, parse_int
+from .writes import write
 from .sockets import disconnect_room
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -30,11 +32,10 @@ def admin_required(view):
     return wrapped
 
 
-def _run(write, success):
-    """Run one service write; flash its outcome and go back to the page."""
+def _run(service, success):
+    """Run one service write (`service(session)`); flash its outcome and go back to the page."""
     try:
-        with database.writer() as session:
-            write(session)
+        write(service)
         flash(success, "info")
     except DomainError as error:
         flash(translate_error(error.message), "error")
@@ -43,8 +44,8 @@ def _run(write, success):
 
 def _int(name):
     try:
-        return int(request.form.get(name, ""))
-    except ValueError:
+        return form_int(name)
+    except Invalid:
         return None
 
 
@@ -82,7 +83,7 @@ def set_active(person_id):
 def create_team():
     """Create a team."""
     form = request.form
-    ambition_ids = [int(v) for v in form.getlist("ambition_ids") if v.isdigit()]
+    ambition_ids = [parse_int(v, "ambition_ids") for v in form.getlist("ambition_ids")]
     return _run(lambda s: catalog.create_team(
         s, current_user.id, name=form.get("name"), slug=form.get("slug") or None,
         kind=form.get("kind", "team"), ambition_ids=ambition_ids), _("Team added."))

@@ -1,22 +1,28 @@
-"""JSON API /api/v1: bearer tokens, JSON in and out, errors as {"error", "message"}."""
+"""JSON API /api/v1: bearer tokens, JSON in and out, errors as {"error", "message"}.
 
-from datetime import date
+The whole API is described in docs/openapi.json, served at /api/v1/openapi.json.
+"""
+
 from functools import wraps
+from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, g, jsonify, request, send_file
 
-from boards import actions, closing, people, queries, review
-from boards.errors import Invalid
+from boards import actions, closing, cycles, people, queries, review
+from boards.errors import N_, Invalid
 from boards.overview import overview_for
 
 from . import database
 from .auth import user_for_bearer
-from .broadcast import publish
 from .errors import json_error
+from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
 from .serializers import board_json, card_json, cycle_json, my_action_json, overview_json, review_json
+from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+OPENAPI = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
+ACTION_FIELDS = ("title", "owner_id", "notes", "goal_id", "status", "due_date", "cycle")
 
 
 def token_required(view):
@@ -33,26 +39,21 @@ def token_required(view):
     return wrapped
 
 
-def json_body():
-    """The request's JSON object, or Invalid (400 for malformed JSON is handled too)."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise Invalid("The request body must be a JSON object.")
-    return data
+@bp.route("/openapi.json")
+def openapi():
+    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
+    return send_file(OPENAPI, mimetype="application/json", max_age=300)
 
 
 @bp.route("/tokens", methods=["POST"])
 def create_token():
     """Trade e-mail and password for a bearer token."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        return json_error(400, "bad_request", "The request body must be a JSON object.")
+    data = json_object()
+    _only(data, ("email", "password"))
     person = people.authenticate(database.reader(), data.get("email"), data.get("password"))
     if person is None:
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
-    with database.writer() as session:
-        token = people.issue_token(session, person.id)
-    return jsonify(token=token), 201
+    return jsonify(token=write(people.issue_token, person.id)), 201
 
 
 @bp.route("/teams")
@@ -66,52 +67,51 @@ def teams():
 @bp.route("/teams/<slug>/board")
 @token_required
 def board(slug):
-    """A team's board for the current cycle."""
-    view = queries.board_view(database.reader(), slug)
-    return jsonify(board_json(view, column_titles()))
+    """A team's board for the current cycle, or `?cycle=<n>`."""
+    session = database.reader()
+    number = parse_int(request.args.get("cycle"), "cycle")
+    cycle = cycles.cycle_by_number(session, number) if number is not None else None
+    return jsonify(board_json(queries.board_view(session, slug, cycle), column_titles()))
 
 
 @bp.route("/teams/<slug>/actions", methods=["POST"])
 @token_required
 def create_action(slug):
     """Create an action on a team's board."""
-    data = json_body()
-    with database.writer() as session:
-        change = actions.create_action(
-            session, g.api_user.id, slug, title=data.get("title"), owner_id=data.get("owner_id"),
-            notes=data.get("notes", ""), goal_id=data.get("goal_id"),
-            status=data.get("status", "todo"), due_date=_date(data, "due_date"))
-    publish(change)
-    return jsonify(action=_action(change)), 201
+    data = json_object()
+    _only(data, ACTION_FIELDS)
+    change = write(actions.create_action, g.api_user.id, slug, title=data.get("title"),
+                   owner_id=data.get("owner_id"), notes=data.get("notes", ""),
+                   goal_id=data.get("goal_id"), status=data.get("status", "todo"),
+                   due_date=parse_date(data.get("due_date"), "due_date"),
+                   cycle_number=_cycle_number(data))
+    return jsonify(action=card_json(change.card)), 201
 
 
 @bp.route("/actions/<int:action_id>", methods=["PATCH"])
 @token_required
 def edit_action(action_id):
     """Edit fields of an action; the body carries the version it is based on."""
-    data = json_body()
+    data = json_object()
+    _only(data, actions.EDITABLE + ("version",))
     fields = {k: v for k, v in data.items() if k != "version"}
     if "due_date" in fields:
-        fields["due_date"] = _date(data, "due_date")
-    with database.writer() as session:
-        change = actions.edit_action(session, g.api_user.id, action_id,
-                                     version=data.get("version"), **fields)
-    publish(change)
-    return jsonify(action=_action(change))
+        fields["due_date"] = parse_date(data["due_date"], "due_date")
+    change = write(actions.edit_action, g.api_user.id, action_id,
+                   version=data.get("version"), fields=fields)
+    return jsonify(action=card_json(change.card))
 
 
 @bp.route("/actions/<int:action_id>/move", methods=["POST"])
 @token_required
 def move_action(action_id):
     """Move an action; 409 when the version is stale."""
-    data = json_body()
-    with database.writer() as session:
-        change = actions.move_action(
-            session, g.api_user.id, action_id, status=data.get("status"),
-            version=data.get("version"), before_id=data.get("before_id"),
-            after_id=data.get("after_id"), op_id=data.get("op_id"))
-    publish(change)
-    return jsonify(action=_action(change))
+    data = json_object()
+    _only(data, ("status", "version", "before_id", "after_id", "op_id"))
+    change = write(actions.move_action, g.api_user.id, action_id, status=data.get("status"),
+                   version=data.get("version"), before_id=data.get("before_id"),
+                   after_id=data.get("after_id"), op_id=data.get("op_id"))
+    return jsonify(action=card_json(change.card))
 
 
 @bp.route("/actions/<int:action_id>/events")
@@ -143,43 +143,41 @@ def overview():
 
 @bp.route("/cycles")
 @token_required
-def cycles():
-    """All cycles, newest first."""
-    return jsonify(cycles=[cycle_json(c) for c in review.list_cycles(database.reader())])
+def cycle_list():
+    """All cycles up to the next one, newest first."""
+    return jsonify(cycles=[cycle_json(c) for c in cycles.list_cycles(database.reader())])
 
 
 @bp.route("/cycles/<int:number>")
 @token_required
 def cycle(number):
     """One cycle's review: outcomes per team and ambition, and the trend."""
-    data = review.cycle_review(database.reader(), number)
-    return jsonify(review_json(data))
+    return jsonify(review_json(review.cycle_review(database.reader(), number)))
 
 
 @bp.route("/teams/<slug>/cycles/<int:number>/close", methods=["POST"])
 @token_required
 def close_cycle(slug, number):
     """Close a team's cycle; every unfinished action needs a decision (else 422, nothing done)."""
-    data = json_body()
-    with database.writer() as session:
-        result = closing.close_team_cycle(session, g.api_user.id, slug, number,
-                                          data.get("decisions"), data.get("retrospective"))
-    for change in result.changes:
-        publish(change)
+    data = json_object()
+    _only(data, ("decisions", "retrospective"))
+    result = write(closing.close_team_cycle, g.api_user.id, slug, number,
+                   data.get("decisions"), data.get("retrospective"))
     return jsonify(cycle=cycle_json(result.cycle), next_cycle=cycle_json(result.next_cycle),
                    already_closed=result.already_closed, counts=result.counts,
-                   carried=[_action(change) for change in result.changes])
+                   carried=[card_json(change.card) for change in result.carried])
 
 
-def _action(change):
-    return card_json(change.card)
+def _only(data, allowed):
+    """Unknown fields are refused, not ignored: a typo must not pass silently."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise Invalid(N_("Unknown field."), field=unknown[0])
 
 
-def _date(data, name):
-    value = data.get(name)
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise Invalid("Invalid date.", field=name) from None
+def _cycle_number(data):
+    value = data.get("cycle")
+    if value is None or (isinstance(value, int) and not isinstance(value, bool)
+                         and cycles.is_cycle_number(value)):
+        return value
+    raise Invalid(N_("Plan actions in this cycle or the next one."), field="cycle")

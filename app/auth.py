@@ -13,6 +13,7 @@ from boards import people
 from boards.models import Person
 
 from . import database
+from .writes import write
 
 bp = Blueprint("auth", __name__)
 
@@ -89,8 +90,7 @@ def login():
         person = people.authenticate(database.reader(), form.email.data, form.password.data)
         if person is not None:
             session.clear()
-            with database.writer() as writer:
-                session["login_key"] = people.start_login(writer, person.id)
+            session["login_key"] = write(people.start_login, person.id)
             login_user(SessionUser(person))
             return redirect(_safe_next(request.args.get("next")))
         flash(_("The e-mail address or password is not correct."), "error")
@@ -107,8 +107,7 @@ def logout():
     """Log out and close this login's open sockets."""
     from .sockets import disconnect_room
     key = session.get("login_key")
-    with database.writer() as writer:
-        people.end_login(writer, key)
+    write(people.end_login, key)
     logout_user()
     session.clear()
     if key:

@@ -12,6 +12,7 @@ from boards import catalog, people, seed
 from boards.errors import DomainError
 
 from . import database
+from .writes import write
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -49,8 +50,7 @@ def db_upgrade():
 def seed_demo(password):
     """Fill an empty database with the demo organisation and print its logins."""
     password = password or secrets.token_urlsafe(9)
-    with database.writer() as session:
-        logins = seed.seed_demo(session, password)
+    logins = write(seed.seed_demo, password)
     if logins is None:
         click.echo("The database already has an organisation; the demo was not seeded.")
         return
@@ -67,8 +67,7 @@ def seed_demo(password):
 def create_admin(name, email, password):
     """Create an administrator account."""
     try:
-        with database.writer() as session:
-            people.create_person(session, name=name, email=email, password=password, is_admin=True)
+        write(people.create_person, name=name, email=email, password=password, is_admin=True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Admin {email} created.")
@@ -92,10 +91,8 @@ def init_app(app):
 def setup_organisation(name, municipalities, first_cycle_start, cycle_length):
     """Create the organisation (once, before the first admin logs in)."""
     try:
-        with database.writer() as session:
-            catalog.setup_organisation(session, name=name, municipalities=municipalities,
-                                       first_cycle_start=first_cycle_start.date(),
-                                       cycle_length_days=cycle_length)
+        write(catalog.setup_organisation, name=name, municipalities=municipalities,
+              first_cycle_start=first_cycle_start.date(), cycle_length_days=cycle_length)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Organisation {name} created.")

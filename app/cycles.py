@@ -4,16 +4,16 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from boards import closing, queries, review
+from boards import closing, cycles, queries, review
 from boards.access import can_write_team
 from boards.errors import DomainError
 from boards.models import Person
 
 from . import database
-from .broadcast import publish
 from .charts import trend_chart
 from .errors import status_for
 from .i18n import translate_error
+from .writes import write
 
 bp = Blueprint("cycles", __name__)
 
@@ -22,7 +22,7 @@ bp = Blueprint("cycles", __name__)
 @login_required
 def index():
     """All cycles, newest first, each linking to its review."""
-    return render_template("cycles/index.html", cycles=review.list_cycles(database.reader()))
+    return render_template("cycles/index.html", cycles=cycles.list_cycles(database.reader()))
 
 
 @bp.route("/cycles/<int:number>")
@@ -38,7 +38,7 @@ def show(number):
 def close(slug, number):
     """The carry-over screen: a decision for every unfinished action, then close."""
     session = database.reader()
-    cycle = review.cycle_by_number(session, number)
+    cycle = cycles.cycle_by_number(session, number)
     view = queries.board_view(session, slug, cycle)
     if request.method == "POST":
         decisions = [{"action_id": card.action.id,
@@ -47,15 +47,11 @@ def close(slug, number):
                      for status in ("todo", "doing") for card in view.columns[status]]
         retro = {name: request.form.get(name, "") for name in closing.RETRO_FIELDS}
         try:
-            with database.writer() as writer:
-                result = closing.close_team_cycle(writer, current_user.id, slug, number,
-                                                  decisions, retro)
+            write(closing.close_team_cycle, current_user.id, slug, number, decisions, retro)
         except DomainError as error:
             # Show the screen again with what was filled in, and the reason.
             flash(translate_error(error.message), "error")
             return _close_screen(session, view, cycle, request.form), status_for(error)
-        for change in result.changes:
-            publish(change)
         flash(_("Cycle %(n)s is closed for %(team)s.", n=number, team=view.team.name), "info")
         return redirect(url_for("cycles.show", number=number))
     return _close_screen(session, view, cycle, {})
@@ -63,7 +59,7 @@ def close(slug, number):
 
 def _close_screen(session, view, cycle, form):
     me = session.get(Person, current_user.id)
-    record = closing.team_cycle(session, view.team.id, cycle.id)
+    record = closing.team_cycle(session, view.team.id, cycle.number)
     return render_template("cycles/close.html", board=view, record=record, form=form,
                            can_write=can_write_team(session, me, view.team))
 
@@ -72,10 +68,8 @@ def _close_screen(session, view, cycle, form):
 @login_required
 def retrospective(slug, number):
     """Save the team's retrospective for the cycle."""
-    with database.writer() as session:
-        closing.save_retrospective(session, current_user.id, slug, number,
-                                   {name: request.form.get(name, "")
-                                    for name in closing.RETRO_FIELDS})
+    write(closing.save_retrospective, current_user.id, slug, number,
+          {name: request.form.get(name, "") for name in closing.RETRO_FIELDS})
     flash(_("The retrospective is saved."), "info")
     return redirect(url_for("cycles.close", slug=slug, number=number))
 

@@ -1,6 +1,4 @@
-"""The app's database: one Database per app, one read session per request."""
-
-from contextlib import contextmanager
+"""The app's database: one Database per app, one read session per request (writes: writes.py)."""
 
 from flask import current_app, g
 
@@ -23,19 +21,6 @@ def reader():
     if "db_reader" not in g:
         g.db_reader = database().reader()
     return g.db_reader
-
-
-@contextmanager
-def writer():
-    """A write session (context manager); the service in it commits once."""
-    try:
-        with database().writer() as session:
-            yield session
-    finally:
-        # The request's read transaction began before this write; end it so that
-        # later reads see the change (a SQLite snapshot would otherwise hide it).
-        if "db_reader" in g:
-            g.db_reader.rollback()
 
 
 def _close_reader(_exc):

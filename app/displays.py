@@ -11,6 +11,7 @@ from . import database
 from .admin import admin_required
 from .pages import column_titles
 from .sockets import disconnect_room
+from .writes import write
 
 bp = Blueprint("displays", __name__)
 
@@ -71,10 +72,9 @@ def manage():
     """List display links; create one (its address is shown once)."""
     new_url = None
     if request.method == "POST":
-        with database.writer() as session:
-            _link, token = displays.create_display_link(
-                session, current_user.id, label=request.form.get("label"),
-                team_slug=request.form.get("team") or None)
+        _link, token = write(displays.create_display_link, current_user.id,
+                             label=request.form.get("label"),
+                             team_slug=request.form.get("team") or None)
         new_url = url_for("displays.show", token=token, _external=True)
     session = database.reader()
     return render_template("admin/displays.html", links=displays.list_display_links(session),
@@ -85,8 +85,7 @@ def manage():
 @admin_required
 def revoke(link_id):
     """Revoke a link and disconnect its screens at once."""
-    with database.writer() as session:
-        displays.revoke_display_link(session, current_user.id, link_id)
+    write(displays.revoke_display_link, current_user.id, link_id)
     disconnect_room(f"display:{link_id}")
     flash(_("The display link is revoked."), "info")
     return redirect(url_for("displays.manage"))

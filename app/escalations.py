@@ -6,9 +6,8 @@ from flask_login import current_user, login_required
 
 from boards import escalation
 
-from . import database
-from .broadcast import publish
-from .pages import form_int
+from .inputs import form_int
+from .writes import write
 
 bp = Blueprint("escalations", __name__)
 
@@ -17,9 +16,7 @@ bp = Blueprint("escalations", __name__)
 @login_required
 def add_note(action_id):
     """Add a note to the help thread."""
-    with database.writer() as session:
-        escalation.respond_to_help(session, current_user.id, action_id,
-                                   text=request.form.get("text"))
+    write(escalation.respond_to_help, current_user.id, action_id, text=request.form.get("text"))
     flash(_("Your note has been added."), "info")
     return redirect(url_for("pages.action_detail", action_id=action_id, _anchor="help"))
 
@@ -28,10 +25,7 @@ def add_note(action_id):
 @login_required
 def resolve(action_id):
     """Resolve the request for help; the card leaves the escalation list everywhere."""
-    with database.writer() as session:
-        change = escalation.resolve_help(session, current_user.id, action_id,
-                                         version=form_int("version"),
-                                         note=request.form.get("note", ""))
-    publish(change)
+    write(escalation.resolve_help, current_user.id, action_id, version=form_int("version"),
+          note=request.form.get("note", ""))
     flash(_("The request for help is resolved."), "info")
     return redirect(url_for("pages.action_detail", action_id=action_id, _anchor="help"))

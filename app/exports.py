@@ -8,12 +8,13 @@ import segno
 from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
 from flask_login import current_user
 
-from boards import queries, review
+from boards import cycles, queries, review
 from boards.overview import overview_for
 from boards.review import outcome_of
 
 from . import database
 from .auth import user_for_bearer
+from .inputs import query_int
 from .pages import column_titles
 from .serializers import board_json, overview_json
 
@@ -63,8 +64,8 @@ def card_row(card):
 
 def _board(slug):
     session = database.reader()
-    number = request.args.get("cycle", type=int)
-    cycle = review.cycle_by_number(session, number) if number else None
+    number = query_int("cycle")
+    cycle = cycles.cycle_by_number(session, number) if number is not None else None
     return queries.board_view(session, slug, cycle)
 
 
@@ -91,7 +92,7 @@ def board_json_export(slug):
 def cycle_csv(number):
     """Every action of a cycle with its outcome."""
     session = database.reader()
-    cards = review.cycle_cards(session, review.cycle_by_number(session, number))
+    cards = review.cycle_cards(session, cycles.cycle_by_number(session, number))
     return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c) for c in cards])
 
 

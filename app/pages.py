@@ -1,23 +1,22 @@
 """HTML pages and htmx partials: parse, call one service, render."""
 
-from datetime import date
-
 import redis
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, cycles, escalation, queries, review
+from boards import actions, cycles, escalation, queries
 from boards import standup as standup_service
 from boards.access import can_write_team
 from boards.errors import Invalid
 from boards.models import Person
-from boards.overview import escalations as escalations_for
 from boards.standup import changed_since_last_standup as standup_changes
 
 from . import database
-from .broadcast import publish, render_card
+from .broadcast import render_card
+from .inputs import form_date, form_int, parse_int
+from .writes import write
 
 bp = Blueprint("pages", __name__)
 
@@ -81,16 +80,13 @@ def _requested_cycle(session, current):
     wanted = request.args.get("cycle")
     if not wanted:
         return current
-    number = current.number + 1 if wanted == "next" else int(wanted) if wanted.isdigit() else None
-    if number is None or not 1 <= number <= current.number + 1:
+    if wanted == "next":
+        return cycles.cycle_by_number(session, current.number + 1)
+    try:
+        number = parse_int(wanted, "cycle")
+    except Invalid:
         abort(404)
-    found = review.find_cycle(session, number)
-    if found is not None:
-        return found
-    with database.writer() as writer:
-        # Past cycles nobody used, or the next one, have no row yet: make it (an empty board).
-        cycles.ensure_cycle(writer, cycles.organisation(writer), number)
-    return review.cycle_by_number(database.reader(), number)
+    return cycles.cycle_by_number(session, number)
 
 
 def _render_board(template, slug):
@@ -98,8 +94,12 @@ def _render_board(template, slug):
     current = cycles.current_cycle(session)
     view = queries.board_view(session, slug, _requested_cycle(session, current))
     me = session.get(Person, current_user.id)
-    escalated = escalations_for(session) if view.team.kind == "team_of_teams" else []
-    closed = cycles.team_cycle_closed(session, view.team.id, view.cycle.id)
+    if view.team.kind == "team_of_teams":
+        goals, ambitions = queries.goal_index(session)
+        escalated = escalation.open_escalations(session, goals, ambitions)
+    else:
+        escalated = []
+    closed = cycles.team_cycle_closed(session, view.team.id, view.cycle.number)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=current, closed=closed,
                            can_write=can_write_team(session, me, view.team) and not closed)
@@ -110,13 +110,10 @@ def _render_board(template, slug):
 def create_action(slug):
     """Create a card from the form; htmx gets the card, a plain post goes back to the board."""
     form = request.form
-    with database.writer() as session:
-        change = actions.create_action(
-            session, current_user.id, slug, title=form.get("title"),
-            owner_id=form_int("owner_id"), notes=form.get("notes", ""),
-            goal_id=form_int("goal_id"), due_date=form_date("due_date"),
-            cycle_number=form_int("cycle"))
-    publish(change)
+    change = write(actions.create_action, current_user.id, slug, title=form.get("title"),
+                   owner_id=form_int("owner_id"), notes=form.get("notes", ""),
+                   goal_id=form_int("goal_id"), due_date=form_date("due_date"),
+                   cycle_number=form_int("cycle"))
     return _card_or_board(change, 201)
 
 
@@ -137,7 +134,8 @@ def edit_form(action_id):
     """The edit form for a card (an htmx partial, or a page)."""
     session = database.reader()
     card = queries.card_for(session, action_id)
-    view = queries.board_view(session, card.team.slug)
+    view = queries.board_view(session, card.team.slug,
+                              cycles.cycle_by_number(session, card.cycle_number))
     template = "boards/_edit.html" if request.headers.get("HX-Request") else "boards/edit.html"
     return render_template(template, card=card, board=view)
 
@@ -153,10 +151,8 @@ def edit_action(action_id):
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
-    with database.writer() as session:
-        change = actions.edit_action(session, current_user.id, action_id,
-                                     version=form_int("version"), **fields)
-    publish(change)
+    change = write(actions.edit_action, current_user.id, action_id,
+                   version=form_int("version"), fields=fields)
     return _card_or_board(change)
 
 
@@ -164,12 +160,10 @@ def edit_action(action_id):
 @login_required
 def move_action(action_id):
     """Move a card (the no-script and fallback path; the board page moves over the socket)."""
-    with database.writer() as session:
-        change = actions.move_action(
-            session, current_user.id, action_id, status=request.form.get("status"),
-            version=form_int("version"), before_id=form_int("before_id"),
-            after_id=form_int("after_id"), op_id=request.form.get("op_id") or None)
-    publish(change)
+    change = write(actions.move_action, current_user.id, action_id,
+                   status=request.form.get("status"), version=form_int("version"),
+                   before_id=form_int("before_id"), after_id=form_int("after_id"),
+                   op_id=request.form.get("op_id") or None)
     return _card_or_board(change)
 
 
@@ -177,10 +171,8 @@ def move_action(action_id):
 @login_required
 def delete_action(action_id):
     """Delete a card; its history stays in the log."""
-    with database.writer() as session:
-        change = actions.delete_action(session, current_user.id, action_id,
-                                       version=form_int("version"))
-    publish(change)
+    change = write(actions.delete_action, current_user.id, action_id,
+                   version=form_int("version"))
     if request.headers.get("HX-Request"):
         return "", 200
     return redirect(url_for("pages.board", slug=change.team.slug))
@@ -190,26 +182,6 @@ def _card_or_board(change, status=200):
     if request.headers.get("HX-Request"):
         return render_card(change.card), status
     return redirect(url_for("pages.board", slug=change.team.slug))
-
-
-def form_int(name):
-    value = request.form.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return int(value)
-    except ValueError:
-        raise Invalid("Invalid number.", field=name) from None
-
-
-def form_date(name):
-    value = request.form.get(name, "").strip()
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise Invalid("Invalid date.", field=name) from None
 
 
 @bp.route("/me")
@@ -247,8 +219,7 @@ def standup(slug):
 @login_required
 def start_standup(slug):
     """Log the start of a stand-up (the next one highlights changes since this one)."""
-    with database.writer() as session:
-        standup_service.start_standup(session, current_user.id, slug)
+    write(standup_service.start_standup, current_user.id, slug)
     if request.headers.get("HX-Request"):
         return "", 204
     return redirect(url_for("pages.standup", slug=slug))

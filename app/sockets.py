@@ -11,10 +11,10 @@ from boards.errors import N_, DomainError, Forbidden, Invalid
 from boards.queries import team_by_slug
 
 from . import database
-from .broadcast import publish
 from .extensions import socketio
 from .i18n import translate_error
 from .serializers import card_json
+from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
@@ -71,8 +71,13 @@ def _refusal(error):
 def on_connect(auth):
     """Only a logged-in browser session, a valid bearer token or a display link may connect."""
     person = None
-    token = auth.get("token") if isinstance(auth, dict) else None
-    if isinstance(auth, dict) and auth.get("display"):
+    if auth is not None and not isinstance(auth, dict):
+        raise ConnectionRefusedError("unauthorized")
+    auth = auth or {}
+    token = auth.get("token")
+    if token is not None and not isinstance(token, str):
+        raise ConnectionRefusedError("unauthorized")
+    if auth.get("display") is not None:
         found = displays.display_for_token(database.reader(), auth["display"])
         if found is None:
             raise ConnectionRefusedError("unauthorized")
@@ -144,14 +149,12 @@ def on_move(data=None, *_extra):
             raise Forbidden(READ_ONLY)
         if not isinstance(data, dict):
             raise Invalid("Invalid request.")
-        with database.writer() as db:
-            change = actions.move_action(
-                db, _person_id(), _int_or_none(data.get("action_id"), "action_id"),
-                status=data.get("status"), version=data.get("version"),
-                before_id=_int_or_none(data.get("before_id"), "before_id"),
-                after_id=_int_or_none(data.get("after_id"), "after_id"),
-                op_id=data.get("op_id"))
-        publish(change)
+        change = write(actions.move_action, _person_id(),
+                       _int_or_none(data.get("action_id"), "action_id"),
+                       status=data.get("status"), version=data.get("version"),
+                       before_id=_int_or_none(data.get("before_id"), "before_id"),
+                       after_id=_int_or_none(data.get("after_id"), "after_id"),
+                       op_id=data.get("op_id"))
     except DomainError as error:
         return _refusal(error)
     except Exception:  # never leave a client without an answer

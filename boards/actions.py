@@ -1,17 +1,14 @@
 """The one write path for actions: validate, authorise, version, order, log, commit."""
 
-from dataclasses import dataclass
-from typing import Optional
-
 from sqlalchemy import func
 from sqlmodel import select
 
-from . import events, ordering
+from . import escalation, events, ordering
 from .access import active_person, get_or_404, is_id, require_team_writer
-from .cycles import current_cycle, ensure_cycle, organisation, team_cycle_closed
-from .errors import N_, Conflict, Invalid
+from .changes import Change, check_open, check_version, commit_change, locked_action, lock_team, unchanged
+from .cycles import current_cycle
+from .errors import N_, Invalid
 from .models import STATUSES, Action, Event, Person, Team, utcnow
-from .queries import card_in_session
 from .validation import (
     NOTES_MAX,
     check_due_date,
@@ -25,68 +22,10 @@ from .validation import (
 EDITABLE = ("title", "notes", "owner_id", "goal_id", "needs_help", "help_reason", "due_date")
 
 
-@dataclass
-class Change:
-    """What a write changed, with what the web layer needs to publish it."""
-
-    kind: str  # "created", "changed" or "deleted"
-    action: Action
-    team: Team
-    owner: Person
-    event: Optional[Event]
-    previous_owner_id: Optional[int] = None
-    card: Optional[object] = None  # the Card as it is now, for publishing without a new read
-
-
-def unchanged(session, action, team):
-    """A Change that changed nothing (an empty edit, a resent operation): card, no event."""
-    owner = session.get(Person, action.owner_id)
-    return Change("changed", action, team, owner, None,
-                  card=card_in_session(session, action, owner, team))
-
-
-def commit_change(session, change):
-    """Give the change its card (read in this transaction) and commit: one commit per write."""
-    change.card = card_in_session(session, change.action, change.owner, change.team)
-    session.commit()
-    return change
-
-
-def lock_team(session, team_id):
-    """Serialise writes to one board (PostgreSQL row lock; SQLite holds the write lock already)."""
-    team = session.exec(select(Team).where(Team.id == team_id).with_for_update()).first()
-    return team
-
-
-def locked_action(session, action_id):
-    """The action and its team, with the board locked and the action read under that lock."""
-    action = get_or_404(session, Action, action_id, N_("Unknown action."))
-    team = lock_team(session, action.team_id)
-    if session.get_bind().dialect.name != "sqlite":
-        # Read before the lock: another writer may have changed it meanwhile. (SQLite's
-        # BEGIN IMMEDIATE held the database's write lock before the first read.)
-        session.refresh(action)
-    return action, team
-
-
-def check_version(action, version):
-    """Invalid without a version; Conflict when the card has changed since that version."""
-    if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
-        raise Invalid(N_("The version of the card is missing."), field="version")
-    if version != action.version:
-        raise Conflict(N_("Someone else changed this card just now. The board shows the current state."))
-
-
-def _check_open(session, team_id, cycle_id):
-    """A cycle the team has closed keeps its record: its cards no longer change."""
-    if team_cycle_closed(session, team_id, cycle_id):
-        raise Conflict(N_("This cycle is closed; its cards can no longer change."))
-
-
-def _last_position(session, team_id, cycle_id, status):
+def _last_position(session, team_id, number, status):
     return session.exec(
         select(func.max(Action.position)).where(
-            Action.team_id == team_id, Action.cycle_id == cycle_id, Action.status == status)
+            Action.team_id == team_id, Action.cycle_number == number, Action.status == status)
     ).one()
 
 
@@ -101,14 +40,14 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     owner = check_owner(session, actor.id if owner_id is None else owner_id, team)
-    goal = check_goal(session, goal_id)
-    cycle = _cycle(session, cycle_number)
-    _check_open(session, team.id, cycle.id)
+    goal = check_goal(session, goal_id, team)
+    number = _cycle_number(session, cycle_number)
     check_due_date(due_date)
     lock_team(session, team.id)
-    position = ordering.key_between(_last_position(session, team.id, cycle.id, status), None)
+    check_open(session, team.id, number)
+    position = ordering.key_between(_last_position(session, team.id, number, status), None)
     action = Action(title=title, notes=notes, owner_id=owner.id, team_id=team.id,
-                    goal_id=goal.id if goal else None, cycle_id=cycle.id, status=status,
+                    goal_id=goal.id if goal else None, cycle_number=number, status=status,
                     position=position, due_date=due_date)
     session.add(action)
     session.flush()
@@ -118,43 +57,35 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     return commit_change(session, Change("created", action, team, owner, entry))
 
 
-def edit_action(session, actor_id, action_id, *, version, **fields):
-    """Change the given fields of a card; `version` must be the card's current version."""
+def edit_action(session, actor_id, action_id, *, version, fields):
+    """Change the given fields (a dict) of a card; `version` must be the card's current version."""
+    if not isinstance(fields, dict):
+        raise Invalid(N_("Invalid request."))
     unknown = set(fields) - set(EDITABLE)
     if unknown:
-        raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])
+        raise Invalid(N_("Unknown field."), field=str(sorted(map(str, unknown))[0]))
     actor = active_person(session, actor_id)
     action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
-    _check_open(session, action.team_id, action.cycle_id)
+    check_open(session, action.team_id, action.cycle_number)
     check_version(action, version)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
     values = clean_fields(session, team, fields)
     for name, value in values.items():
         setattr(action, name, value)
-    if not action.needs_help:
-        action.help_reason = ""
-        action.help_since = None
-    elif not before["needs_help"]:
-        action.help_since = utcnow()
+    escalation.apply_help_fields(action, before["needs_help"])
     after = events.snapshot(action)
     if after == before:
         return unchanged(session, action, team)
     action.version += 1
     action.updated_at = utcnow()
-    entry = events.record(session, kind=_edit_kind(before, after), person_id=actor.id,
+    entry = events.record(session, kind=escalation.edit_kind(before, after), person_id=actor.id,
                           team_id=team.id, action_id=action.id, before=before,
                           after=events.snapshot(action))
     return commit_change(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry,
                                          previous_owner_id=previous_owner_id))
-
-
-def _edit_kind(before, after):
-    if before["needs_help"] != after["needs_help"]:
-        return "help_requested" if after["needs_help"] else "help_resolved"
-    return "edited"
 
 
 def move_action(session, actor_id, action_id, *, status, version, before_id=None, after_id=None,
@@ -177,7 +108,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         if done is not None:
             raise Invalid(N_("This operation id was already used."), field="op_id")
     require_team_writer(session, actor, team)
-    _check_open(session, action.team_id, action.cycle_id)
+    check_open(session, action.team_id, action.cycle_number)
     check_version(action, version)
     before = events.snapshot(action)
     action.position = _position_for(session, action, status, before_id, after_id)
@@ -187,6 +118,8 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     entry = events.record(session, kind="moved", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=before, after=events.snapshot(action),
                           op_id=op_id)
+    if status == "done":
+        escalation.end_escalation(session, action, actor.id, escalation.ENDED_DONE)
     _rebalance_if_long(session, action)
     return commit_change(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry))
@@ -195,7 +128,8 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
 def _clean_op_id(op_id):
     if op_id is None:
         return None
-    if not isinstance(op_id, str) or not 8 <= len(op_id) <= 64:
+    if not isinstance(op_id, str) or not 8 <= len(op_id) <= 64 or not op_id.isascii() \
+            or not op_id.isprintable():
         raise Invalid(N_("Invalid operation id."), field="op_id")
     return op_id
 
@@ -206,14 +140,14 @@ def _neighbour(session, action, status, neighbour_id):
     if not is_id(neighbour_id):
         raise Invalid(N_("Invalid neighbour card."), field="before_id")
     other = session.get(Action, neighbour_id)
-    if other is None or other.team_id != action.team_id or other.cycle_id != action.cycle_id \
+    if other is None or other.team_id != action.team_id or other.cycle_number != action.cycle_number \
             or other.status != status:
         return None
     return other
 
 
 def _column(session, action, status):
-    return (Action.team_id == action.team_id, Action.cycle_id == action.cycle_id,
+    return (Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
             Action.status == status, Action.id != action.id)
 
 
@@ -241,7 +175,7 @@ def _rebalance_if_long(session, action):
         return
     session.flush()
     cards = session.exec(select(Action).where(
-        Action.team_id == action.team_id, Action.cycle_id == action.cycle_id,
+        Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
         Action.status == action.status).order_by(Action.position)).all()
     for card, key in zip(cards, ordering.spread_keys(len(cards))):
         card.position = key
@@ -252,7 +186,7 @@ def delete_action(session, actor_id, action_id, *, version):
     actor = active_person(session, actor_id)
     action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
-    _check_open(session, action.team_id, action.cycle_id)
+    check_open(session, action.team_id, action.cycle_number)
     check_version(action, version)
     owner = session.get(Person, action.owner_id)
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
@@ -266,11 +200,11 @@ def _team_id(session, slug):
     return session.exec(select(Team.id).where(Team.slug == slug)).first()
 
 
-def _cycle(session, number):
+def _cycle_number(session, number):
     """New cards go into this cycle, or are planned ahead into the next one."""
-    current = current_cycle(session)
-    if number is None or number == current.number:
+    current = current_cycle(session).number
+    if number is None or number == current:
         return current
-    if number == current.number + 1:
-        return ensure_cycle(session, organisation(session), number)
+    if number == current + 1:
+        return number
     raise Invalid(N_("Plan actions in this cycle or the next one."), field="cycle")

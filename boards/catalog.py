@@ -13,7 +13,6 @@ from .models import (
     TEAM_KINDS,
     Action,
     Ambition,
-    Cycle,
     Goal,
     Membership,
     Municipality,
@@ -186,8 +185,8 @@ def everything(session):
 def update_cadence(session, actor_id, *, cycle_length_days, first_cycle_start):
     """Set the cycle length and first start day (its weekday is the cycle start weekday).
 
-    Existing cycles keep their numbers and dates, so the cadence can only change
-    while no action has been planned yet.
+    Cycles are computed from the cadence and actions keep their cycle's number, so the
+    cadence can only change while no action has been planned yet.
     """
     actor = _admin(session, actor_id)
     if session.exec(select(Action.id).limit(1)).first() is not None:
@@ -200,8 +199,6 @@ def update_cadence(session, actor_id, *, cycle_length_days, first_cycle_start):
     before = {"cycle_length_days": org.cycle_length_days,
               "first_cycle_start": org.first_cycle_start.isoformat()}
     org.cycle_length_days, org.first_cycle_start = cycle_length_days, first_cycle_start
-    for cycle in session.exec(select(Cycle)).all():
-        session.delete(cycle)  # no actions refer to them; they are made again on first use
     events.record(session, kind="cadence_changed", person_id=actor.id, before=before,
                   after={"cycle_length_days": cycle_length_days,
                          "first_cycle_start": first_cycle_start.isoformat()})

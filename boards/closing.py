@@ -5,13 +5,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import select
 
-from . import events, ordering
-from .access import active_person, require_team_writer
-from .actions import Change, lock_team
-from .cycles import ensure_cycle, organisation, today_local
-from .errors import N_, Conflict, Invalid, NotFound
-from .models import Action, Cycle, Person, TeamCycle, utcnow
+from . import escalation, events, ordering
+from .access import active_person, is_id, require_team_writer
+from .changes import Change, lock_team
+from .cycles import Cycle, cycle_by_number, today_local
+from .errors import N_, Conflict, Invalid
+from .models import Action, Person, TeamCycle, utcnow
 from .queries import card_in_session, team_by_slug
+from .validation import storable
 
 DECISIONS = ("carry", "drop", "split")
 OUTCOME_OF = {"carry": "carried", "drop": "dropped", "split": "split"}
@@ -27,19 +28,23 @@ class CloseResult:
     next_cycle: Cycle
     already_closed: bool
     counts: dict = field(default_factory=dict)
-    changes: list = field(default_factory=list)
+    carried: list = field(default_factory=list)  # Changes: the new cards in the next cycle
+    closed: list = field(default_factory=list)  # Changes: the unfinished cards, now decided
+
+    @property
+    def changes(self):
+        """Everything to publish."""
+        return self.closed + self.carried
 
 
-def team_cycle(session, team_id, cycle_id):
+def team_cycle(session, team_id, number):
     """The team's record of a cycle (unsaved and empty when there is none yet)."""
-    return session.get(TeamCycle, (team_id, cycle_id)) or TeamCycle(team_id=team_id,
-                                                                     cycle_id=cycle_id)
+    return session.get(TeamCycle, (team_id, number)) or TeamCycle(team_id=team_id,
+                                                                  cycle_number=number)
 
 
 def _cycle(session, number):
-    cycle = session.exec(select(Cycle).where(Cycle.number == number)).first()
-    if cycle is None:
-        raise NotFound(N_("Unknown cycle."))
+    cycle = cycle_by_number(session, number)
     if cycle.start > today_local():
         raise Invalid(N_("A cycle that has not started cannot be closed."))
     return cycle
@@ -53,12 +58,13 @@ def _parse(decisions, unfinished):
         if not isinstance(item, dict) or item.get("decision") not in DECISIONS:
             raise Invalid(N_("Each decision is carry, drop or split."), field="decisions")
         action_id = item.get("action_id")
-        if action_id not in unfinished:
+        if not is_id(action_id) or action_id not in unfinished:
             raise Invalid(N_("A decision names an action that is not unfinished in this cycle."),
                           field="decisions")
         reason = item.get("reason") or ""
         if not isinstance(reason, str) or len(reason) > 1000:
             raise Invalid(N_("This text is too long."), field="reason")
+        storable(reason, "reason")
         if item["decision"] == "drop" and not reason.strip():
             raise Invalid(N_("Say why an action is dropped."), field="reason")
         chosen[action_id] = (item["decision"], reason.strip())
@@ -75,27 +81,32 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
     team = team_by_slug(session, slug)
     require_team_writer(session, actor, team)
     cycle = _cycle(session, number)
-    lock_team(session, team.id)
+    next_cycle = cycle_by_number(session, cycle.number + 1)
+    lock_team(session, team.id)  # held until the single commit below
     cards = session.exec(select(Action).where(Action.team_id == team.id,
-                                              Action.cycle_id == cycle.id)).all()
-    record = team_cycle(session, team.id, cycle.id)
-    next_cycle = ensure_cycle(session, organisation(session), cycle.number + 1)
+                                              Action.cycle_number == cycle.number)).all()
+    record = team_cycle(session, team.id, cycle.number)
     if record.closed_at is not None:
         return _repeat(cards, decisions, cycle, next_cycle)
     unfinished = {c.id: c for c in cards if c.status != "done"}
     chosen = _parse(decisions, unfinished)
     result = CloseResult(cycle, next_cycle, False, dict.fromkeys(("carried", "dropped", "split"), 0))
     for action_id, (decision, reason) in sorted(chosen.items()):
-        change = _decide(session, actor, team, unfinished[action_id], decision, reason, next_cycle)
+        closed, carried = _decide(session, actor, team, unfinished[action_id], decision, reason,
+                                  next_cycle)
         result.counts[OUTCOME_OF[decision]] += 1
-        if change is not None:
-            result.changes.append(change)
+        result.closed.append(closed)
+        if carried is not None:
+            result.carried.append(carried)
     result.counts["done"] = len(cards) - len(unfinished)
     _apply_retrospective(record, retrospective or {})
     record.closed_at, record.closed_by = utcnow(), actor.id
     session.add(record)
     events.record(session, kind="cycle_closed", person_id=actor.id, team_id=team.id,
                   after={"cycle": cycle.number, **result.counts})
+    for action in cards:
+        # Whatever was not handed to a copy ends with the cycle.
+        escalation.end_escalation(session, action, actor.id, escalation.ENDED_CLOSED)
     for change in result.changes:
         change.card = card_in_session(session, change.action, change.owner, change.team)
     session.commit()
@@ -106,7 +117,8 @@ def _repeat(cards, decisions, cycle, next_cycle):
     """A retried close: fine when it asks for what was done, a conflict otherwise."""
     outcomes = {c.id: c.outcome for c in cards if c.outcome}
     asked = {d.get("action_id"): OUTCOME_OF.get(d.get("decision"))
-             for d in decisions if isinstance(d, dict)} if isinstance(decisions, list) else {}
+             for d in decisions if isinstance(d, dict) and is_id(d.get("action_id"))
+             } if isinstance(decisions, list) else {}
     if any(outcomes.get(action_id) != outcome for action_id, outcome in asked.items()):
         raise Conflict(N_("This cycle is already closed for this team, with other decisions."))
     return CloseResult(cycle, next_cycle, True)
@@ -122,27 +134,29 @@ def _decide(session, actor, team, action, decision, reason, next_cycle):
     if decision != "drop":
         title = action.title if decision == "carry" else (reason or f"{action.title} (vervolg)")
         new = _copy_into(session, action, next_cycle, title[:200])
+        escalation.hand_over(session, action, new, actor.id)
     after = dict(events.snapshot(action), outcome=action.outcome, reason=reason,
                  next_action_id=new.id if new else None)
-    events.record(session, kind=kind, person_id=actor.id, team_id=team.id, action_id=action.id,
-                  before=before, after=after)
+    entry = events.record(session, kind=kind, person_id=actor.id, team_id=team.id,
+                          action_id=action.id, before=before, after=after)
+    owner = session.get(Person, action.owner_id)
+    closed = Change("changed", action, team, owner, entry)
     if new is None:
-        return None
-    entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
-                          action_id=new.id, after=dict(events.snapshot(new),
-                                                        carried_from_id=action.id))
-    return Change("created", new, team, session.get(Person, new.owner_id), entry)
+        return closed, None
+    created = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
+                            action_id=new.id, after=dict(events.snapshot(new),
+                                                         carried_from_id=action.id))
+    return closed, Change("created", new, team, owner, created)
 
 
 def _copy_into(session, action, cycle, title):
     status = action.status if action.status == "doing" else "todo"
     last = session.exec(select(func.max(Action.position)).where(
-        Action.team_id == action.team_id, Action.cycle_id == cycle.id,
+        Action.team_id == action.team_id, Action.cycle_number == cycle.number,
         Action.status == status)).one()
     new = Action(title=title, notes=action.notes, owner_id=action.owner_id, team_id=action.team_id,
-                 goal_id=action.goal_id, cycle_id=cycle.id, status=status,
-                 position=ordering.key_between(last, None), needs_help=action.needs_help,
-                 help_reason=action.help_reason, help_since=action.help_since,
+                 goal_id=action.goal_id, cycle_number=cycle.number, status=status,
+                 position=ordering.key_between(last, None),
                  carried_from_id=action.id, carry_count=action.carry_count + 1)
     session.add(new)
     session.flush()
@@ -150,13 +164,16 @@ def _copy_into(session, action, cycle, title):
 
 
 def _apply_retrospective(record, retrospective):
+    if not isinstance(retrospective, dict):
+        raise Invalid(N_("The retrospective has the fields went_well, to_improve and "
+                         "do_differently."), field="retrospective")
     for name in RETRO_FIELDS:
         value = retrospective.get(name)
         if value is None:
             continue
         if not isinstance(value, str) or len(value) > RETRO_MAX:
             raise Invalid(N_("This text is too long."), field=name)
-        setattr(record, name, value.strip())
+        setattr(record, name, storable(value, name).strip())
 
 
 def save_retrospective(session, actor_id, slug, number, retrospective):
@@ -165,7 +182,8 @@ def save_retrospective(session, actor_id, slug, number, retrospective):
     team = team_by_slug(session, slug)
     require_team_writer(session, actor, team)
     cycle = _cycle(session, number)
-    record = team_cycle(session, team.id, cycle.id)
+    lock_team(session, team.id)
+    record = team_cycle(session, team.id, cycle.number)
     if record.closed_at is not None:
         raise Conflict(N_("This cycle is closed; its record no longer changes."))
     before = {name: getattr(record, name) for name in RETRO_FIELDS}

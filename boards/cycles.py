@@ -1,15 +1,32 @@
-"""Cycle rules: the current cycle follows from the date and the organisation's cadence."""
+"""Cycle rules: cycles are computed from the organisation's cadence, never stored or created.
 
-from datetime import datetime, timedelta
+Cycle 1 starts on `Organisation.first_cycle_start`; every cycle lasts `cycle_length_days`.
+What a team records about a cycle (its close, its retrospective) is a TeamCycle row
+keyed by the cycle's number, written only by the services that change it.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 
 from .errors import N_, NotFound
-from .models import Cycle, Organisation, TeamCycle
+from .models import Organisation, TeamCycle
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
+# Far beyond any real installation (a thousand years of weekly cycles), and small enough
+# that date arithmetic never overflows.
+MAX_CYCLE = 52_000
+
+
+@dataclass(frozen=True)
+class Cycle:
+    """One period of the cadence: its number and first and last day."""
+
+    number: int
+    start: date
+    end: date
 
 
 def today_local(now=None):
@@ -26,42 +43,41 @@ def organisation(session):
 
 
 def cycle_number_on(org, day):
-    """The number of the cycle that contains `day` (cycle 1 starts on first_cycle_start)."""
-    return (day - org.first_cycle_start).days // org.cycle_length_days + 1
+    """The number of the cycle that contains `day`; before cycle 1 starts, cycle 1."""
+    return max(1, (day - org.first_cycle_start).days // org.cycle_length_days + 1)
 
 
-def cycle_dates(org, number):
-    """First and last day of cycle `number`."""
+def cycle_of(org, number):
+    """Cycle `number` of the organisation's cadence."""
     start = org.first_cycle_start + timedelta(days=(number - 1) * org.cycle_length_days)
-    return start, start + timedelta(days=org.cycle_length_days - 1)
+    return Cycle(number, start, start + timedelta(days=org.cycle_length_days - 1))
 
 
 def current_cycle(session, today=None):
-    """The cycle containing today, created on first use."""
+    """The cycle containing today."""
     org = organisation(session)
-    return ensure_cycle(session, org, cycle_number_on(org, today or today_local()))
+    return cycle_of(org, cycle_number_on(org, today or today_local()))
 
 
-def ensure_cycle(session, org, number):
-    """The cycle row with this number; created if missing (safe when two processes race)."""
-    found = session.exec(select(Cycle).where(Cycle.number == number)).first()
-    if found is not None:
-        return found
-    start, end = cycle_dates(org, number)
-    cycle = Cycle(number=number, start=start, end=end)
-    try:
-        with session.begin_nested():
-            session.add(cycle)
-    except IntegrityError:
-        return session.exec(select(Cycle).where(Cycle.number == number)).one()
-    session.commit()
-    return cycle
+def is_cycle_number(value):
+    """True for an int that can name a cycle."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CYCLE
 
 
-def next_cycle(session, today=None):
-    """The cycle after the current one (created when someone plans ahead)."""
+def cycle_by_number(session, number, today=None):
+    """Cycle `number`, if it has started or is the next one; NotFound otherwise."""
     org = organisation(session)
-    return ensure_cycle(session, org, cycle_number_on(org, today or today_local()) + 1)
+    current = cycle_number_on(org, today or today_local())
+    if not is_cycle_number(number) or number > current + 1:
+        raise NotFound(N_("Unknown cycle."))
+    return cycle_of(org, number)
+
+
+def list_cycles(session, today=None):
+    """Every cycle up to the next one, newest first."""
+    org = organisation(session)
+    current = cycle_number_on(org, today or today_local())
+    return [cycle_of(org, number) for number in range(current + 1, 0, -1)]
 
 
 def cycle_state(cycle, today=None):
@@ -72,7 +88,7 @@ def cycle_state(cycle, today=None):
     return "current" if today <= cycle.end else "closed"
 
 
-def team_cycle_closed(session, team_id, cycle_id):
+def team_cycle_closed(session, team_id, number):
     """True once the team has closed this cycle."""
-    record = session.get(TeamCycle, (team_id, cycle_id))
+    record = session.get(TeamCycle, (team_id, number))
     return record is not None and record.closed_at is not None

@@ -3,7 +3,7 @@
 from .models import Event
 
 SNAPSHOT_FIELDS = (
-    "title", "notes", "owner_id", "goal_id", "cycle_id", "status",
+    "title", "notes", "owner_id", "goal_id", "cycle_number", "status",
     "position", "needs_help", "help_reason", "due_date", "version",
 )
 

@@ -12,7 +12,6 @@ POSITION_TYPE = sa.String(64).with_variant(sa.String(64, collation="C"), "postgr
 STATUSES = ("todo", "doing", "done")
 HORIZONS = ("long", "short")
 TEAM_KINDS = ("team", "team_of_teams")
-CYCLE_STATES = ("planned", "current", "closed")
 
 
 def utcnow():
@@ -50,7 +49,6 @@ class Person(SQLModel, table=True):
     active: bool = True
     # Bumped when the account is disabled: every session and socket of it ends.
     session_epoch: int = 0
-    locale: Optional[str] = Field(default=None, max_length=8)
 
 
 class Team(SQLModel, table=True):
@@ -97,23 +95,12 @@ class Goal(SQLModel, table=True):
     horizon: str = Field(max_length=10)
     title: str = Field(max_length=300)
     target_date: Optional[date] = None
-    status: str = Field(default="open", max_length=20)
-
-
-class Cycle(SQLModel, table=True):
-    """A two-week period, the same for the whole organisation."""
-
-    id: Optional[int] = Field(default=None, primary_key=True)
-    number: int = Field(sa_column_kwargs={"unique": True})
-    start: date
-    end: date
-    state: str = Field(default="planned", max_length=10)
 
 
 class Action(SQLModel, table=True):
     """A card: what one person will do within a cycle."""
 
-    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_id", "status"),)
+    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_number", "status"),)
 
     id: Optional[int] = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)
@@ -121,7 +108,8 @@ class Action(SQLModel, table=True):
     owner_id: int = Field(foreign_key="person.id", index=True)
     team_id: int = Field(foreign_key="team.id")
     goal_id: Optional[int] = Field(default=None, foreign_key="goal.id")
-    cycle_id: int = Field(foreign_key="cycle.id", index=True)
+    # Cycles are computed from the organisation's cadence (boards.cycles): no table.
+    cycle_number: int = Field(index=True)
     status: str = Field(default="todo", max_length=10)
     position: str = Field(sa_type=POSITION_TYPE)
     needs_help: bool = False
@@ -181,7 +169,7 @@ class TeamCycle(SQLModel, table=True):
     """A team's record of one cycle: when it was closed, and its retrospective."""
 
     team_id: int = Field(foreign_key="team.id", primary_key=True)
-    cycle_id: int = Field(foreign_key="cycle.id", primary_key=True)
+    cycle_number: int = Field(primary_key=True)
     closed_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     closed_by: Optional[int] = Field(default=None, foreign_key="person.id")
     went_well: str = Field(default="", max_length=4000)

@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import case, func
 from sqlmodel import select
 
-from .cycles import current_cycle, today_local
-from .models import STATUSES, Action, Cycle, Goal, Person, Team
-from .queries import goal_index, make_card
+from .cycles import Cycle, current_cycle, today_local
+from .escalation import open_escalations
+from .models import STATUSES, Action, Goal, Team
+from .queries import goal_index
 
 HISTORY_CYCLES = 6
 
@@ -81,7 +82,7 @@ def overview_for(session, today=None):
     _goal_counts(session, cycle, goals, by_ambition)
     _history(session, cycle, goals, by_ambition)
     return Overview(cycle, goals, list(by_ambition.values()), list(summaries.values()),
-                    escalations(session, goals, ambitions))
+                    open_escalations(session, goals, ambitions))
 
 
 def _team_counts(session, cycle, today, summaries):
@@ -90,7 +91,7 @@ def _team_counts(session, cycle, today, summaries):
         select(Action.team_id, Action.status, func.count(),
                func.sum(case((Action.needs_help, 1), else_=0)), func.sum(overdue),
                func.sum(case((Action.goal_id.is_(None), 1), else_=0)))
-        .where(Action.cycle_id == cycle.id).group_by(Action.team_id, Action.status)).all()
+        .where(Action.cycle_number == cycle.number).group_by(Action.team_id, Action.status)).all()
     for team_id, status, count, help_count, overdue_count, no_goal in rows:
         summary = summaries.get(team_id)
         if summary is None:
@@ -104,7 +105,7 @@ def _team_counts(session, cycle, today, summaries):
 def _goal_counts(session, cycle, goals, by_ambition):
     rows = session.exec(
         select(Action.goal_id, Action.team_id, Action.status, func.count())
-        .where(Action.cycle_id == cycle.id, Action.goal_id.is_not(None))
+        .where(Action.cycle_number == cycle.number, Action.goal_id.is_not(None))
         .group_by(Action.goal_id, Action.team_id, Action.status)).all()
     for goal_id, team_id, status, count in rows:
         goal = goals[goal_id]
@@ -118,20 +119,10 @@ def _goal_counts(session, cycle, goals, by_ambition):
 
 def _history(session, cycle, goals, by_ambition):
     rows = session.exec(
-        select(Cycle.number, Goal.ambition_id, Action.status, func.count())
-        .join(Cycle, Cycle.id == Action.cycle_id).join(Goal, Goal.id == Action.goal_id)
-        .where(Cycle.number > cycle.number - HISTORY_CYCLES, Cycle.number <= cycle.number)
-        .group_by(Cycle.number, Goal.ambition_id, Action.status)).all()
+        select(Action.cycle_number, Goal.ambition_id, Action.status, func.count())
+        .join(Goal, Goal.id == Action.goal_id)
+        .where(Action.cycle_number > cycle.number - HISTORY_CYCLES,
+               Action.cycle_number <= cycle.number)
+        .group_by(Action.cycle_number, Goal.ambition_id, Action.status)).all()
     for number, ambition_id, status, count in rows:
         by_ambition[ambition_id].history.setdefault(number, Tally()).add(status, count)
-
-
-def escalations(session, goals=None, ambitions=None):
-    """Every card that still needs help, longest waiting first."""
-    if goals is None:
-        goals, ambitions = goal_index(session)
-    rows = session.exec(
-        select(Action, Person, Team, Cycle.number).join(Person, Person.id == Action.owner_id)
-        .join(Team, Team.id == Action.team_id).join(Cycle, Cycle.id == Action.cycle_id)
-        .where(Action.needs_help).order_by(Action.help_since, Action.id)).all()
-    return [make_card(a, p, t, goals, ambitions, n) for a, p, t, n in rows]

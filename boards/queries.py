@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 
 from sqlmodel import select
 
-from .access import get_or_404
-from .cycles import current_cycle, today_local
+from .access import get_or_404, is_id
+from .cycles import Cycle, current_cycle, today_local
 from .errors import N_, NotFound
-from .models import STATUSES, Action, Ambition, Cycle, Event, Goal, Membership, Person, Team, TeamAmbition
+from .models import STATUSES, Action, Ambition, Event, Goal, Membership, Person, Team, TeamAmbition
 
 
 @dataclass
@@ -20,7 +20,11 @@ class Card:
     goal: Goal = None
     long_goal: Goal = None
     ambition: Ambition = None
-    cycle_number: int = None
+
+    @property
+    def cycle_number(self):
+        """The number of the cycle the card belongs to."""
+        return self.action.cycle_number
 
 
 @dataclass
@@ -56,12 +60,12 @@ def goal_index(session):
     return goals, ambitions
 
 
-def make_card(action, owner, team, goals, ambitions, cycle_number=None):
+def make_card(action, owner, team, goals, ambitions):
     """A Card with its goal path resolved from preloaded goals."""
     goal = goals.get(action.goal_id)
     long_goal = goals.get(goal.parent_id) if goal else None
     ambition = ambitions.get(goal.ambition_id) if goal else None
-    return Card(action, owner, team, goal, long_goal, ambition, cycle_number)
+    return Card(action, owner, team, goal, long_goal, ambition)
 
 
 def board_view(session, slug, cycle=None):
@@ -74,7 +78,7 @@ def board_view(session, slug, cycle=None):
     team_ambitions = sorted((ambitions[i] for i in ambition_ids), key=lambda a: a.order)
     members = session.exec(select(Person).join(Membership, Membership.person_id == Person.id)
                            .where(Membership.team_id == team.id).order_by(Person.name)).all()
-    on_board = (Action.team_id == team.id, Action.cycle_id == cycle.id)
+    on_board = (Action.team_id == team.id, Action.cycle_number == cycle.number)
     # One entity per row is the ORM's fast path (an Action, Person row costs twice as much);
     # the owners, a few dozen, come in one more query.
     cards = session.exec(select(Action).where(*on_board)
@@ -88,7 +92,7 @@ def board_view(session, slug, cycle=None):
                   members, {status: [] for status in STATUSES})
     for action in cards:
         board.columns[action.status].append(
-            make_card(action, owners[action.owner_id], team, goals, ambitions, cycle.number))
+            make_card(action, owners[action.owner_id], team, goals, ambitions))
     return board
 
 
@@ -97,26 +101,26 @@ def card_in_session(session, action, owner, team):
     goal = session.get(Goal, action.goal_id) if action.goal_id else None
     long_goal = session.get(Goal, goal.parent_id) if goal and goal.parent_id else None
     ambition = session.get(Ambition, goal.ambition_id) if goal else None
-    return Card(action, owner, team, goal, long_goal, ambition,
-                session.get(Cycle, action.cycle_id).number)
+    return Card(action, owner, team, goal, long_goal, ambition)
 
 
 def card_for(session, action_id):
     """One card with its goal path, for rendering after a change."""
-    row = session.exec(select(Action, Person, Team, Cycle.number)
+    row = session.exec(select(Action, Person, Team)
                        .join(Person, Person.id == Action.owner_id)
                        .join(Team, Team.id == Action.team_id)
-                       .join(Cycle, Cycle.id == Action.cycle_id)
-                       .where(Action.id == action_id)).first()
+                       .where(Action.id == action_id)).first() if is_id(action_id) else None
     if row is None:
         raise NotFound(N_("Unknown action."))
     goals, ambitions = goal_index(session)
-    action, owner, team, number = row
-    return make_card(action, owner, team, goals, ambitions, number)
+    action, owner, team = row
+    return make_card(action, owner, team, goals, ambitions)
 
 
 def action_events(session, action_id):
     """The history of one action, oldest first, with who did it."""
+    if not is_id(action_id):
+        raise NotFound(N_("Unknown action."))
     rows = session.exec(select(Event, Person).outerjoin(Person, Person.id == Event.person_id)
                         .where(Event.action_id == action_id).order_by(Event.id)).all()
     if not rows:
@@ -142,18 +146,19 @@ def my_actions(session, person_id, team_slug=None, today=None):
     cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
     rows = session.exec(
-        select(Action, Person, Team, Cycle.number).join(Person, Person.id == Action.owner_id)
-        .join(Team, Team.id == Action.team_id).join(Cycle, Cycle.id == Action.cycle_id)
-        .where(Action.owner_id == person_id, Cycle.number.in_([cycle.number, cycle.number + 1]))
+        select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
+        .join(Team, Team.id == Action.team_id)
+        .where(Action.owner_id == person_id,
+               Action.cycle_number.in_([cycle.number, cycle.number + 1]))
         .order_by(Team.name, Action.status, Action.position)).all()
     teams = {}
     mine = MyActions(cycle, [], {s: [] for s in STATUSES}, [], [], [])
-    for action, owner, team, number in rows:
+    for action, owner, team in rows:
         teams[team.slug] = team
         if team_slug and team.slug != team_slug:
             continue
-        card = make_card(action, owner, team, goals, ambitions, number)
-        if number != cycle.number:
+        card = make_card(action, owner, team, goals, ambitions)
+        if action.cycle_number != cycle.number:
             mine.next_cards.append(card)
             continue
         mine.cards.append(card)

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import select
 
-from .errors import N_, NotFound
-from .models import Action, Cycle, Event, Person, Team, TeamCycle
+from .cycles import Cycle, cycle_by_number
+from .models import Action, Event, Person, Team, TeamCycle
 from .queries import goal_index, make_card
 
 TREND_CYCLES = 8
@@ -50,38 +50,20 @@ def outcome_of(action):
     return action.outcome or "open"
 
 
-def find_cycle(session, number):
-    """The cycle with this number, or None."""
-    return session.exec(select(Cycle).where(Cycle.number == number)).first()
-
-
-def cycle_by_number(session, number):
-    """The cycle with this number, or NotFound."""
-    cycle = find_cycle(session, number)
-    if cycle is None:
-        raise NotFound(N_("Unknown cycle."))
-    return cycle
-
-
-def list_cycles(session):
-    """All cycles that exist, newest first."""
-    return session.exec(select(Cycle).order_by(Cycle.number.desc())).all()
-
-
 def cycle_review(session, number):
     """Per team and per ambition: done, carried over, dropped, split, escalated; and a trend."""
     cycle = cycle_by_number(session, number)
     goals, ambitions = goal_index(session)
     escalated = set(session.exec(select(Event.action_id).join(Action, Action.id == Event.action_id)
-                                 .where(Action.cycle_id == cycle.id,
+                                 .where(Action.cycle_number == cycle.number,
                                         Event.kind == "help_requested")).all())
     teams = session.exec(select(Team).order_by(Team.kind, Team.name)).all()
     records = {r.team_id: r for r in session.exec(
-        select(TeamCycle).where(TeamCycle.cycle_id == cycle.id)).all()}
+        select(TeamCycle).where(TeamCycle.cycle_number == cycle.number)).all()}
     by_team = {t.id: Counts() for t in teams}
     by_ambition = {a.id: Counts() for a in ambitions.values()}
     total = Counts()
-    rows = session.exec(select(Action).where(Action.cycle_id == cycle.id)).all()
+    rows = session.exec(select(Action).where(Action.cycle_number == cycle.number)).all()
     for action in rows:
         outcome = outcome_of(action)
         targets = [by_team[action.team_id], total]
@@ -102,10 +84,10 @@ def cycle_review(session, number):
 
 def _trend(session, cycle):
     rows = session.exec(
-        select(Cycle.number, Action.status, Action.outcome, func.count())
-        .join(Cycle, Cycle.id == Action.cycle_id)
-        .where(Cycle.number > cycle.number - TREND_CYCLES, Cycle.number <= cycle.number)
-        .group_by(Cycle.number, Action.status, Action.outcome)).all()
+        select(Action.cycle_number, Action.status, Action.outcome, func.count())
+        .where(Action.cycle_number > cycle.number - TREND_CYCLES,
+               Action.cycle_number <= cycle.number)
+        .group_by(Action.cycle_number, Action.status, Action.outcome)).all()
     trend = {}
     for number, status, outcome, count in rows:
         counts = trend.setdefault(number, Counts())
@@ -118,7 +100,7 @@ def _repeated(session, cycle):
     return session.exec(
         select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
         .join(Team, Team.id == Action.team_id)
-        .where(Action.cycle_id == cycle.id, Action.carry_count >= REPEATEDLY_CARRIED)
+        .where(Action.cycle_number == cycle.number, Action.carry_count >= REPEATEDLY_CARRIED)
         .order_by(Team.name, Action.title)).all()
 
 
@@ -136,13 +118,11 @@ def all_events(session):
                         .order_by(Event.id)).yield_per(1000)
 
 
-
-
 def cycle_cards(session, cycle):
     """Every action of a cycle across teams, with owner and goal path, in board order."""
     goals, ambitions = goal_index(session)
     rows = session.exec(
         select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
-        .join(Team, Team.id == Action.team_id).where(Action.cycle_id == cycle.id)
+        .join(Team, Team.id == Action.team_id).where(Action.cycle_number == cycle.number)
         .order_by(Team.name, Action.status, Action.position)).all()
-    return [make_card(a, p, t, goals, ambitions, cycle.number) for a, p, t in rows]
+    return [make_card(a, p, t, goals, ambitions) for a, p, t in rows]

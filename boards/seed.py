@@ -177,8 +177,8 @@ def _seed_actions(session, admin_id, teams, staff, short_goals, rng, today):
             due_date=cycle.end - timedelta(days=rng.choice([0, 2, 4, 9])))
         if n % 17 == 5 and status != "done":
             actions.edit_action(session, admin_id, change.action.id, version=change.action.version,
-                                needs_help=True,
-                                help_reason="Wachten op akkoord van het managementteam")
+                                fields={"needs_help": True, "help_reason":
+                                        "Wachten op akkoord van het managementteam"})
 
 
 def _teams_label(index, teams):

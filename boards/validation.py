@@ -4,16 +4,26 @@ from datetime import date
 
 from .access import is_id, is_member
 from .errors import N_, Invalid
-from .models import Goal, Person
+from .models import Goal, Person, TeamAmbition
 
 TITLE_MAX = 200
 NOTES_MAX = 4000
 HELP_REASON_MAX = 1000
 
 
+def storable(value, field):
+    """The text itself, unless it holds lone surrogates (no database can store those)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise Invalid(N_("This text contains characters that cannot be stored."),
+                      field=field) from None
+    return value
+
+
 def clean_title(value):
     """A trimmed title of 1–200 characters."""
-    title = (value or "").strip() if isinstance(value, str) else None
+    title = storable(value, "title").strip() if isinstance(value, str) else None
     if not title:
         raise Invalid(N_("A title is required."), field="title")
     if len(title) > TITLE_MAX:
@@ -29,7 +39,7 @@ def clean_text(value, limit, field):
         raise Invalid(N_("This field must be text."), field=field)
     if len(value) > limit:
         raise Invalid(N_("This text is too long."), field=field)
-    return value.strip()
+    return storable(value, field).strip()
 
 
 def check_owner(session, owner_id, team):
@@ -42,8 +52,9 @@ def check_owner(session, owner_id, team):
     return owner
 
 
-def check_goal(session, goal_id):
-    """The short-term goal an action serves, or None."""
+def check_goal(session, goal_id, team):
+    """The short-term goal an action serves, or None: a goal of the team (or of no team) under
+    an ambition the team works on."""
     if goal_id is None:
         return None
     if not is_id(goal_id):
@@ -53,6 +64,10 @@ def check_goal(session, goal_id):
         raise Invalid(N_("Unknown goal."), field="goal_id")
     if goal.horizon != "short":
         raise Invalid(N_("An action serves a short-term goal."), field="goal_id")
+    works_on = session.get(TeamAmbition, (team.id, goal.ambition_id)) is not None
+    if not works_on or goal.team_id not in (None, team.id):
+        raise Invalid(N_("This goal belongs to an ambition the team does not work on."),
+                      field="goal_id")
     return goal
 
 
@@ -66,7 +81,7 @@ def clean_fields(session, team, fields):
     if "owner_id" in fields:
         values["owner_id"] = check_owner(session, fields["owner_id"], team).id
     if "goal_id" in fields:
-        goal = check_goal(session, fields["goal_id"])
+        goal = check_goal(session, fields["goal_id"], team)
         values["goal_id"] = goal.id if goal else None
     if "needs_help" in fields:
         if not isinstance(fields["needs_help"], bool):

@@ -33,14 +33,16 @@ def require_postgres():
 class PostgresSchema:
     """A schema of its own per test, so tests never see each other's rows."""
 
-    def __init__(self):
+    def __init__(self, migrate=True):
+        self.migrate = migrate
         self.name = f"t_{uuid.uuid4().hex[:12]}"
         self.url = f"{PG_URL}?options=-csearch_path%3D{self.name}"
 
     def __enter__(self):
         with psycopg.connect(PG_DSN, autocommit=True) as conn:
             conn.execute(f'CREATE SCHEMA "{self.name}"')
-        upgrade_database(self.url)
+        if self.migrate:
+            upgrade_database(self.url)
         return self
 
     def __exit__(self, *_exc):

@@ -20,8 +20,8 @@ def add(db, actor, slug, title, **fields):
 
 def ask_help(db, actor, action, reason="Akkoord MT nodig"):
     with db.writer() as s:
-        return actions.edit_action(s, actor, action.id, version=action.version, needs_help=True,
-                                   help_reason=reason).action
+        return actions.edit_action(s, actor, action.id, version=action.version,
+                                   fields={"needs_help": True, "help_reason": reason}).action
 
 
 def test_overview_counts_known_answers(db, world):

@@ -92,7 +92,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(db, world):
         move(db, world.bert, action, "done", version=1)
     with pytest.raises(Conflict):
         with db.writer() as s:
-            actions.edit_action(s, world.bert, action.id, version=1, title="Nieuw")
+            actions.edit_action(s, world.bert, action.id, version=1, fields={"title": "Nieuw"})
     assert column_ids(db, world.wonen, "doing") == [action.id]
     assert [e.kind for e in events_of(db, action.id)] == ["created", "moved"]
 
@@ -101,13 +101,15 @@ def test_edit_logs_before_and_after(db, world):
     """An edit bumps the version and logs both states; an empty edit logs nothing."""
     action = create(db, world)
     with db.writer() as s:
-        change = actions.edit_action(s, world.bert, action.id, version=1, title="Wachttijden meten")
+        change = actions.edit_action(s, world.bert, action.id, version=1,
+                                     fields={"title": "Wachttijden meten"})
     assert change.action.version == 2
     entry = events_of(db, action.id)[-1]
     assert (entry.kind, entry.before["title"], entry.after["title"]) == (
         "edited", "Belscript aanpassen", "Wachttijden meten")
     with db.writer() as s:
-        same = actions.edit_action(s, world.bert, action.id, version=2, title="Wachttijden meten")
+        same = actions.edit_action(s, world.bert, action.id, version=2,
+                                   fields={"title": "Wachttijden meten"})
     assert same.event is None and len(events_of(db, action.id)) == 2
 
 
@@ -115,10 +117,10 @@ def test_needs_help_requires_reason_and_is_logged(db, world):
     """Escalating needs a reason; it is logged as help_requested."""
     action = create(db, world)
     with db.writer() as s, pytest.raises(Invalid):
-        actions.edit_action(s, world.anna, action.id, version=1, needs_help=True)
+        actions.edit_action(s, world.anna, action.id, version=1, fields={"needs_help": True})
     with db.writer() as s:
-        actions.edit_action(s, world.anna, action.id, version=1, needs_help=True,
-                            help_reason="Akkoord MT nodig")
+        actions.edit_action(s, world.anna, action.id, version=1,
+                            fields={"needs_help": True, "help_reason": "Akkoord MT nodig"})
     assert events_of(db, action.id)[-1].kind == "help_requested"
 
 
