@@ -9,6 +9,7 @@ from boards.overview import Tally
 from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
+from .inputs import IdConverter
 from .i18n import event_labels
 
 
@@ -20,6 +21,8 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app)
+    # Ids in paths must fit a database key: larger numbers do not match a route (404).
+    app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
