@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -123,8 +123,3 @@ def _safe_next(target):
         return target
     return url_for("pages.home")
 
-
-def current_person_id():
-    """The id of whoever is asking (cookie or bearer), or None."""
-    user = user_for_bearer() or (current_user if current_user.is_authenticated else None)
-    return user.id if user else None

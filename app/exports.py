@@ -5,7 +5,7 @@ import io
 from functools import wraps
 
 import segno
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, jsonify, render_template, url_for
 from flask_login import current_user
 
 from boards import cycles, queries, review

@@ -1,6 +1,7 @@
 """JSON shapes of the API and the socket events (see DESIGN.md)."""
 
 from boards.cycles import cycle_state
+from boards.models import STATUSES
 
 
 def action_json(action, owner, team):
@@ -45,9 +46,6 @@ def cycle_json(cycle):
             "end": cycle.end.isoformat(), "state": cycle_state(cycle)}
 
 
-COLUMN_KEYS = ("todo", "doing", "done")
-
-
 def board_json(board, column_titles):
     """A whole board as JSON, columns in the order todo, doing, done."""
     return {
@@ -57,7 +55,7 @@ def board_json(board, column_titles):
         "goals": [goal_json(g) for g in board.long_goals + board.short_goals],
         "columns": [{"key": key, "title": column_titles[key],
                      "actions": [card_json(c) for c in board.columns[key]]}
-                    for key in COLUMN_KEYS],
+                    for key in STATUSES],
     }
 
 

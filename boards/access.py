@@ -1,7 +1,5 @@
 """Who may do what: everyone logged in reads; team members and admins write."""
 
-from sqlmodel import select
-
 from .errors import N_, Forbidden, NotFound
 from .models import Membership, Person
 
@@ -34,12 +32,6 @@ def require_admin(person):
     """Raise Forbidden unless the person is an admin."""
     if not person.is_admin:
         raise Forbidden(N_("Only administrators can do this."))
-
-
-def team_ids_of(session, person_id):
-    """Ids of the teams a person is in."""
-    rows = session.exec(select(Membership.team_id).where(Membership.person_id == person_id))
-    return set(rows.all())
 
 
 def is_id(value):
