@@ -35,9 +35,9 @@ from sqlalchemy import event, func, insert, select  # noqa: E402
 from app import create_app  # noqa: E402
 from bench.harness import machine, percentile  # noqa: E402
 from boards import actions, catalog, people  # noqa: E402
-from boards.cycles import ensure_cycle, organisation  # noqa: E402
+from boards.cycles import cycle_of, organisation  # noqa: E402
 from boards.db import Database  # noqa: E402
-from boards.models import STATUSES, Action, Cycle, Person, Team  # noqa: E402
+from boards.models import STATUSES, Action, Person, Team  # noqa: E402
 from boards.ordering import spread_keys  # noqa: E402
 from tests.databases import PostgresSchema, sqlite_url  # noqa: E402
 
@@ -64,38 +64,37 @@ def build_city(db, rng):
                                      password=PASSWORD, is_admin=True).id
         eva = people.create_person(s, name="Eva Ëlsen", email="eva@bench.example",
                                    password=PASSWORD).id
-        cycles = [ensure_cycle(s, organisation(s), n) for n in range(1, PAST_CYCLES + 3)]
-        for cycle in cycles[:PAST_CYCLES]:
-            cycle.state = "closed"
-        cycles = [c.id for c in cycles]
-        s.commit()
+        org = organisation(s)
+        cycles = [cycle_of(org, n) for n in range(1, PAST_CYCLES + 3)]
         ambitions, short = build_goals(s, admin, rng)
         teams = []
         for t in range(TEAMS):
+            chosen = rng.sample(ambitions, 2)
             team = catalog.create_team(s, admin, name=f"Team {t + 1:02d} {THINGS[t % 10].split()[-1]}",
-                                       ambition_ids=rng.sample(ambitions, 2))
+                                       ambition_ids=chosen)
             members = [person(s, rng, f"t{t}m{i}") for i in range(TEAM_SIZE - (t < 3))]
             members += [eva] if t < 3 else []
             for member in members:
                 catalog.add_member(s, admin, team.id, member, delegate=member == members[0])
-            teams.append((team, members))
-        for team, members in teams:
+            teams.append((team, members, [g for a in chosen for g in short[a]]))
+        for team, members, goals in teams:  # a card serves a goal of its team's ambitions
             owners = [m for m in members if m != eva]
             for cycle in cycles[:PAST_CYCLES]:
-                bulk_actions(s, team.id, cycle, owners, short, CARDS_PER_TEAM, rng, "past")
+                bulk_actions(s, team.id, cycle, owners, goals, CARDS_PER_TEAM, rng, "past")
             mine = 3 if eva in members else 0
-            bulk_actions(s, team.id, cycles[PAST_CYCLES], owners, short, CARDS_PER_TEAM - mine, rng,
+            bulk_actions(s, team.id, cycles[PAST_CYCLES], owners, goals, CARDS_PER_TEAM - mine, rng,
                          "current")
         s.commit()
-        for team, members in teams[:3]:
-            eva_cards(s, eva, team.slug, short, rng)
+        for team, members, goals in teams[:3]:
+            eva_cards(s, eva, team.slug, goals, rng)
     return {"admin": admin, "eva": eva, "short": short, "ambitions": ambitions,
             "cycle": cycles[PAST_CYCLES]}
 
 
 def build_goals(s, admin, rng):
-    """5 ambitions, each with 2 long-term goals of 3 short-term ones: (ambition ids, short ids)."""
-    ambitions, short = [], []
+    """5 ambitions, each with 2 long-term goals of 3 short-term ones: (ambition ids, short ids
+    by ambition)."""
+    ambitions, short = [], {}
     for a in range(5):
         amb = catalog.create_ambition(s, admin, title=f"Ambitie {a + 1}: {THINGS[a]}", order=a,
                                       colour=f"#{rng.randrange(0x1000000):06x}").id
@@ -103,9 +102,10 @@ def build_goals(s, admin, rng):
         for g in range(2):
             long = catalog.create_goal(s, admin, ambition_id=amb, horizon="long",
                                        title=f"Lange termijn {a + 1}.{g + 1}: {title(rng)}").id
-            short += [catalog.create_goal(s, admin, ambition_id=amb, horizon="short", parent_id=long,
-                                          title=f"Kort {a + 1}.{g + 1}.{k + 1}: {title(rng)}").id
-                      for k in range(3)]
+            short.setdefault(amb, []).extend(
+                catalog.create_goal(s, admin, ambition_id=amb, horizon="short", parent_id=long,
+                                    title=f"Kort {a + 1}.{g + 1}.{k + 1}: {title(rng)}").id
+                for k in range(3))
     return ambitions, short
 
 
@@ -117,10 +117,11 @@ def build_big_boards(db, rng, city):
             members = [person(s, rng, f"{name}{i}") for i in range(size - 1)]
             for member in members + [city["eva"]]:
                 catalog.add_member(s, city["admin"], team.id, member)
-            bulk_actions(s, team.id, city["cycle"], members, city["short"], cards - mine, rng, "current")
+            goals = [g for a in city["ambitions"][:2] for g in city["short"][a]]
+            bulk_actions(s, team.id, city["cycle"], members, goals, cards - mine, rng, "current")
             s.commit()
             if mine:
-                eva_cards(s, city["eva"], team.slug, city["short"], rng, next_cycle=False)
+                eva_cards(s, city["eva"], team.slug, goals, rng, next_cycle=False)
 
 
 def eva_cards(s, eva, slug, short, rng, next_cycle=True):
@@ -143,12 +144,11 @@ def person(s, rng, n):
                                 email=f"p{n}@bench.example").id
 
 
-def bulk_actions(s, team_id, cycle_id, owners, goals, count, rng, kind):
+def bulk_actions(s, team_id, cycle, owners, goals, count, rng, kind):
     """Volume data, bulk-inserted: one INSERT ... VALUES batch instead of `count` service calls
     (building ~12,000 cards one create_action at a time takes minutes). No Event rows are written
     (none of the measured pages reads them); positions are spread_keys, as a rebalanced column has."""
     statuses = rng.choices(STATUSES, weights=STATUS_WEIGHTS[kind], k=count)
-    cycle = s.get(Cycle, cycle_id)
     start = datetime.combine(cycle.start, datetime.min.time(), tzinfo=timezone.utc)
     rows = []
     for status in STATUSES:
@@ -156,7 +156,7 @@ def bulk_actions(s, team_id, cycle_id, owners, goals, count, rng, kind):
             help_ = kind == "current" and status != "done" and rng.random() < 0.03
             due = cycle.start + timedelta(days=rng.randrange(14)) if rng.random() < 0.5 else None
             rows.append(dict(
-                title=title(rng), owner_id=rng.choice(owners), team_id=team_id, cycle_id=cycle_id,
+                title=title(rng), owner_id=rng.choice(owners), team_id=team_id, cycle_number=cycle.number,
                 notes=" ".join(rng.choices(THINGS, k=rng.randint(5, 25))) if rng.random() < 0.3 else "",
                 goal_id=rng.choice(goals) if rng.random() < 0.9 else None, status=status,
                 position=key, needs_help=help_, help_reason="Wacht op akkoord manager" if help_ else "",
