@@ -12,6 +12,7 @@ from .cycles import current_cycle, ensure_cycle, organisation, team_cycle_closed
 from .errors import N_, Conflict, Invalid
 from .models import STATUSES, Action, Event, Person, Team, utcnow
 from .queries import card_in_session
+from .stale_edits import merge_stale_edit
 from .validation import (
     NOTES_MAX,
     check_due_date,
@@ -118,8 +119,12 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     return commit_change(session, Change("created", action, team, owner, entry))
 
 
-def edit_action(session, actor_id, action_id, *, version, **fields):
-    """Change the given fields of a card; `version` must be the card's current version."""
+def edit_action(session, actor_id, action_id, *, version, merge=False, **fields):
+    """Change the given fields of a card; `version` must be the card's current version.
+
+    With `merge` (the edit dialog), an older version is accepted too: only the fields this edit
+    changes are written, unless someone else changed one of them since (see stale_edits.py).
+    """
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])
@@ -127,10 +132,13 @@ def edit_action(session, actor_id, action_id, *, version, **fields):
     action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
     _check_open(session, action.team_id, action.cycle_id)
-    check_version(action, version)
+    if merge and is_id(version) and version < action.version:
+        values = merge_stale_edit(session, action, version, clean_fields(session, team, fields))
+    else:
+        check_version(action, version)
+        values = clean_fields(session, team, fields)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
-    values = clean_fields(session, team, fields)
     for name, value in values.items():
         setattr(action, name, value)
     if not action.needs_help:
