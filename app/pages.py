@@ -154,8 +154,8 @@ def edit_action(action_id):
         fields["help_reason"] = form.get("help_reason", "")
     try:
         with database.writer() as session:
-            change = actions.edit_action(session, current_user.id, action_id,
-                                         version=form_int("version"), merge=True, **fields)
+            change = actions.edit_action_merging(session, current_user.id, action_id,
+                                                 version=form_int("version"), **fields)
     except EditConflict as conflict:
         return conflict_form(action_id, conflict, form)
     publish(change)

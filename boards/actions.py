@@ -119,12 +119,19 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     return commit_change(session, Change("created", action, team, owner, entry))
 
 
-def edit_action(session, actor_id, action_id, *, version, merge=False, **fields):
-    """Change the given fields of a card; `version` must be the card's current version.
+def edit_action(session, actor_id, action_id, *, version, **fields):
+    """Change the given fields of a card; `version` must be the card's current version."""
+    return _edit(session, actor_id, action_id, version, fields, merge=False)
 
-    With `merge` (the edit dialog), an older version is accepted too: only the fields this edit
-    changes are written, unless someone else changed one of them since (see stale_edits.py).
-    """
+
+def edit_action_merging(session, actor_id, action_id, *, version, **fields):
+    """edit_action for the edit dialog, whose form may be based on an older version: only the
+    fields it changes are written, unless someone else changed one of them since (EditConflict;
+    see stale_edits.py). Not open to API callers, whose JSON keys become keyword arguments."""
+    return _edit(session, actor_id, action_id, version, fields, merge=True)
+
+
+def _edit(session, actor_id, action_id, version, fields, *, merge):
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise Invalid(N_("Unknown field."), field=sorted(unknown)[0])

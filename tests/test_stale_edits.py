@@ -15,11 +15,11 @@ SHOWN = {"title": "Belscript aanpassen", "notes": "", "due_date": None}
 
 
 def dialog_save(db, world, action_id, version, actor=None, **typed):
-    """Save the dialog as it posts: all fields, `typed` ones changed, with merging on."""
+    """Save the dialog as it posts: all fields, `typed` ones changed."""
     with db.writer() as s:
-        return actions.edit_action(s, actor or world.anna, action_id, version=version,
-                                   merge=True, owner_id=world.anna, goal_id=None,
-                                   **{**SHOWN, **typed}).action
+        return actions.edit_action_merging(s, actor or world.anna, action_id, version=version,
+                                           owner_id=world.anna, goal_id=None,
+                                           **{**SHOWN, **typed}).action
 
 
 def edit(db, actor, action_id, version, **fields):
@@ -88,6 +88,13 @@ def test_without_merge_an_older_version_is_still_refused(db, world):
         edit(db, world.anna, action.id, 1, title="Nieuw")
 
     assert not isinstance(refused.value, EditConflict)
+
+
+def test_merging_is_not_a_field_the_api_can_send(db, world):
+    """A `merge` key in an API body is an unknown field, as before."""
+    action = create(db, world)
+    with pytest.raises(actions.Invalid):
+        edit(db, world.anna, action.id, 1, title="Nieuw", merge=True)
 
 
 @pytest.mark.parametrize("version", [None, 0, 9, "1"])
