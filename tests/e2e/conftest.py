@@ -110,6 +110,14 @@ class Api:
                                   json={"status": status, "version": version})
         assert response.status_code == 200, response.text
 
+    def edit(self, action_id, **fields):
+        """Change fields of a card, as someone else would (based on its current version)."""
+        version = self.action(action_id)["version"]
+        response = self.http.patch(f"{self.base_url}/api/v1/actions/{action_id}",
+                                   json={"version": version, **fields})
+        assert response.status_code == 200, response.text
+        return response.json()["action"]
+
     def moves(self, action_id):
         """How many times the log says this action was moved."""
         events = self.http.get(f"{self.base_url}/api/v1/actions/{action_id}/events").json()
