@@ -16,7 +16,8 @@
     if (card && evt.detail.target === body) cardId = card.id;
   });
 
-  body.addEventListener("htmx:afterSwap", (evt) => {
+  // After settling: until then htmx keeps the old attributes on elements with the same id.
+  body.addEventListener("htmx:afterSettle", (evt) => {
     if (evt.target !== body) return;
     if (!dialog.open) dialog.showModal();
     const field = body.querySelector(".clash") || body.querySelector("input:not([type=hidden])");

@@ -88,6 +88,7 @@ def test_cancel_after_a_clash_keeps_the_other_change(new_page, api, api_as):
     theirs = api_as(MOHAMED).edit(action_id, notes="Mohamed's notitie")
     save(page)
     expect(page.locator("#edit-notes-now")).to_contain_text("Mohamed's notitie")
+    expect(page.locator("#edit-notes")).to_be_focused()  # the clashing field, not the first one
 
     page.click("#editor button[data-close]")
 
