@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BOARD, INGRID, MOHAMED, SANNE, wait_live
+from .conftest import BOARD, INGRID, MOHAMED, SANNE, SLUG, wait_live
 from .helpers import DOING, TODO, expect_in_column
 
 pytestmark = pytest.mark.browser
@@ -25,8 +25,9 @@ SETTLE_MS = 1_000  # long enough for a re-read after the join to have started
 def test_the_page_reads_its_data_once(new_page, email, path, data_paths):
     """Loading and connecting asks the server for the page's cards or figures exactly once."""
     page = new_page(email, path=None)
-    asked = []
+    asked, console_errors = [], []
     page.on("request", lambda request: asked.append(urlparse(request.url).path))
+    page.on("console", lambda msg: msg.type == "error" and console_errors.append(msg.text))
 
     page.goto(path)
     wait_live(page)
@@ -34,7 +35,7 @@ def test_the_page_reads_its_data_once(new_page, email, path, data_paths):
 
     assert [p for p in asked if p in data_paths] == [path]
     assert page.evaluate("window.__e2eResyncs") == 0
-    assert page.errors == []
+    assert page.errors == [] and console_errors == []  # e.g. a CSP refusal would show here
 
 
 def test_a_change_before_the_socket_joins_is_not_missed(new_page, api):
@@ -54,6 +55,39 @@ def test_a_change_before_the_socket_joins_is_not_missed(new_page, api):
 
     expect_in_column(page, action_id, DOING, timeout=3_000)
     assert page.evaluate("window.__e2eResyncs") == 1
+
+
+def display_link(new_page, slug):
+    """A new wall-screen link for the team's board, made by an admin through the form."""
+    admin = new_page(INGRID, path="/admin/displays", live=False)
+    admin.fill("input[name=label]", f"Scherm {slug}")
+    admin.select_option("select[name=team]", slug)
+    admin.click("form.inline-form button.primary")
+    return urlparse(admin.input_value("input.wide")).path
+
+
+def test_the_wall_screen_reads_once_follows_moves_and_recovers(new_page, api):
+    """A wall screen (no login) reads its board once, shows a move live, and re-reads after
+    being offline."""
+    first, second = api.create(top=True), api.create(top=True)
+    path = display_link(new_page, SLUG)
+    screen = new_page(None, path=None)
+    asked = []
+    screen.on("request", lambda request: asked.append(urlparse(request.url).path))
+    screen.goto(path)
+    wait_live(screen)
+
+    api.move(first, DOING)
+    expect_in_column(screen, first, DOING, timeout=3_000)
+    screen.context.set_offline(True)
+    expect(screen.locator("#connection")).to_have_attribute("data-state", "offline")
+    api.move(second, DOING)
+    screen.context.set_offline(False)
+    expect_in_column(screen, second, DOING, timeout=5_000)
+
+    assert [p for p in asked if p in (path, f"{path}/columns")] == [path, f"{path}/columns"]
+    assert screen.evaluate("window.__e2eResyncs") == 1
+    assert screen.errors == []
 
 
 def reconnect_failures(page):
