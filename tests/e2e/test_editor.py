@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import MOHAMED, SANNE
+from .conftest import BOARD, MOHAMED, SANNE
 from .helpers import DOING, card, click_move, expect_in_column, expect_saved
 
 pytestmark = pytest.mark.browser
@@ -20,10 +20,11 @@ def save(page):
     page.click("#editor button[type=submit]")
 
 
-def test_the_dialog_survives_a_move_by_someone_else(new_page, api):
+@pytest.mark.parametrize("path", [BOARD, f"{BOARD}/standup", "/me"], ids=["board", "standup", "me"])
+def test_the_dialog_survives_a_move_by_someone_else(new_page, api, path):
     """Mohamed moves the card Sanne is editing: her dialog and text stay, and her save lands."""
     action_id = api.create(top=True)
-    page, other = new_page(SANNE), new_page(MOHAMED)
+    page, other = new_page(SANNE, path=path), new_page(MOHAMED)
     open_editor(page, action_id)
     page.fill("#edit-title", "Wachttijden aan de balie meten")
     page.fill("#edit-notes", "Twee weken lang, ochtend en middag")
