@@ -51,8 +51,14 @@
   socket.on("disconnect", () => setState(false));
   socket.on("connect_error", () => setState(false));
 
+  let announcePending = false; // one announcement, however often the connection flapped
   function announceWhenResynced() {
-    document.body.addEventListener("vb:resynced", () => VB.announce(VB.t.online || ""), {once: true});
+    if (announcePending) return;
+    announcePending = true;
+    document.body.addEventListener("vb:resynced", () => {
+      announcePending = false;
+      VB.announce(VB.t.online || "");
+    }, {once: true});
   }
 
   // The network is back: connect now instead of when socket.io's backoff timer (up to 5 s, plus
