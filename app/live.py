@@ -3,6 +3,11 @@
 A live page remembers the newest log id from before it read its data; joining its room answers
 with the newest id after the join. Equal ids mean nothing changed in between, so the page need
 not read its data a second time when its socket first connects.
+
+Ids are handed out when a row is inserted, not when it commits: on PostgreSQL two writes in
+flight at once may commit out of id order, and a page rendered in that instant could miss the
+earlier one. That needs two concurrent writes within the page's own few milliseconds; the next
+reconnect (or change to that card) heals it.
 """
 
 from flask import g, request
