@@ -12,9 +12,11 @@ from boards.access import can_write_team
 from boards.errors import Invalid
 from boards.models import Person
 from boards.standup import changed_since_last_standup as standup_changes
+from boards.stale_edits import EditConflict
 
 from . import database
 from .broadcast import render_card
+from .edit_form import conflict_form, render_edit_form, shown_values
 from .inputs import form_date, form_int, parse_int
 from .writes import write
 
@@ -132,18 +134,14 @@ def action_detail(action_id):
 @login_required
 def edit_form(action_id):
     """The edit form for a card (an htmx partial, or a page)."""
-    session = database.reader()
-    card = queries.card_for(session, action_id)
-    view = queries.board_view(session, card.team.slug,
-                              cycles.cycle_by_number(session, card.cycle_number))
-    template = "boards/_edit.html" if request.headers.get("HX-Request") else "boards/edit.html"
-    return render_template(template, card=card, board=view)
+    card = queries.card_for(database.reader(), action_id)
+    return render_edit_form(card, values=shown_values(card.action))
 
 
 @bp.route("/actions/<int:action_id>", methods=["POST"])
 @login_required
 def edit_action(action_id):
-    """Save the edit form; a stale version is refused with a message."""
+    """Save the edit form; others' changes since it was opened are kept, a clash is shown in it."""
     form = request.form
     fields = {"title": form.get("title"), "notes": form.get("notes", ""),
               "owner_id": form_int("owner_id"), "goal_id": form_int("goal_id"),
@@ -151,8 +149,11 @@ def edit_action(action_id):
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
-    change = write(actions.edit_action, current_user.id, action_id,
-                   version=form_int("version"), fields=fields)
+    try:
+        change = write(actions.edit_action_merging, current_user.id, action_id,
+                       version=form_int("version"), fields=fields)
+    except EditConflict as conflict:
+        return conflict_form(action_id, conflict, form)
     return _card_or_board(change)
 
 

@@ -13,6 +13,7 @@ from boards.queries import team_by_slug
 from . import database
 from .extensions import socketio
 from .i18n import translate_error
+from .live import log_position_now
 from .serializers import card_json
 from .writes import write
 
@@ -118,7 +119,12 @@ def on_join(data=None, *_extra):
             raise Invalid("Invalid request.")
     except DomainError as error:
         return _refusal(error)
-    return {"ok": True}
+    return _joined()
+
+
+def _joined():
+    # Read after joining: a change from now on reaches the socket, an earlier one is counted.
+    return {"ok": True, "seq": log_position_now()}
 
 
 def _join_display(data):
@@ -130,7 +136,7 @@ def _join_display(data):
         join_room("overview")
     else:
         raise Forbidden(READ_ONLY)
-    return {"ok": True}
+    return _joined()
 
 
 def _int_or_none(value, field):

@@ -27,7 +27,7 @@ async def _connect(client, url, token, board, gate):
         await client.connect(url, transports=["websocket"], auth={"token": token}, wait_timeout=30)
         if board:
             ack = await client.call("join", {"board": board}, timeout=30)
-            if ack != {"ok": True}:
+            if not isinstance(ack, dict) or ack.get("ok") is not True:
                 raise RuntimeError(f"join refused: {ack}")
 
 

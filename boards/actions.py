@@ -9,6 +9,7 @@ from .changes import Change, check_open, check_version, commit_change, locked_ac
 from .cycles import current_cycle
 from .errors import N_, Invalid
 from .models import STATUSES, Action, Event, Person, Team, utcnow
+from .stale_edits import merge_stale_edit
 from .validation import (
     NOTES_MAX,
     check_due_date,
@@ -59,6 +60,17 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
 
 def edit_action(session, actor_id, action_id, *, version, fields):
     """Change the given fields (a dict) of a card; `version` must be the card's current version."""
+    return _edit(session, actor_id, action_id, version, fields, merge=False)
+
+
+def edit_action_merging(session, actor_id, action_id, *, version, fields):
+    """edit_action for the edit dialog, whose form may be based on an older version: only the
+    fields it changes are written, unless someone else changed one of them since (EditConflict;
+    see stale_edits.py). The API stays strict: a stale version is a conflict there."""
+    return _edit(session, actor_id, action_id, version, fields, merge=True)
+
+
+def _edit(session, actor_id, action_id, version, fields, *, merge):
     if not isinstance(fields, dict):
         raise Invalid(N_("Invalid request."))
     unknown = set(fields) - set(EDITABLE)
@@ -68,10 +80,13 @@ def edit_action(session, actor_id, action_id, *, version, fields):
     action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
     check_open(session, action.team_id, action.cycle_number)
-    check_version(action, version)
+    if merge and is_id(version) and version < action.version:
+        values = merge_stale_edit(session, action, version, clean_fields(session, team, fields))
+    else:
+        check_version(action, version)
+        values = clean_fields(session, team, fields)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
-    values = clean_fields(session, team, fields)
     for name, value in values.items():
         setattr(action, name, value)
     escalation.apply_help_fields(action, before["needs_help"])

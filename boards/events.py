@@ -1,5 +1,8 @@
 """The activity log: every change writes exactly one Event."""
 
+from sqlalchemy import func
+from sqlmodel import select
+
 from .models import Event
 
 SNAPSHOT_FIELDS = (
@@ -23,3 +26,8 @@ def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=No
                   goal_id=goal_id, before=before, after=after, op_id=op_id)
     session.add(entry)
     return entry
+
+
+def latest_id(session):
+    """The newest Event's id (0 for an empty log): how far the log had got when read."""
+    return session.exec(select(func.max(Event.id))).one() or 0

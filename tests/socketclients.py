@@ -43,7 +43,7 @@ class BoardClient:
     def join(self, slug):
         """Join a board's room; the ack must be ok."""
         ack = self.call("join", {"board": slug})
-        assert ack == {"ok": True}, ack
+        assert ack["ok"] is True and type(ack["seq"]) is int, ack
         return ack
 
     def move(self, action_id, status, version, **extra):

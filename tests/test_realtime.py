@@ -99,12 +99,24 @@ def test_socket_move_reaches_other_client_with_card_html(site, connect):
     assert later["seq"] > pushed["seq"] and 'data-status="done"' in later["html"]
 
 
+def test_join_answers_with_the_newest_log_id(site, connect):
+    """The join ack says how far the log is, so a page can tell whether it missed a change."""
+    card, version = site.card()
+    before = connect("anna").call("join", {"board": site.world.wonen})
+    bert = connect("bert", board=True)
+    assert connect("anna").move(card, "doing", version)["ok"]
+    pushed = bert.wait_for(card, "action.changed", status="doing")
+    assert pushed["seq"] > before["seq"]
+    for room in ({"board": site.world.wonen}, {"overview": True}, {"me": True}):
+        assert connect("carla").call("join", room) == {"ok": True, "seq": pushed["seq"]}
+
+
 def test_overview_and_owner_rooms_receive_changes(site, connect):
     """The overview room and the owner's own room get the change too, without joining the board."""
     card, version = site.card()
     overview, owner = connect("carla"), connect("anna")
-    assert overview.call("join", {"overview": True}) == {"ok": True}
-    assert owner.call("join", {"me": True}) == {"ok": True}
+    assert overview.call("join", {"overview": True})["ok"] is True
+    assert owner.call("join", {"me": True})["ok"] is True
     assert connect("bert").move(card, "doing", version)["ok"]
     for client in (overview, owner):
         client.wait_for(card, "action.changed", status="doing")

@@ -1,0 +1,96 @@
+// Shared by the live page scripts (plain deferred files, no build step; they run in the order
+// _live_scripts.html lists them): texts, announcements, messages, columns and their counts,
+// and the re-reads that htmx does for us (hidden elements marked data-resync).
+(function () {
+  "use strict";
+
+  const i18nNode = document.getElementById("i18n");
+  const board = document.getElementById("board");
+  const mine = document.getElementById("mine");
+  const announcer = document.getElementById("announcer");
+
+  const VB = window.Verbeterbord = {
+    t: i18nNode ? JSON.parse(i18nNode.textContent) : {},
+    board,
+    mine,
+    overview: document.getElementById("overview"),
+    ORDER: ["todo", "doing", "done"],
+    // On /me every card is one's own; the server still checks every move.
+    canWrite: (board && board.dataset.canWrite === "true") || Boolean(mine),
+    shownCycle: (board || mine || {dataset: {}}).dataset.cycle,
+  };
+
+  VB.fmt = function (key, values) {
+    return (VB.t[key] || key).replace(/%\((\w+)\)s/g, (_m, name) => values[name]);
+  };
+
+  VB.announce = function (text) {
+    // Clear first so the same text twice is still read out.
+    announcer.textContent = "";
+    window.setTimeout(() => { announcer.textContent = text; }, 50);
+  };
+
+  // An open dialog hides the page behind it: its own message box then gets the message.
+  VB.showMessage = function (text) {
+    const box = document.querySelector("dialog[open] [data-messages]") ||
+      document.getElementById("messages");
+    const p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.textContent = text;
+    box.replaceChildren(p);
+  };
+
+  VB.column = (status) => document.querySelector(`[data-column="${status}"]`);
+  VB.cardsIn = (col) => Array.from(col.querySelectorAll(":scope > article"));
+  VB.cardTitle = (card) => card.dataset.title;
+
+  VB.positionText = function (card, key) {
+    const col = card.parentElement;
+    const cards = VB.cardsIn(col);
+    return VB.fmt(key, {title: VB.cardTitle(card), column: col.dataset.title,
+                        pos: cards.indexOf(card) + 1, count: cards.length});
+  };
+
+  VB.updateCounts = function () {
+    for (const status of VB.ORDER) {
+      const col = VB.column(status);
+      const count = document.querySelector(`[data-count="${status}"]`);
+      if (col && count) count.textContent = VB.cardsIn(col).length;
+    }
+  };
+
+  // Re-read what the page shows: htmx elements listening for vb:resync do the fetch and swap.
+  VB.resync = () => window.htmx.trigger(document.body, "vb:resync");
+
+  document.body.addEventListener("vb:error", (evt) => {
+    VB.showMessage(evt.detail.message);
+    if (evt.detail.code === "conflict") VB.resync();
+  });
+
+  // --- after a re-read ---------------------------------------------------------
+  const isResync = (evt) => evt.detail.requestConfig.elt.hasAttribute("data-resync");
+  let focusedCard = null;
+
+  document.body.addEventListener("htmx:beforeSwap", (evt) => {
+    if (!isResync(evt) || !evt.detail.shouldSwap) return;
+    const tpl = document.createElement("template");
+    tpl.innerHTML = evt.detail.serverResponse;
+    const fresh = tpl.content.getElementById(evt.detail.target.id);
+    // Nothing new: leave the page alone (focus, scroll position, drag handlers).
+    if (fresh && fresh.innerHTML === evt.detail.target.innerHTML) evt.detail.shouldSwap = false;
+    const active = document.activeElement;
+    focusedCard = active && active.closest ? active.closest("article") : null;
+  });
+
+  document.body.addEventListener("htmx:afterRequest", (evt) => {
+    if (!isResync(evt) || !evt.detail.successful) return;
+    // htmx re-focuses an element with an id; a focused button inside a card has none.
+    const card = focusedCard && document.getElementById(focusedCard.id);
+    if (card && (!document.activeElement || document.activeElement === document.body)) {
+      card.focus({preventScroll: true});
+    }
+    focusedCard = null;
+    VB.updateCounts();
+    document.body.dispatchEvent(new CustomEvent("vb:resynced"));
+  });
+})();

@@ -1,0 +1,97 @@
+// The bridge from Socket.IO to the page (htmx's ws extension cannot speak Socket.IO): join the
+// page's room, show the connection state, turn socket events into card patches or htmx events,
+// and re-read the page when it may have missed something.
+(function () {
+  "use strict";
+  const VB = window.Verbeterbord;
+  const connection = document.getElementById("connection");
+  const slug = VB.board ? VB.board.dataset.board : null;
+
+  // A wall screen authenticates with its display link; everyone else with the session cookie.
+  const displayToken = document.body.dataset.display;
+  const socket = VB.socket = window.io({transports: ["websocket"], reconnectionDelayMax: 5000,
+                                        auth: displayToken ? {display: displayToken} : {}});
+
+  // When to re-read. The page was rendered with the activity log's newest id (meta vb-seq,
+  // read before its data); the join ack carries the newest id after joining the room. On the
+  // first connect the page re-reads only if they differ: something changed in between whose
+  // broadcast it could not receive. Ids are global across boards, so a difference may be
+  // another board's change: one needless re-read, never a stale page. Once joined, every
+  // change arrives as an event, and versions order the cards, so the `seq` of events is not
+  // used: its gaps are other boards' changes, not losses. Only a reconnect re-reads again,
+  // because events sent while disconnected are lost (python-socketio does not replay them).
+  const seqMeta = document.querySelector('meta[name="vb-seq"]');
+  const renderedSeq = seqMeta ? Number(seqMeta.content) : NaN;
+  let joinedBefore = false;
+
+  function setState(online) {
+    connection.dataset.state = online ? "online" : "offline";
+    connection.textContent = online ? "" : (VB.t.offline || "Offline");
+    connection.hidden = online;
+    document.body.classList.toggle("offline", !online);
+  }
+
+  function room() {
+    if (slug) return {board: slug};
+    return VB.overview ? {overview: true} : {me: true};
+  }
+
+  socket.on("connect", () => {
+    socket.emit("join", room(), (ack) => {
+      setState(true);
+      if (joinedBefore) {
+        announceWhenResynced();
+        VB.resync();
+      } else if (!(ack && ack.seq <= renderedSeq)) {
+        VB.resync(); // missed something, or no id to compare
+      }
+      joinedBefore = true;
+    });
+  });
+  socket.on("disconnect", () => setState(false));
+  socket.on("connect_error", () => setState(false));
+
+  let announcePending = false; // one announcement, however often the connection flapped
+  function announceWhenResynced() {
+    if (announcePending) return;
+    announcePending = true;
+    document.body.addEventListener("vb:resynced", () => {
+      announcePending = false;
+      VB.announce(VB.t.online || "");
+    }, {once: true});
+  }
+
+  // The network is back: connect now instead of when socket.io's backoff timer (up to 5 s, plus
+  // jitter) next fires. disconnect() drops that pending attempt; connect() starts a new one.
+  window.addEventListener("online", () => {
+    if (socket.connected) return;
+    socket.disconnect();
+    socket.connect();
+  });
+
+  // --- events from the server --------------------------------------------------
+  const refreshOverview = () => window.htmx.trigger(document.body, "vb:refresh");
+  const notMine = (payload) => VB.mine && payload.action &&
+    String(payload.action.owner.id) !== VB.mine.dataset.personId;
+
+  socket.on("action.changed", (payload) => {
+    if (VB.overview) return refreshOverview();
+    if (!payload || !payload.html) return;
+    // On /me a card given to someone else leaves the page.
+    if (notMine(payload)) return VB.removeCard(payload.action.id);
+    VB.applyCard(payload.html, {announceMove: true});
+  });
+
+  socket.on("action.created", (payload) => {
+    if (VB.overview) return refreshOverview();
+    if (!payload || !payload.html || notMine(payload)) return;
+    const known = document.getElementById(`action-${payload.action.id}`);
+    const card = VB.applyCard(payload.html);
+    if (card && !known) VB.announceCreated(card);
+  });
+
+  socket.on("action.deleted", (payload) => {
+    if (VB.overview) return refreshOverview();
+    if (payload && payload.action) VB.removeCard(payload.action.id);
+  });
+})();
