@@ -36,9 +36,12 @@ def database_copy(request, tmp_path):
 
     When the test uses `world`, the copy comes from a template with the world already built.
     """
-    templates = request.getfixturevalue(f"{request.param}_templates")
-    with templates.copy(tmp_path, with_world="world" in request.fixturenames) as copy:
-        yield copy
+    with_world = "world" in request.fixturenames
+    if request.param == "sqlite":
+        yield request.getfixturevalue("sqlite_templates").copy(tmp_path, with_world=with_world)
+    else:
+        with request.getfixturevalue("postgres_templates").copy(with_world=with_world) as copy:
+            yield copy
 
 
 @pytest.fixture

@@ -91,13 +91,12 @@ class SqliteTemplates:
             self._made[key] = (path, world)
         return self._made[key]
 
-    @contextmanager
     def copy(self, folder, *, with_world=False):
-        """A copy of the template as folder/verbeterbord.db (the folder goes with the test)."""
+        """A copy of the template as folder/verbeterbord.db (it goes when pytest clears folder)."""
         path, world = self._template(with_world)
         target = Path(folder) / "verbeterbord.db"
         shutil.copyfile(path, target)
-        yield DatabaseCopy(f"sqlite:///{target}", world)
+        return DatabaseCopy(f"sqlite:///{target}", world)
 
 
 def _fold_write_ahead_log(path):
@@ -138,7 +137,7 @@ class PostgresTemplates:
         return self._made[key]
 
     @contextmanager
-    def copy(self, _folder=None, *, with_world=False):
+    def copy(self, *, with_world=False):
         """A fresh database cloned from the template, dropped afterwards."""
         template, world = self._template(with_world)
         name = f"{self.prefix}{uuid.uuid4().hex[:12]}"
