@@ -1,4 +1,4 @@
-"""Fixtures: a real database per test (SQLite file or PostgreSQL database), the app, clients."""
+"""Fixtures: a real database per test (SQLite file or PostgreSQL schema), the app, clients."""
 
 import os
 from dataclasses import replace
@@ -24,7 +24,7 @@ def sqlite_templates(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def postgres_templates():
-    """Migrated PostgreSQL template databases for this session, dropped at its end."""
+    """Migrated PostgreSQL template schemas for this session, dropped at its end."""
     require_postgres()
     with PostgresTemplates() as templates:
         yield templates
