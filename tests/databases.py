@@ -202,8 +202,9 @@ def _copy_rows(conn, source, target):
     present = {name for (name,) in conn.execute(
         "SELECT tablename FROM pg_tables WHERE schemaname = %s", (source,))}
     for table in SQLModel.metadata.sorted_tables:  # parents before children
-        if table.name in present:
-            conn.execute(f'INSERT INTO "{target}"."{table.name}" SELECT * FROM "{source}"."{table.name}"')
+        if table.name in present:  # same columns in the same order: _structure checked that
+            conn.execute(f'INSERT INTO "{target}"."{table.name}"'
+                         f' SELECT * FROM "{source}"."{table.name}"')
     for sequence, last_value in conn.execute(
             "SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s"
             " AND last_value IS NOT NULL", (source,)).fetchall():

@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn with the eventlet (or gevent) worker, as in production."""
+"""Real server processes for tests: gunicorn with the eventlet or gevent worker, as in production."""
 
 import os
 import socket
@@ -20,8 +20,8 @@ def free_port():
         return sock.getsockname()[1]
 
 
-# SOCKETIO_ASYNC_MODE → the gunicorn worker class that runs it.
-WORKERS = {"eventlet": "eventlet", "gevent": "gevent"}
+# Async modes whose gunicorn worker has the same name (`-k eventlet`, `-k gevent`).
+ASYNC_MODES = ("eventlet", "gevent")
 
 
 class LiveServer:
@@ -36,6 +36,8 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = wsgi
+        if async_mode not in ASYNC_MODES:
+            raise ValueError(f"async_mode must be one of {ASYNC_MODES}")
         self.async_mode = async_mode
         env = dict(os.environ, SECRET_KEY="live-test-secret",
                    SOCKETIO_ASYNC_MODE=async_mode, PYTHONUNBUFFERED="1")
@@ -56,7 +58,7 @@ class LiveServer:
     def __enter__(self):
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-k", WORKERS[self.async_mode], "-w", "1", "--no-control-socket",
+            [str(GUNICORN), "-k", self.async_mode, "-w", "1", "--no-control-socket",
              "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
             cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60
