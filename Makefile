@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# eventlet (default) or gevent: the Socket.IO async mode and the gunicorn worker that runs it
+SOCKETIO_ASYNC_MODE ?= eventlet
 export FLASK_APP := app
 
 .PHONY: run test install install-dev translations messages chromium bench clean
@@ -37,10 +39,10 @@ chromium:
 
 # Demo mode (a generated secret kept in instance/) unless told otherwise.
 run: install
-	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1}; \
+	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1} SOCKETIO_ASYNC_MODE=$(SOCKETIO_ASYNC_MODE); \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask seed-demo && \
-	exec $(BIN)/gunicorn -k eventlet -w 1 --no-control-socket --bind 127.0.0.1:$(PORT) app.wsgi:app
+	exec $(BIN)/gunicorn -k $(SOCKETIO_ASYNC_MODE) -w 1 --no-control-socket --bind 127.0.0.1:$(PORT) app.wsgi:app
 
 test: install-dev chromium
 	$(BIN)/python -m pytest -q

@@ -1,4 +1,8 @@
-"""WSGI entry point for gunicorn: `gunicorn -k eventlet -w 1 app.wsgi:app`."""
+"""WSGI entry point for gunicorn: `gunicorn -k eventlet -w 1 app.wsgi:app`.
+
+Or `SOCKETIO_ASYNC_MODE=gevent gunicorn -k gevent -w 1 app.wsgi:app`. No monkey patching here:
+both workers patch the standard library before they import this module (so no --preload).
+"""
 
 import gc
 

@@ -24,7 +24,7 @@ class Server(LiveServer):
     def __init__(self, wsgi, *, env=None, log_path=None):
         env = dict(env or {})
         super().__init__(env.pop("DATABASE_URL", None), wsgi=wsgi, log_path=log_path,
-                         extra_env=env)
+                         extra_env=env, fast_hashing=False)
         self._worker = None
 
     @property

@@ -1,23 +1,53 @@
 """Fixtures: a real database per test (SQLite file or PostgreSQL schema), the app, clients."""
 
-import pytest
+import os
+from dataclasses import replace
 
-from app import create_app
-from boards.db import Database
+# Cheap argon2 for every password the tests make or check. boards.people reads this when it is
+# imported, so it is set before anything imports the app (gunicorn servers inherit it).
+os.environ["VERBETERBORD_FAST_HASHING"] = "1"
 
-from .databases import PostgresSchema, require_postgres, sqlite_url
-from .factories import PASSWORD, build_world
+import pytest  # noqa: E402
+
+from app import create_app  # noqa: E402
+from boards.db import Database  # noqa: E402
+
+from .databases import PostgresTemplates, SqliteTemplates, require_postgres  # noqa: E402
+from .factories import PASSWORD  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def sqlite_templates(tmp_path_factory):
+    """Migrated SQLite files (with and without the world), made once per session."""
+    return SqliteTemplates(tmp_path_factory.mktemp("templates"))
+
+
+@pytest.fixture(scope="session")
+def postgres_templates():
+    """Migrated PostgreSQL template schemas for this session, dropped at its end."""
+    require_postgres()
+    with PostgresTemplates() as templates:
+        yield templates
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def db_url(request, tmp_path):
-    """Each test using this runs on SQLite and on PostgreSQL."""
+def database_copy(request, tmp_path):
+    """Each test using this runs on SQLite and on PostgreSQL, on a copy of a migrated template.
+
+    When the test uses `world`, the copy comes from a template with the world already built.
+    """
+    with_world = "world" in request.fixturenames
     if request.param == "sqlite":
-        yield sqlite_url(tmp_path)
+        yield request.getfixturevalue("sqlite_templates").copy(tmp_path, with_world=with_world)
     else:
-        require_postgres()
-        with PostgresSchema() as schema:
-            yield schema.url
+        with request.getfixturevalue("postgres_templates").copy(with_world=with_world) as copy:
+            yield copy
+
+
+@pytest.fixture
+def db_url(database_copy):
+    """The URL of the test's own database."""
+    return database_copy.url
 
 
 @pytest.fixture
@@ -29,9 +59,10 @@ def db(db_url):
 
 
 @pytest.fixture
-def world(db):
-    """Two teams, four people, goals and the current cycle."""
-    return build_world(db)
+def world(database_copy):
+    """Two teams, four people, goals and the current cycle (copied in with the database)."""
+    assert database_copy.world is not None, "ask for `world` as a fixture argument"
+    return replace(database_copy.world)  # a test may change its copy, not the next test's
 
 
 def make_app(db_url, **overrides):

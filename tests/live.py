@@ -1,4 +1,4 @@
-"""Real server processes for tests: gunicorn with the eventlet worker, as in production."""
+"""Real server processes for tests: gunicorn with the eventlet or gevent worker, as in production."""
 
 import os
 import socket
@@ -20,17 +20,32 @@ def free_port():
         return sock.getsockname()[1]
 
 
+# Async modes whose gunicorn worker has the same name (`-k eventlet`, `-k gevent`).
+ASYNC_MODES = ("eventlet", "gevent")
+
+
 class LiveServer:
-    """One `gunicorn -k eventlet -w 1` process on a free port, stopped on exit."""
+    """One `gunicorn -k <async_mode> -w 1` process on a free port, stopped on exit.
+
+    `fast_hashing` gives the server the test suite's cheap argon2 parameters (benchmarks, which
+    want production behaviour, turn it off).
+    """
 
     def __init__(self, db_url=None, *, message_queue=None, log_path=None, extra_env=None,
-                 wsgi="app.wsgi:app"):
+                 wsgi="app.wsgi:app", async_mode="eventlet", fast_hashing=True):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = wsgi
+        if async_mode not in ASYNC_MODES:
+            raise ValueError(f"async_mode must be one of {ASYNC_MODES}")
+        self.async_mode = async_mode
         env = dict(os.environ, SECRET_KEY="live-test-secret",
-                   SOCKETIO_ASYNC_MODE="eventlet", PYTHONUNBUFFERED="1")
+                   SOCKETIO_ASYNC_MODE=async_mode, PYTHONUNBUFFERED="1")
         env.pop("VERBETERBORD_DEMO", None)
+        if fast_hashing:
+            env["VERBETERBORD_FAST_HASHING"] = "1"
+        else:
+            env.pop("VERBETERBORD_FAST_HASHING", None)
         if db_url:
             env["DATABASE_URL"] = db_url
         if message_queue:
@@ -43,7 +58,7 @@ class LiveServer:
     def __enter__(self):
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
-            [str(GUNICORN), "-k", "eventlet", "-w", "1", "--no-control-socket",
+            [str(GUNICORN), "-k", self.async_mode, "-w", "1", "--no-control-socket",
              "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
             cwd=ROOT, env=self.env, stdout=log, stderr=log)
         deadline = time.monotonic() + 60

@@ -4,12 +4,11 @@ from boards.db import Database
 from boards.people import authenticate
 
 from .conftest import make_app
-from .databases import sqlite_url
 
 
-def test_fresh_install_through_the_cli(tmp_path):
+def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
     """A fresh database: organisation and admin from the CLI; the admin can log in."""
-    url = sqlite_url(tmp_path)
+    url = sqlite_templates.copy(tmp_path).url
     runner = make_app(url).test_cli_runner()
     result = runner.invoke(args=["setup-organisation", "--name", "Werkorganisatie Test",
                                  "--municipality", "Baarle-Nassau", "--first-cycle-start",
@@ -25,9 +24,9 @@ def test_fresh_install_through_the_cli(tmp_path):
     assert again.exit_code != 0 and "already exists" in again.output
 
 
-def test_seed_demo_prints_logins_once(tmp_path):
+def test_seed_demo_prints_logins_once(tmp_path, sqlite_templates):
     """seed-demo fills an empty database, prints the logins, and leaves a seeded one alone."""
-    runner = make_app(sqlite_url(tmp_path)).test_cli_runner()
+    runner = make_app(sqlite_templates.copy(tmp_path).url).test_cli_runner()
     first = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
     assert first.exit_code == 0 and "ingrid.de.vries@abg.example" in first.output
     assert "demo-wachtwoord" in first.output

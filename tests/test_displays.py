@@ -11,8 +11,6 @@ from boards.db import Database
 from boards.errors import Forbidden
 
 from .conftest import login
-from .databases import sqlite_url
-from .factories import build_world
 from .live import LiveServer, api_token
 
 
@@ -65,11 +63,11 @@ def test_revoked_link_is_refused(client, db, world):
 
 
 @pytest.mark.live
-def test_display_socket_reads_but_cannot_write(tmp_path):
+def test_display_socket_reads_but_cannot_write(tmp_path, sqlite_templates):
     """A display socket joins only its board, gets live changes, cannot move; revoked → gone."""
-    url = sqlite_url(tmp_path)
+    copy = sqlite_templates.copy(tmp_path, with_world=True)
+    url, world = copy.url, copy.world
     db = Database(url)
-    world = build_world(db)
     with db.writer() as s:
         card = actions.create_action(s, world.anna, "wonen", title="Op de muur").action
     link, token = make_link(db, world, "wonen")

@@ -1,4 +1,8 @@
-"""Realtime protocol against a real gunicorn + eventlet server on a migrated SQLite file."""
+"""Realtime protocol against a real gunicorn server on a migrated SQLite file.
+
+Every test runs against the eventlet worker (the default) and the gevent worker (the way out
+now that eventlet is deprecated and gunicorn 26 dropped its worker).
+"""
 
 import time
 import uuid
@@ -11,8 +15,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 from boards import actions, catalog, people
 from boards.db import Database
 
-from .databases import sqlite_url
-from .factories import PASSWORD, World, build_world
+from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
 from .socketclients import BoardClient, api, cookie_header, csrf_token
 
@@ -50,18 +53,17 @@ class Site:
         return next(a for column in board["columns"] for a in column["actions"] if a["id"] == action_id)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    """One server for the module, on a SQLite file seeded with the test world (plus Dirk)."""
-    folder = tmp_path_factory.mktemp("realtime")
-    url = sqlite_url(folder)
-    db = Database(url)
-    world = build_world(db)
+@pytest.fixture(scope="module", params=["eventlet", "gevent"])
+def site(request, tmp_path_factory, sqlite_templates):
+    """One server per async mode, on a SQLite file with the test world (plus Dirk)."""
+    folder = tmp_path_factory.mktemp(f"realtime-{request.param}")
+    copy = sqlite_templates.copy(folder, with_world=True)
+    db, world = Database(copy.url), copy.world
     with db.writer() as session:
         dirk = people.create_person(session, name="Dirk Dijkstra", email="dirk@test.example",
                                     password=PASSWORD)
         catalog.add_member(session, world.admin, world.wonen_id, dirk.id)
-    with LiveServer(url, log_path=folder / "server.log") as server:
+    with LiveServer(copy.url, log_path=folder / "server.log", async_mode=request.param) as server:
         yield Site(server.url, db, world, dirk.id)
     db.dispose()
 

@@ -1,4 +1,7 @@
-"""Two server processes on one PostgreSQL database, joined by the Redis message queue."""
+"""Two server processes on one PostgreSQL database, joined by the Redis message queue.
+
+Run with the eventlet worker (the default) and with the gevent worker.
+"""
 
 import os
 import uuid
@@ -10,8 +13,7 @@ import redis
 from boards import actions
 from boards.db import Database
 
-from .databases import PostgresSchema, require_postgres
-from .factories import PASSWORD, World, build_world
+from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
 from .socketclients import BoardClient, api, cookie_header, csrf_token
 
@@ -48,20 +50,19 @@ class Cluster:
             return change.action.id, change.action.version
 
 
-@pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
-    """Two single-worker gunicorn processes sharing a PostgreSQL schema and a Redis queue."""
-    require_postgres()
+@pytest.fixture(scope="module", params=["eventlet", "gevent"])
+def cluster(request, tmp_path_factory, postgres_templates):
+    """Two single-worker gunicorn processes sharing a PostgreSQL database and a Redis queue."""
     require_redis()
-    folder = tmp_path_factory.mktemp("scaleout")
-    with PostgresSchema() as schema:
-        db = Database(schema.url)
-        world = build_world(db)
-        with LiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "a.log") as a, \
-                LiveServer(schema.url, message_queue=REDIS_URL, log_path=folder / "b.log") as b:
+    folder = tmp_path_factory.mktemp(f"scaleout-{request.param}")
+    servers = {"message_queue": REDIS_URL, "async_mode": request.param}
+    with postgres_templates.copy(with_world=True) as copy:
+        db = Database(copy.url)
+        with LiveServer(copy.url, log_path=folder / "a.log", **servers) as a, \
+                LiveServer(copy.url, log_path=folder / "b.log", **servers) as b:
             tokens = {name: api_token(a.url, f"{name}@test.example", PASSWORD)
                       for name in ("anna", "bert")}
-            yield Cluster(a.url, b.url, db, world, tokens)
+            yield Cluster(a.url, b.url, db, copy.world, tokens)
         db.dispose()
 
 

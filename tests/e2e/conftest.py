@@ -9,7 +9,6 @@ import requests
 
 from boards.db import Database
 from boards.seed import seed_demo
-from tests.databases import sqlite_url
 from tests.live import LiveServer, api_token
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -50,10 +49,10 @@ def chromium_path():
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, chromium_path):
-    """A gunicorn eventlet server on a freshly migrated SQLite file with the demo seeded."""
+def live_server(tmp_path_factory, chromium_path, sqlite_templates):
+    """A gunicorn eventlet server on a copy of the migrated SQLite template, demo seeded."""
     folder = tmp_path_factory.mktemp("e2e")
-    url = sqlite_url(folder)
+    url = sqlite_templates.copy(folder).url
     database = Database(url)
     with database.writer() as session:
         assert seed_demo(session, PASSWORD) is not None
