@@ -4,11 +4,12 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from . import escalation, events, ordering
-from .access import active_person, get_or_404, is_id, require_team_writer
+from .access import active_person, is_id, require_team_writer
 from .changes import Change, check_open, check_version, commit_change, locked_action, lock_team, unchanged
 from .cycles import current_cycle
 from .errors import N_, Invalid
-from .models import STATUSES, Action, Event, Person, Team, utcnow
+from .models import STATUSES, Action, Event, Person, utcnow
+from .queries import team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
     NOTES_MAX,
@@ -34,7 +35,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
                   status="todo", due_date=None, cycle_number=None):
     """Create a card at the bottom of a column of the team's board for this cycle."""
     actor = active_person(session, actor_id)
-    team = get_or_404(session, Team, _team_id(session, team_slug), N_("Unknown team."))
+    team = team_by_slug(session, team_slug)
     require_team_writer(session, actor, team)
     title = clean_title(title)
     notes = clean_text(notes, NOTES_MAX, "notes")
@@ -209,10 +210,6 @@ def delete_action(session, actor_id, action_id, *, version):
     session.delete(action)
     session.commit()
     return Change("deleted", action, team, owner, entry)
-
-
-def _team_id(session, slug):
-    return session.exec(select(Team.id).where(Team.slug == slug)).first()
 
 
 def _cycle_number(session, number):
