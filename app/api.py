@@ -17,7 +17,15 @@ from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
-from .serializers import board_json, card_json, cycle_json, my_action_json, overview_json, review_json
+from .serializers import (
+    board_json,
+    card_json,
+    cycle_json,
+    my_action_json,
+    overview_json,
+    review_json,
+    timestamp,
+)
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -120,7 +128,7 @@ def action_events(action_id):
     """The history of an action, oldest first."""
     rows = queries.action_events(database.reader(), action_id)
     return jsonify(events=[{
-        "id": e.id, "at": e.at.isoformat(), "kind": e.kind,
+        "id": e.id, "at": timestamp(e.at), "kind": e.kind,
         "person": {"id": p.id, "name": p.name} if p else None,
         "before": e.before, "after": e.after} for e, p in rows])
 

@@ -10,15 +10,17 @@ from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
 
+from boards.access import MAX_ID
 from boards.errors import N_, Invalid
+from boards.validation import storable
 
 INT64_MAX = 2**63 - 1
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in a route: a positive 64-bit integer, else the route does not match (404)."""
+    """`<int:...>` in a route: a positive integer that can be a key, else no match (404)."""
 
-    def __init__(self, url_map, fixed_digits=0, min=1, max=INT64_MAX, signed=False):
+    def __init__(self, url_map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
         super().__init__(url_map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
@@ -79,13 +81,9 @@ def json_object():
 
 
 def _check_text(value, field=None):
-    """Lone surrogates ("\\ud800") parse as JSON but no database stores them: 422."""
+    """Lone surrogates ("\\ud800") and NUL parse as JSON but no database stores them: 422."""
     if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            raise Invalid(N_("This text contains characters that cannot be stored."),
-                          field=field) from None
+        storable(value, field)
     elif isinstance(value, dict):
         for key, item in value.items():
             _check_text(key, field)

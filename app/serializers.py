@@ -1,7 +1,18 @@
 """JSON shapes of the API and the socket events (see DESIGN.md)."""
 
+from datetime import timezone
+
 from boards.cycles import cycle_state
 from boards.models import STATUSES
+
+
+def timestamp(moment):
+    """An RFC 3339 time with its offset; SQLite hands back stored UTC times without one."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.isoformat()
 
 
 def action_json(action, owner, team):
@@ -88,7 +99,7 @@ def overview_json(data):
                    "without_goal": s.without_goal} for s in data.teams],
         "escalations": [{
             **card_json(c), "team": {"slug": c.team.slug, "name": c.team.name},
-            "since": c.action.help_since.isoformat() if c.action.help_since else None,
+            "since": timestamp(c.action.help_since),
         } for c in data.escalations],
     }
 

@@ -34,9 +34,13 @@ def require_admin(person):
         raise Forbidden(N_("Only administrators can do this."))
 
 
+# Keys are INTEGER columns: 32 bits on PostgreSQL. A larger number names nothing.
+MAX_ID = 2**31 - 1
+
+
 def is_id(value):
-    """True for an int that fits a database key (not a bool, not beyond 64 bits)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**63
+    """True for an int that can be a database key (not a bool, positive, within 32 bits)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
 
 def get_or_404(session, model, ident, message):

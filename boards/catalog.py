@@ -21,6 +21,7 @@ from .models import (
     Team,
     TeamAmbition,
 )
+from .validation import storable
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -33,7 +34,8 @@ def _admin(session, actor_id):
 
 
 def clean_text(value, field, limit=200, required=True):
-    value = value.strip() if isinstance(value, str) else ""
+    """Trimmed text within `limit` that a database can store; required unless told."""
+    value = storable(value, field).strip() if isinstance(value, str) else ""
     if required and not value:
         raise Invalid(N_("This field is required."), field=field)
     if len(value) > limit:

@@ -116,9 +116,9 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
 def _repeat(cards, decisions, cycle, next_cycle):
     """A retried close: fine when it asks for what was done, a conflict otherwise."""
     outcomes = {c.id: c.outcome for c in cards if c.outcome}
-    asked = {d.get("action_id"): OUTCOME_OF.get(d.get("decision"))
-             for d in decisions if isinstance(d, dict) and is_id(d.get("action_id"))
-             } if isinstance(decisions, list) else {}
+    asked = {d["action_id"]: OUTCOME_OF.get(d.get("decision")) if isinstance(
+        d.get("decision"), str) else None for d in decisions
+        if isinstance(d, dict) and is_id(d.get("action_id"))} if isinstance(decisions, list) else {}
     if any(outcomes.get(action_id) != outcome for action_id, outcome in asked.items()):
         raise Conflict(N_("This cycle is already closed for this team, with other decisions."))
     return CloseResult(cycle, next_cycle, True)

@@ -14,6 +14,7 @@ from .changes import Change, check_open, check_version, commit_change, locked_ac
 from .errors import N_, Forbidden, Invalid
 from .models import Action, Person, Team, utcnow
 from .queries import make_card
+from .validation import storable
 
 THREAD_KINDS = ("help_requested", "help_note", "help_resolved", "help_ended", "help_taken_over")
 NOTE_MAX = 1000
@@ -94,7 +95,7 @@ def _open_escalation(session, actor_id, action_id):
 
 
 def _clean_note(text, required):
-    text = text.strip() if isinstance(text, str) else ""
+    text = storable(text, "text").strip() if isinstance(text, str) else ""
     if required and not text:
         raise Invalid(N_("Write a note."), field="text")
     if len(text) > NOTE_MAX:

@@ -27,7 +27,7 @@ MIN_PASSWORD = 10
 
 def normalise_email(email):
     """Trimmed, lower-case e-mail, or Invalid."""
-    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    email = storable(email, "email").strip().lower() if isinstance(email, str) else ""
     if not EMAIL_RE.match(email) or len(email) > 320:
         raise Invalid(N_("Enter a valid e-mail address."), field="email")
     return email
@@ -36,7 +36,7 @@ def normalise_email(email):
 def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
                   actor_id=None):
     """Register a person (names and e-mail only); commits."""
-    name = (name or "").strip() if isinstance(name, str) else ""
+    name = storable(name, "name").strip() if isinstance(name, str) else ""
     if not name or len(name) > 200:
         raise Invalid(N_("A name is required."), field="name")
     email = normalise_email(email)

@@ -48,7 +48,8 @@ def list_teams(session):
 def team_by_slug(session, slug):
     """The team with this slug, or NotFound."""
     # Slugs are short ASCII: anything else is unknown without asking the database.
-    if not isinstance(slug, str) or not slug.isascii() or not 0 < len(slug) <= 80:
+    if not isinstance(slug, str) or not (slug.isascii() and slug.isprintable()) \
+            or not 0 < len(slug) <= 80:
         raise NotFound(N_("Unknown team."))
     team = session.exec(select(Team).where(Team.slug == slug)).first()
     if team is None:

@@ -12,12 +12,14 @@ HELP_REASON_MAX = 1000
 
 
 def storable(value, field):
-    """The text itself, unless it holds lone surrogates (no database can store those)."""
+    """The text itself, unless it holds what no database stores: lone surrogates, NUL bytes."""
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
         raise Invalid(N_("This text contains characters that cannot be stored."),
                       field=field) from None
+    if "\x00" in value:
+        raise Invalid(N_("This text contains characters that cannot be stored."), field=field)
     return value
 
 
