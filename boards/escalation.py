@@ -27,11 +27,14 @@ def _clear(action):
 
 
 def apply_help_fields(action, was_escalated):
-    """After an edit: a new request starts the clock; no request means no reason or time."""
+    """After an edit: a request says what help is needed and starts the clock; no request
+    means no reason or time; a finished card asks for nothing."""
     if not action.needs_help:
         _clear(action)
     elif action.status == "done":
         raise Invalid(N_("A finished action cannot ask for help."), field="needs_help")
+    elif not action.help_reason:
+        raise Invalid(N_("Say what help is needed."), field="help_reason")
     elif not was_escalated:
         action.help_since = utcnow()
 

@@ -91,8 +91,6 @@ def clean_fields(session, team, fields):
         values["needs_help"] = fields["needs_help"]
     if "help_reason" in fields:
         values["help_reason"] = clean_text(fields["help_reason"], HELP_REASON_MAX, "help_reason")
-    if values.get("needs_help") and not values.get("help_reason"):
-        raise Invalid(N_("Say what help is needed."), field="help_reason")
     if "due_date" in fields:
         check_due_date(fields["due_date"])
         values["due_date"] = fields["due_date"]
