@@ -18,6 +18,7 @@ from .errors import json_error
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
 from .serializers import (
+    action_json,
     board_json,
     card_json,
     cycle_json,
@@ -75,7 +76,8 @@ def teams():
 @bp.route("/teams/<slug>/board")
 @token_required
 def board(slug):
-    """A team's board for the current cycle, or `?cycle=<n>`."""
+    """A team's board for its working cycle (the current one, or the next once the team has
+    closed it), or `?cycle=<n>`."""
     session = database.reader()
     number = parse_int(request.args.get("cycle"), "cycle")
     cycle = cycles.cycle_by_number(session, number) if number is not None else None
@@ -108,6 +110,17 @@ def edit_action(action_id):
     change = write(actions.edit_action, g.api_user.id, action_id,
                    version=data.get("version"), fields=fields)
     return jsonify(action=card_json(change.card))
+
+
+@bp.route("/actions/<int:action_id>", methods=["DELETE"])
+@token_required
+def delete_action(action_id):
+    """Delete an action (a member of its team); the log keeps it. 409 when the version is stale."""
+    data = json_object()
+    _only(data, ("version",))
+    change = write(actions.delete_action, g.api_user.id, action_id, version=data.get("version"))
+    return jsonify(action=dict(action_json(change.action, change.owner, change.team),
+                               cycle=change.action.cycle_number))
 
 
 @bp.route("/actions/<int:action_id>/move", methods=["POST"])

@@ -36,32 +36,54 @@ def show(number):
 @bp.route("/teams/<slug>/cycles/<int:number>/close", methods=["GET", "POST"])
 @login_required
 def close(slug, number):
-    """The carry-over screen: a decision for every unfinished action, then close."""
+    """The carry-over screen: a decision for every unfinished action, a confirmation that shows
+    what will happen, then close and go on to the next cycle's board."""
     session = database.reader()
     cycle = cycles.cycle_by_number(session, number)
     view = queries.board_view(session, slug, cycle)
-    if request.method == "POST":
-        decisions = [{"action_id": card.action.id,
-                      "decision": request.form.get(f"decision-{card.action.id}"),
-                      "reason": request.form.get(f"reason-{card.action.id}", "")}
-                     for status in ("todo", "doing") for card in view.columns[status]]
-        retro = {name: request.form.get(name, "") for name in closing.RETRO_FIELDS}
+    if request.method == "GET":
+        return _close_screen(session, view, cycle, {})
+    decisions = [{"action_id": card.action.id,
+                  "decision": request.form.get(f"decision-{card.action.id}"),
+                  "reason": request.form.get(f"reason-{card.action.id}", "")}
+                 for status in ("todo", "doing") for card in view.columns[status]]
+    retro = {name: request.form.get(name, "") for name in closing.RETRO_FIELDS}
+    if request.form.get("confirm") != "yes" or "back" in request.form:
+        if "back" in request.form:
+            return _close_screen(session, view, cycle, request.form)
         try:
-            write(closing.close_team_cycle, current_user.id, slug, number, decisions, retro)
+            counts = closing.preview_close(session, current_user.id, slug, number, decisions)
         except DomainError as error:
-            # Show the screen again with what was filled in, and the reason.
             flash(translate_error(error.message), "error")
             return _close_screen(session, view, cycle, request.form), status_for(error)
-        flash(_("Cycle %(n)s is closed for %(team)s.", n=number, team=view.team.name), "info")
-        return redirect(url_for("cycles.show", number=number))
-    return _close_screen(session, view, cycle, {})
+        return _close_screen(session, view, cycle, request.form, summary=counts,
+                             decided=_decided(view, decisions))
+    try:
+        result = write(closing.close_team_cycle, current_user.id, slug, number, decisions, retro)
+    except DomainError as error:
+        # Show the screen again with what was filled in, and the reason.
+        flash(translate_error(error.message), "error")
+        return _close_screen(session, view, cycle, request.form), status_for(error)
+    flash(_("Cycle %(n)s is closed for %(team)s. The team now works in cycle %(next)s; "
+            "carried-over actions are on this board.", n=number, team=view.team.name,
+            next=result.next_cycle.number), "info")
+    return redirect(url_for("pages.board", slug=slug))
 
 
-def _close_screen(session, view, cycle, form):
+def _decided(view, decisions):
+    """The unfinished cards grouped by decision, for the confirmation."""
+    cards = {card.action.id: card for status in ("todo", "doing") for card in view.columns[status]}
+    grouped = {decision: [] for decision in closing.DECISIONS}
+    for item in decisions:
+        grouped[item["decision"]].append((cards[item["action_id"]], item["reason"].strip()))
+    return grouped
+
+
+def _close_screen(session, view, cycle, form, **extra):
     me = session.get(Person, current_user.id)
     record = closing.team_cycle(session, view.team.id, cycle.number)
     return render_template("cycles/close.html", board=view, record=record, form=form,
-                           can_write=can_write_team(session, me, view.team))
+                           can_write=can_write_team(session, me, view.team), **extra)
 
 
 @bp.route("/teams/<slug>/cycles/<int:number>/retrospective", methods=["POST"])

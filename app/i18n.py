@@ -5,6 +5,8 @@ from types import SimpleNamespace
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext
 
+from boards.cycles import today_local
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -37,7 +39,8 @@ def event_labels():
             "deleted": gettext("deleted"), "help_requested": gettext("asked for help"),
             "help_resolved": gettext("help resolved"), "carried_over": gettext("carried over"),
             "help_ended": gettext("help request ended"),
-            "help_taken_over": gettext("help request taken over")}
+            "help_taken_over": gettext("help request taken over"),
+            "restored": gettext("restored after deletion")}
 
 
 def init_app(app):
@@ -45,9 +48,10 @@ def init_app(app):
     app.register_blueprint(bp)
 
 
-def card_text():
+def card_text(closed=False):
     """What every card shows alike: labels in the UI language and its links as (before, after) the
-    action id. Built once per page, so a card costs no gettext or url_for calls."""
+    action id. Built once per page, so a card costs no gettext or url_for calls. `closed`: the
+    cards belong to a cycle their team has closed (they show their outcome, no tools)."""
     def around_id(endpoint):
         before, _sep, after = url_for(endpoint, action_id=999999999).partition("999999999")
         return before, after
@@ -55,4 +59,8 @@ def card_text():
         no_goal=gettext("No goal"), needs_help=gettext("Needs help"),
         move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
         edit_label=gettext("Edit"), detail=around_id("pages.action_detail"),
-        edit=around_id("pages.edit_form"))
+        edit=around_id("pages.edit_form"), closed=closed, today=today_local(),
+        overdue=gettext("Overdue"), completed=gettext("Completed"),
+        carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
+        split=gettext("Split up; the rest continues in cycle %(n)s"),
+        not_decided=gettext("Not decided at the close"))

@@ -1,7 +1,8 @@
 """HTML pages and htmx partials: parse, call one service, render."""
 
 import redis
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -17,7 +18,8 @@ from boards.stale_edits import EditConflict
 from . import database
 from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
-from .inputs import form_date, form_int, parse_int
+from .i18n import card_text
+from .inputs import form_date, form_int, parse_int, query_int
 from .writes import write
 
 bp = Blueprint("pages", __name__)
@@ -77,11 +79,11 @@ def board_columns(slug):
     return _render_board("boards/_columns.html", slug)
 
 
-def _requested_cycle(session, current):
-    """?cycle=next plans ahead; ?cycle=<n> shows an earlier cycle; else the current one."""
+def _requested_cycle(session, current, working):
+    """?cycle=next plans ahead; ?cycle=<n> shows another cycle; else the team's working cycle."""
     wanted = request.args.get("cycle")
     if not wanted:
-        return current
+        return working
     if wanted == "next":
         return cycles.cycle_by_number(session, current.number + 1)
     try:
@@ -93,18 +95,21 @@ def _requested_cycle(session, current):
 
 def _render_board(template, slug):
     session = database.reader()
+    team = queries.team_by_slug(session, slug)
     current = cycles.current_cycle(session)
-    view = queries.board_view(session, slug, _requested_cycle(session, current))
+    working = cycles.working_cycle(session, team.id)
+    view = queries.board_view(session, slug, _requested_cycle(session, current, working))
     me = session.get(Person, current_user.id)
     if view.team.kind == "team_of_teams":
         goals, ambitions = queries.goal_index(session)
         escalated = escalation.open_escalations(session, goals, ambitions)
     else:
         escalated = []
-    closed = cycles.team_cycle_closed(session, view.team.id, view.cycle.number)
+    member = can_write_team(session, me, view.team)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
-                           current=current, closed=closed,
-                           can_write=can_write_team(session, me, view.team) and not closed)
+                           current=current, working=working, closed=view.closed, member=member,
+                           can_write=member and not view.closed,
+                           deleted=query_int("deleted"))
 
 
 @bp.route("/teams/<slug>/actions", methods=["POST"])
@@ -122,12 +127,19 @@ def create_action(slug):
 @bp.route("/actions/<int:action_id>", methods=["GET"])
 @login_required
 def action_detail(action_id):
-    """A card with its full history."""
+    """A card with its deadline, outcome, full history and, while its cycle is open, its edit form."""
     session = database.reader()
     card = queries.card_for(session, action_id)
     history = queries.action_events(session, action_id)
     thread = [(e, p) for e, p in history if e.kind in escalation.THREAD_KINDS]
-    return render_template("boards/action.html", card=card, history=history, thread=thread)
+    board = queries.board_view(session, card.team.slug,
+                               cycles.cycle_by_number(session, card.cycle_number))
+    me = session.get(Person, current_user.id)
+    editable = not board.closed and not card.action.outcome and can_write_team(session, me, card.team)
+    return render_template("boards/action.html", card=card, history=history, thread=thread,
+                           board=board, editable=editable, values=shown_values(card.action),
+                           clashes=(), on_page=True, t=card_text(board.closed),
+                           overdue=queries.is_overdue(card.action))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])
@@ -154,6 +166,9 @@ def edit_action(action_id):
                        version=form_int("version"), fields=fields)
     except EditConflict as conflict:
         return conflict_form(action_id, conflict, form)
+    if form.get("next") == "detail" and not request.headers.get("HX-Request"):
+        flash(_("The action is saved."), "info")
+        return redirect(url_for("pages.action_detail", action_id=action_id))
     return _card_or_board(change)
 
 
@@ -171,12 +186,23 @@ def move_action(action_id):
 @bp.route("/actions/<int:action_id>/delete", methods=["POST"])
 @login_required
 def delete_action(action_id):
-    """Delete a card; its history stays in the log."""
+    """Delete a card; its history stays in the log, and the board offers to undo it."""
     change = write(actions.delete_action, current_user.id, action_id,
                    version=form_int("version"))
     if request.headers.get("HX-Request"):
         return "", 200
-    return redirect(url_for("pages.board", slug=change.team.slug))
+    return redirect(url_for("pages.board", slug=change.team.slug, cycle=change.action.cycle_number,
+                            deleted=action_id))
+
+
+@bp.route("/actions/<int:action_id>/restore", methods=["POST"])
+@login_required
+def restore_action(action_id):
+    """Undo the delete of a card: it comes back where it was, on every page that shows it."""
+    change = write(actions.restore_action, current_user.id, action_id)
+    if request.headers.get("HX-Request"):
+        return render_card(change.card), 201
+    return redirect(url_for("pages.board", slug=change.team.slug, cycle=change.action.cycle_number))
 
 
 def _card_or_board(change, status=200):

@@ -62,6 +62,7 @@ def board_json(board, column_titles):
     return {
         "team": {"slug": board.team.slug, "name": board.team.name, "kind": board.team.kind},
         "cycle": cycle_json(board.cycle),
+        "closed": board.closed,
         "ambitions": [ambition_json(a) for a in board.ambitions],
         "goals": [goal_json(g) for g in board.long_goals + board.short_goals],
         "columns": [{"key": key, "title": column_titles[key],

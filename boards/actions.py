@@ -1,5 +1,7 @@
 """The one write path for actions: validate, authorise, version, order, log, commit."""
 
+from datetime import date, datetime
+
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -7,8 +9,8 @@ from . import escalation, events, ordering
 from .access import active_person, is_id, require_team_writer
 from .changes import Change, check_open, check_version, commit_change, locked_action, lock_team, unchanged
 from .cycles import current_cycle
-from .errors import N_, Invalid
-from .models import STATUSES, Action, Event, Person, utcnow
+from .errors import N_, Conflict, Invalid, NotFound
+from .models import STATUSES, Action, Event, Goal, Person, utcnow
 from .queries import team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
@@ -197,8 +199,21 @@ def _rebalance_if_long(session, action):
         card.position = key
 
 
+# What a deleted card's log entry keeps beyond the snapshot, so that undo restores it exactly.
+RESTORE_FIELDS = ("team_id", "help_since", "outcome", "outcome_reason", "carried_from_id",
+                  "carry_count", "created_at")
+
+
+def _deleted_record(action):
+    data = events.snapshot(action)
+    for name in RESTORE_FIELDS:
+        value = getattr(action, name)
+        data[name] = value.isoformat() if hasattr(value, "isoformat") else value
+    return data
+
+
 def delete_action(session, actor_id, action_id, *, version):
-    """Remove a card; its history stays in the log."""
+    """Remove a card from every view; the log keeps it (kind "deleted") so it can be restored."""
     actor = active_person(session, actor_id)
     action, team = locked_action(session, action_id)
     require_team_writer(session, actor, team)
@@ -206,10 +221,63 @@ def delete_action(session, actor_id, action_id, *, version):
     check_version(action, version)
     owner = session.get(Person, action.owner_id)
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
-                          action_id=action.id, before=events.snapshot(action))
+                          action_id=action.id, before=_deleted_record(action))
     session.delete(action)
     session.commit()
     return Change("deleted", action, team, owner, entry)
+
+
+def restore_action(session, actor_id, action_id):
+    """Undo a delete: the card comes back as it was, at its place, with one version more."""
+    actor = active_person(session, actor_id)
+    if not is_id(action_id):
+        raise NotFound(N_("Unknown action."))
+    last = session.exec(select(Event).where(Event.action_id == action_id)
+                        .order_by(Event.id.desc())).first()
+    if last is None:
+        raise NotFound(N_("Unknown action."))
+    if last.kind != "deleted" or not last.before or last.team_id is None:
+        raise Conflict(N_("This card has not been deleted."))
+    team = lock_team(session, last.team_id)
+    require_team_writer(session, actor, team)
+    if session.get(Action, action_id) is not None:
+        raise Conflict(N_("This card has not been deleted."))
+    data = last.before
+    check_open(session, team.id, data["cycle_number"])
+    owner = session.get(Person, data["owner_id"])
+    goal_id = data["goal_id"] if data["goal_id"] and session.get(Goal, data["goal_id"]) else None
+    action = Action(id=action_id, title=data["title"], notes=data["notes"], owner_id=owner.id,
+                    team_id=team.id, goal_id=goal_id, cycle_number=data["cycle_number"],
+                    status=data["status"], position=data["position"],
+                    needs_help=data["needs_help"], help_reason=data["help_reason"],
+                    help_since=_moment(data.get("help_since")), due_date=_day(data["due_date"]),
+                    outcome=data.get("outcome"), outcome_reason=data.get("outcome_reason") or "",
+                    carried_from_id=_existing(session, data.get("carried_from_id")),
+                    carry_count=data.get("carry_count") or 0, version=data["version"] + 1,
+                    created_at=_moment(data.get("created_at")) or utcnow())
+    if session.exec(select(Action.id).where(*_column(session, action, action.status),
+                                            Action.position == action.position)).first():
+        # Its place was taken meanwhile: right after the card that holds it now.
+        following = session.exec(select(func.min(Action.position)).where(
+            *_column(session, action, action.status), Action.position > action.position)).one()
+        action.position = ordering.key_between(action.position, following)
+    session.add(action)
+    session.flush()
+    entry = events.record(session, kind="restored", person_id=actor.id, team_id=team.id,
+                          action_id=action.id, after=events.snapshot(action))
+    return commit_change(session, Change("created", action, team, owner, entry))
+
+
+def _moment(value):
+    return datetime.fromisoformat(value) if value else None
+
+
+def _day(value):
+    return date.fromisoformat(value) if value else None
+
+
+def _existing(session, action_id):
+    return action_id if action_id and session.get(Action, action_id) is not None else None
 
 
 def _cycle_number(session, number):

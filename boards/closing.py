@@ -193,3 +193,26 @@ def save_retrospective(session, actor_id, slug, number, retrospective):
                   before=before, after={name: getattr(record, name) for name in RETRO_FIELDS})
     session.commit()
     return record
+
+
+def preview_close(session, actor_id, slug, number, decisions):
+    """What closing with these decisions would do (counts per outcome); writes nothing.
+
+    Raises what close_team_cycle would raise for the same decisions, so the confirmation
+    is only shown for a close that can go through.
+    """
+    actor = active_person(session, actor_id)
+    team = team_by_slug(session, slug)
+    require_team_writer(session, actor, team)
+    cycle = _cycle(session, number)
+    if team_cycle(session, team.id, cycle.number).closed_at is not None:
+        raise Conflict(N_("This cycle is closed; its record no longer changes."))
+    cards = session.exec(select(Action).where(Action.team_id == team.id,
+                                              Action.cycle_number == cycle.number)).all()
+    unfinished = {c.id: c for c in cards if c.status != "done"}
+    chosen = _parse(decisions, unfinished)
+    counts = dict.fromkeys(("done", "carried", "dropped", "split"), 0)
+    counts["done"] = len(cards) - len(unfinished)
+    for decision, _reason in chosen.values():
+        counts[OUTCOME_OF[decision]] += 1
+    return counts

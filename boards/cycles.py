@@ -92,3 +92,22 @@ def team_cycle_closed(session, team_id, number):
     """True once the team has closed this cycle."""
     record = session.get(TeamCycle, (team_id, number))
     return record is not None and record.closed_at is not None
+
+
+def closed_cycles(session, team_ids, numbers):
+    """The (team_id, cycle number) pairs among these that the teams have closed (one query)."""
+    if not team_ids or not numbers:
+        return set()
+    rows = session.exec(select(TeamCycle.team_id, TeamCycle.cycle_number).where(
+        TeamCycle.team_id.in_(list(team_ids)), TeamCycle.cycle_number.in_(list(numbers)),
+        TeamCycle.closed_at.is_not(None))).all()
+    return {(team_id, number) for team_id, number in rows}
+
+
+def working_cycle(session, team_id, today=None):
+    """The cycle a team works in: the current one, or the next once the team has closed it."""
+    org = organisation(session)
+    number = cycle_number_on(org, today or today_local())
+    if team_cycle_closed(session, team_id, number):
+        number += 1
+    return cycle_of(org, number)

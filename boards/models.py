@@ -100,7 +100,10 @@ class Goal(SQLModel, table=True):
 class Action(SQLModel, table=True):
     """A card: what one person will do within a cycle."""
 
-    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_number", "status"),)
+    # AUTOINCREMENT: SQLite would otherwise give a deleted card's id to the next new card,
+    # which would take over its history in the log (and block its undo).
+    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_number", "status"),
+                      {"sqlite_autoincrement": True})
 
     id: Optional[int] = Field(default=None, primary_key=True)
     title: str = Field(max_length=200)

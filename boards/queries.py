@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from .access import get_or_404, is_id
-from .cycles import Cycle, current_cycle, today_local
+from .cycles import (Cycle, closed_cycles, current_cycle, team_cycle_closed, today_local,
+                     working_cycle)
 from .errors import N_, NotFound
 from .models import STATUSES, Action, Ambition, Event, Goal, Membership, Person, Team, TeamAmbition
 
@@ -38,6 +39,7 @@ class Board:
     short_goals: list
     members: list
     columns: dict = field(default_factory=dict)  # status -> [Card]
+    closed: bool = False  # the team has closed this cycle: read-only, cards show their outcome
 
 
 def list_teams(session):
@@ -75,7 +77,7 @@ def make_card(action, owner, team, goals, ambitions):
 def board_view(session, slug, cycle=None):
     """The team's board: ambitions, goals, members and the cycle's cards per column."""
     team = team_by_slug(session, slug)
-    cycle = cycle or current_cycle(session)
+    cycle = cycle or working_cycle(session, team.id)
     goals, ambitions = goal_index(session)
     ambition_ids = session.exec(
         select(TeamAmbition.ambition_id).where(TeamAmbition.team_id == team.id)).all()
@@ -93,7 +95,8 @@ def board_view(session, slug, cycle=None):
                   [g for g in goals.values() if g.horizon == "long" and g.ambition_id in ambition_ids],
                   [g for g in goals.values() if g.horizon == "short" and g.ambition_id in ambition_ids
                    and g.team_id in (None, team.id)],
-                  members, {status: [] for status in STATUSES})
+                  members, {status: [] for status in STATUSES},
+                  team_cycle_closed(session, team.id, cycle.number))
     for action in cards:
         board.columns[action.status].append(
             make_card(action, owners[action.owner_id], team, goals, ambitions))
@@ -134,7 +137,8 @@ def action_events(session, action_id):
 
 @dataclass
 class MyActions:
-    """One person's actions: this cycle by status, overdue ones, and the next cycle's."""
+    """One person's actions in each team's working cycle by status, overdue ones, the next
+    cycle's, and those of a cycle their team has closed already (read-only, with outcome)."""
 
     cycle: Cycle
     cards: list
@@ -142,10 +146,21 @@ class MyActions:
     overdue: list
     next_cards: list
     teams: list
+    closed_cards: list = field(default_factory=list)
+    working: dict = field(default_factory=dict)  # team slug -> the number of its working cycle
+
+
+def is_overdue(action, today=None):
+    """An unfinished card whose deadline has passed."""
+    return bool(action.due_date and action.status != "done" and not action.outcome
+                and action.due_date < (today or today_local()))
 
 
 def my_actions(session, person_id, team_slug=None, today=None):
-    """The person's cards in this and the next cycle across all their teams (one query)."""
+    """The person's cards in this and the next cycle across all their teams (one query).
+
+    Each team's cards come from its working cycle: once a team has closed this cycle, its
+    cards of the next one are the ones to work on."""
     today = today or today_local()
     cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
@@ -155,24 +170,27 @@ def my_actions(session, person_id, team_slug=None, today=None):
         .where(Action.owner_id == person_id,
                Action.cycle_number.in_([cycle.number, cycle.number + 1]))
         .order_by(Team.name, Action.status, Action.position)).all()
-    teams = {}
-    mine = MyActions(cycle, [], {s: [] for s in STATUSES}, [], [], [])
+    member_of = session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
+                             .where(Membership.person_id == person_id)).all()
+    teams = {team.slug: team for _a, _o, team in rows}
+    teams.update({team.slug: team for team in member_of})
+    closed = closed_cycles(session, {t.id for t in teams.values()}, [cycle.number])
+    working = {t.slug: cycle.number + ((t.id, cycle.number) in closed) for t in teams.values()}
+    mine = MyActions(cycle, [], {s: [] for s in STATUSES}, [], [], [], working=working)
     for action, owner, team in rows:
-        teams[team.slug] = team
         if team_slug and team.slug != team_slug:
             continue
         card = make_card(action, owner, team, goals, ambitions)
-        if action.cycle_number != cycle.number:
+        if action.cycle_number < working[team.slug]:
+            mine.closed_cards.append(card)
+            continue
+        if action.cycle_number > working[team.slug]:
             mine.next_cards.append(card)
             continue
         mine.cards.append(card)
         mine.columns[action.status].append(card)
-        if action.due_date and action.due_date < today and action.status != "done":
+        if is_overdue(action, today):
             mine.overdue.append(card)
-    member_of = session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
-                             .where(Membership.person_id == person_id)).all()
-    for team in member_of:
-        teams[team.slug] = team
     mine.teams = sorted(teams.values(), key=lambda t: t.name)
     return mine
 

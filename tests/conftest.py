@@ -110,6 +110,9 @@ class Api:
     def patch(self, path, body=None):
         return self.client.patch(f"/api/v1{path}", json=body, headers=self._headers())
 
+    def delete(self, path, body=None):
+        return self.client.delete(f"/api/v1{path}", json=body, headers=self._headers())
+
 
 @pytest.fixture
 def api_as(client):

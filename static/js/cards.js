@@ -28,13 +28,27 @@
     col.insertBefore(card, next || null);
   }
 
+  // The board shows one cycle; /me each team's working cycle (#columns data-working, which a
+  // re-read renews).
+  function shows(card) {
+    const columns = document.getElementById("columns");
+    if (VB.mine && columns && columns.dataset.working) {
+      const working = JSON.parse(columns.dataset.working)[card.dataset.team];
+      return !card.dataset.outcome &&
+        card.dataset.cycle === String(working === undefined ? VB.shownCycle : working);
+    }
+    return !VB.shownCycle || card.dataset.cycle === VB.shownCycle;
+  }
+
   VB.applyCard = function (html, {announceMove = false} = {}) {
     const card = parseCard(html);
     if (!card) return null;
     const existing = document.getElementById(card.id);
-    if (VB.shownCycle && card.dataset.cycle !== VB.shownCycle) {
+    if (!shows(card)) {
       // A card of another cycle (e.g. carried over into the next): not on this page.
       if (existing) { existing.remove(); VB.updateCounts(); }
+      // On /me, a card decided at its team's close: that team now works in the next cycle.
+      if (VB.mine && card.dataset.outcome) VB.resync();
       return null;
     }
     if (existing && Number(existing.dataset.version) >= Number(card.dataset.version)) return existing;
@@ -64,6 +78,68 @@
   VB.announceCreated = function (card) {
     VB.announce(VB.fmt("created", {title: VB.cardTitle(card), column: card.parentElement.dataset.title}));
   };
+
+  // Deleting a card (the edit dialog's delete form): it leaves the page, and for a few seconds
+  // "Undo" brings it back (the server restores it and tells every other page).
+  const undo = document.getElementById("undo");
+  let undoTimer = null;
+  let undoId = null;
+  const UNDO_MS = 10000;
+
+  function hideUndo() {
+    window.clearTimeout(undoTimer);
+    undo.hidden = true;
+    undoId = null;
+  }
+
+  function offerUndo(id, title) {
+    if (!undo) return;
+    undoId = id;
+    undo.querySelector("[data-undo-text]").textContent = VB.fmt("deleted", {title});
+    undo.hidden = false;
+    window.clearTimeout(undoTimer);
+    undoTimer = window.setTimeout(hideUndo, UNDO_MS);
+  }
+
+  function csrfToken() {
+    try {
+      return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"];
+    } catch (_e) {
+      return "";
+    }
+  }
+
+  if (undo) {
+    undo.querySelector("[data-undo]").addEventListener("click", () => {
+      const id = undoId;
+      if (id === null) return;
+      hideUndo();
+      fetch(undo.dataset.url.replace("/0/", `/${id}/`),
+            {method: "POST", headers: {"X-CSRFToken": csrfToken(), "HX-Request": "true"},
+             credentials: "same-origin"})
+        .then((response) => response.text().then((text) => {
+          if (!response.ok) throw new Error(text);
+          const card = VB.applyCard(text);
+          if (card) {
+            VB.announce(VB.fmt("restored", {title: VB.cardTitle(card)}));
+            card.focus();
+          }
+        }))
+        .catch(() => VB.showMessage(VB.t.undo_failed || VB.t.failed));
+    });
+  }
+
+  document.body.addEventListener("htmx:afterRequest", (evt) => {
+    const form = evt.detail.elt;
+    if (!form.hasAttribute || !form.hasAttribute("data-delete-card") || !evt.detail.successful) return;
+    const id = form.dataset.deleteCard;
+    const card = document.getElementById(`action-${id}`);
+    const title = card ? VB.cardTitle(card) : "";
+    if (card) { card.remove(); VB.updateCounts(); }
+    offerUndo(id, title);
+    // After the dialog has closed and handed focus back.
+    window.setTimeout(() => undo.querySelector("[data-undo]").focus(), 0);
+  });
 
   // Forms whose answer is a card (new action, edit) put it on the page at once; its broadcast
   // arrives later with the same version and is then ignored.
