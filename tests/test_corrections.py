@@ -184,7 +184,7 @@ def test_board_edit_dialog_changes_the_owner(client, world, db):
     card = add(db, world, "Andere eigenaar")
     login(client, "anna@test.example")
     form = client.get(f"/actions/{card.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
-    assert 'id="edit-owner"' in form and "Delete this action" in form or "Verwijder" in form
+    assert 'id="edit-owner"' in form and "Deze actie verwijderen" in form
     response = client.post(f"/actions/{card.id}", data={
         "version": "1", "title": card.title, "notes": "", "owner_id": world.bert, "goal_id": "",
         "due_date": ""}, headers={"HX-Request": "true"})

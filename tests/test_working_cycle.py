@@ -1,0 +1,143 @@
+"""The working cycle: once a team closes its cycle, its board, /me and the board API open on
+the next one; the closed cycle is read-only and shows each card's outcome; closing is confirmed."""
+
+from sqlmodel import select
+
+import pytest
+
+from boards import actions, closing, cycles, queries
+from boards.errors import Invalid
+from boards.models import Action, TeamCycle
+
+from .conftest import login
+
+
+def add(db, world, title, actor=None, **fields):
+    with db.writer() as s:
+        return actions.create_action(s, actor or world.anna, world.wonen, title=title,
+                                     **fields).action
+
+
+def close_wonen(db, world, decisions):
+    with db.writer() as s:
+        return closing.close_team_cycle(s, world.anna, world.wonen, world.cycle, decisions)
+
+
+@pytest.fixture
+def closed(db, world):
+    """Wonen closes the current cycle: one done, one carried, one dropped, one split."""
+    cards = {"done": add(db, world, "Afgerond werk", status="done"),
+             "carry": add(db, world, "Doorschuif werk", status="doing", owner_id=world.anna),
+             "drop": add(db, world, "Vervallen werk"),
+             "split": add(db, world, "Groot werk")}
+    result = close_wonen(db, world, [
+        {"action_id": cards["carry"].id, "decision": "carry"},
+        {"action_id": cards["drop"].id, "decision": "drop", "reason": "Niet meer nodig"},
+        {"action_id": cards["split"].id, "decision": "split", "reason": "Rest van het werk"}])
+    cards["copies"] = {c.action.title: c.action.id for c in result.carried}
+    return cards
+
+
+def test_working_cycle_is_the_next_once_the_team_closed_the_current(db, world, closed):
+    with db.reader() as s:
+        assert cycles.working_cycle(s, world.wonen_id).number == world.cycle + 1
+        assert cycles.working_cycle(s, world.zorg_id).number == world.cycle  # Zorg did not close
+        board = queries.board_view(s, world.wonen)
+        old = queries.board_view(s, world.wonen, cycles.cycle_by_number(s, world.cycle))
+    assert board.cycle.number == world.cycle + 1 and not board.closed
+    assert sorted(c.action.title for cards in board.columns.values() for c in cards) == [
+        "Doorschuif werk", "Rest van het werk"]
+    assert old.closed
+
+
+def test_me_shows_each_teams_working_cycle_and_closed_cards_apart(db, world, closed):
+    with db.reader() as s:
+        mine = queries.my_actions(s, world.anna)
+    assert mine.working == {world.wonen: world.cycle + 1}
+    assert sorted(c.action.id for c in mine.cards) == sorted(closed["copies"].values())
+    assert not mine.next_cards
+    assert sorted(c.action.id for c in mine.closed_cards) == sorted(
+        closed[k].id for k in ("done", "carry", "drop", "split"))
+
+
+def test_preview_counts_what_closing_will_do_and_writes_nothing(db, world):
+    done = add(db, world, "Klaar", status="done")
+    carry, drop = add(db, world, "Door"), add(db, world, "Weg")
+    decisions = [{"action_id": carry.id, "decision": "carry"},
+                 {"action_id": drop.id, "decision": "drop", "reason": "Overbodig"}]
+    with db.reader() as s:
+        counts = closing.preview_close(s, world.anna, world.wonen, world.cycle, decisions)
+        with pytest.raises(Invalid):
+            closing.preview_close(s, world.anna, world.wonen, world.cycle, decisions[:1])
+        assert s.get(TeamCycle, (world.wonen_id, world.cycle)) is None
+        assert s.get(Action, done.id).outcome is None
+    assert counts == {"done": 1, "carried": 1, "dropped": 1, "split": 0}
+
+
+def test_board_api_returns_the_working_cycle_and_any_other_on_request(api_as, world, db, closed):
+    api = api_as("anna@test.example")
+    board = api.get("/teams/wonen/board").get_json()
+    assert board["cycle"]["number"] == world.cycle + 1 and board["closed"] is False
+    titles = [a["title"] for c in board["columns"] for a in c["actions"]]
+    assert sorted(titles) == ["Doorschuif werk", "Rest van het werk"]
+    old = api.get(f"/teams/wonen/board?cycle={world.cycle}").get_json()
+    assert old["cycle"]["number"] == world.cycle and old["closed"] is True
+    assert api.get("/teams/zorg/board").get_json()["cycle"]["number"] == world.cycle
+
+
+def test_closed_board_page_is_read_only_and_shows_outcomes(client, world, closed):
+    login(client, "anna@test.example")
+    page = client.get(f"/teams/{world.wonen}").get_data(as_text=True)
+    assert f'data-cycle="{world.cycle + 1}"' in page and 'data-can-write="true"' in page
+    for action_id in closed["copies"].values():
+        assert f'id="action-{action_id}"' in page
+    old = client.get(f"/teams/{world.wonen}?cycle={world.cycle}").get_data(as_text=True)
+    assert 'data-can-write="false"' in old
+    assert f"Cyclus {world.cycle} is afgesloten" in old
+    assert "alleen de leden" not in old.lower() and 'data-move="' not in old
+    assert "Cyclus afsluiten" not in old  # nothing left to close
+    outcome = {key: old.split(f'id="action-{closed[key].id}"')[1].split("</article>")[0]
+               for key in ("done", "carry", "drop", "split")}
+    assert "Afgerond" in outcome["done"]
+    assert f"Doorgeschoven naar cyclus {world.cycle + 1}" in outcome["carry"]
+    assert "Vervallen: Niet meer nodig" in outcome["drop"]
+    assert "Opgesplitst" in outcome["split"]
+
+
+def test_me_page_offers_no_action_on_closed_cards(client, world, closed):
+    login(client, "anna@test.example")
+    page = client.get("/me").get_data(as_text=True)
+    columns, _sep, rest = page.partition('class="panel closed-cards"')
+    for key in ("done", "carry", "drop", "split"):
+        assert f'id="action-{closed[key].id}"' not in columns
+        card = rest.split(f'id="action-{closed[key].id}"')[1].split("</article>")[0]
+        assert "data-move" not in card and "hx-get" not in card
+    for action_id in closed["copies"].values():
+        card = columns.split(f'id="action-{action_id}"')[1].split("</article>")[0]
+        assert "data-move" in card
+
+
+def test_closing_asks_for_confirmation_then_lands_on_the_next_cycle(client, world, db):
+    carry, drop = add(db, world, "Meenemen"), add(db, world, "Laten gaan")
+    done = add(db, world, "Gedaan", status="done")
+    login(client, "anna@test.example")
+    url = f"/teams/{world.wonen}/cycles/{world.cycle}/close"
+    form = {f"decision-{carry.id}": "carry", f"decision-{drop.id}": "drop",
+            f"reason-{drop.id}": "Vervalt", "went_well": "Goed overleg"}
+    page = client.post(url, data=form)
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Doorgeschoven naar cyclus" in text and 'name="confirm" value="yes"' in text
+    assert 'data-count-of="carried">' in text and ": 1</li>" in text
+    with db.reader() as s:
+        assert not cycles.team_cycle_closed(s, world.wonen_id, world.cycle)  # not yet
+    back = client.post(url, data={**form, "back": "1"}).get_data(as_text=True)
+    assert 'name="confirm"' not in back and 'value="drop" checked' in back
+    response = client.post(url, data={**form, "confirm": "yes"})
+    assert response.status_code == 302 and response.location.endswith(f"/teams/{world.wonen}")
+    with db.reader() as s:
+        assert cycles.team_cycle_closed(s, world.wonen_id, world.cycle)
+        copy = s.exec(select(Action).where(Action.carried_from_id == carry.id)).one()
+        assert s.get(Action, done.id).outcome is None
+    board = client.get(response.location).get_data(as_text=True)
+    assert f'id="action-{copy.id}"' in board and f"cyclus {world.cycle + 1}" in board.lower()
