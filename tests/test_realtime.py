@@ -297,3 +297,27 @@ def test_event_with_wrong_argument_count_is_acked(site, connect, event, data):
     client = connect("anna")
     ack = client.sio.call(event, data, timeout=2)
     assert (ack["ok"], ack["error"]) == (False, "invalid"), ack
+
+
+def test_delete_and_undo_reach_other_sockets(site, connect):
+    """A delete (API) is pushed as action.deleted; its undo (the page's restore) as action.created,
+    to the board, the overview and the owner's own room."""
+    card, version = site.card()
+    bert, overview, owner = connect("bert", board=True), connect("carla"), connect("anna")
+    assert overview.call("join", {"overview": True})["ok"] is True
+    assert owner.call("join", {"me": True})["ok"] is True
+    response = api(site.url, site.token("anna")).delete(f"/actions/{card}",
+                                                        json={"version": version})
+    assert response.status_code == 200, response.text
+    for client in (bert, overview, owner):
+        gone = client.wait_for(card, "action.deleted")
+        assert type(gone["seq"]) is int
+    browser = login_session(site.url, "anna@test.example", PASSWORD)
+    token = csrf_token(browser, f"{site.url}/teams/{site.world.wonen}")
+    restored = browser.post(f"{site.url}/actions/{card}/restore",
+                            headers={"X-CSRFToken": token, "HX-Request": "true"})
+    assert restored.status_code == 201, restored.text
+    for client in (bert, overview, owner):
+        back = client.wait_for(card, "action.created", version=version + 1)
+        assert f'id="action-{card}"' in back["html"] and back["seq"] > gone["seq"]
+    assert site.api_card(card)["version"] == version + 1
