@@ -54,7 +54,8 @@ def test_close_screen_offers_the_three_choices_in_dutch(new_page, api):
 
 
 def test_close_a_cycle_with_carry_drop_and_split(new_page, api_as):
-    """A refused close keeps what was entered; the real close shows the review and the next board.
+    """A refused close keeps what was entered; the confirmation shows the counts; the close lands
+    on the next cycle's board with the carried cards; the closed cycle and /me show outcomes.
 
     Afterwards that cycle's cards refuse changes, while klantcontact's board still takes moves.
     """
@@ -93,8 +94,28 @@ def test_close_a_cycle_with_carry_drop_and_split(new_page, api_as):
     decide(page, drop, "drop", reason)
     page.click("form.close-form button.primary")
 
-    page.wait_for_url(f"**/cycles/{number}")
+    # The confirmation: what will happen, per decision; nothing is closed yet.
+    confirm = page.locator("form.confirm-close")
+    expect(confirm).to_contain_text("kan niet ongedaan worden gemaakt")
+    expect(confirm.locator('[data-count-of="carried"]')).to_contain_text(f": {unfinished - 2}")
+    expect(confirm.locator('[data-count-of="split"]')).to_contain_text(": 1")
+    expect(confirm.locator('[data-count-of="dropped"]')).to_contain_text(": 1")
+    expect(confirm.locator('[data-count-of="done"]')).to_contain_text(f": {done}")
+    expect(confirm).to_contain_text(reason)
+    review = api.http.get(f"{api.base_url}/api/v1/cycles/{number}").json()
+    assert next(t for t in review["teams"] if t["slug"] == SLUG)["closed"] is False
+    confirm.get_by_role("button", name=f"Ja, cyclus {number} afsluiten").click()
+
+    # Lands on the team's board, now on the next cycle, with the carried cards.
+    page.wait_for_url(f"**/teams/{SLUG}")
     expect(page.locator("#messages .flash-info")).to_contain_text(TEAM)
+    expect(page.locator("#board")).to_have_attribute("data-cycle", str(number + 1))
+    expect(page.locator('[data-column="doing"] > article', has_text=f"offerte vergelijken {tag}")
+           ).to_have_count(1)
+    expect(page.locator('[data-column="todo"] > article', has_text=rest)).to_have_count(1)
+    expect(page.locator("article", has_text=f"Folder regentonnen drukken {tag}")).to_have_count(0)
+
+    page.goto(f"/cycles/{number}")
     row = review_row(page)
     del row["escalated"]  # seeded help requests; not what this test is about
     assert row == {"done": done, "carried": unfinished - 2, "split": 1, "dropped": 1, "open": 0,
@@ -103,14 +124,31 @@ def test_close_a_cycle_with_carry_drop_and_split(new_page, api_as):
     for text in RETRO.values():
         expect(retro).to_contain_text(text)
 
-    page.goto(f"/teams/{SLUG}?cycle=next")
-    expect(page.locator('[data-column="doing"] > article', has_text=f"offerte vergelijken {tag}")
-           ).to_have_count(1)
-    expect(page.locator('[data-column="todo"] > article', has_text=rest)).to_have_count(1)
-    expect(page.locator("article", has_text=f"Folder regentonnen drukken {tag}")).to_have_count(0)
+    # The closed cycle: read-only, said plainly, each card with its outcome.
+    page.goto(f"/teams/{SLUG}?cycle={number}")
+    expect(page.locator(".closed-note")).to_contain_text(f"Cyclus {number} is afgesloten")
+    expect(page.locator("#board")).not_to_contain_text("alleen de leden")
+    expect(page.locator("#board button[data-move]")).to_have_count(0)
+    expect(page.locator(f"#action-{carry} .outcome")).to_have_text(
+        f"Doorgeschoven naar cyclus {number + 1}")
+    expect(page.locator(f"#action-{drop} .outcome")).to_have_text(f"Vervallen: {reason}")
+    expect(page.locator(f"#action-{split} .outcome")).to_contain_text("Opgesplitst")
+
+    # /me: the closed cards are a record without buttons; the copies are real, movable cards.
+    page.goto("/me")
+    closed_cards = page.locator(".closed-cards article")
+    expect(closed_cards.filter(has_text=f"Folder regentonnen drukken {tag}")).to_have_count(1)
+    expect(page.locator(".closed-cards button")).to_have_count(0)
+    copy = page.locator("#columns article", has_text=f"offerte vergelijken {tag}")
+    expect(copy).to_have_count(1)
+    expect(copy.locator("button[data-move]")).to_have_count(2)
+    for action_id in (carry, drop, split):
+        expect(page.locator(f"#columns #action-{action_id}")).to_have_count(0)
 
     # The closed cycle keeps its record; other teams' boards are untouched by it.
-    left = api.action(carry, slug=SLUG)
+    closed_board = api.http.get(f"{api.base_url}/api/v1/teams/{SLUG}/board?cycle={number}").json()
+    assert closed_board["closed"] is True
+    left = next(a for c in closed_board["columns"] for a in c["actions"] if a["id"] == carry)
     refused = api.http.post(f"{api.base_url}/api/v1/actions/{carry}/move",
                             json={"status": "done", "version": left["version"]})
     assert refused.status_code == 409, refused.text
