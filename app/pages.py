@@ -1,8 +1,8 @@
 """HTML pages and htmx partials: parse, call one service, render."""
 
 import redis
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -127,7 +127,7 @@ def create_action(slug):
 @bp.route("/actions/<int:action_id>", methods=["GET"])
 @login_required
 def action_detail(action_id):
-    """A card with its deadline, outcome, full history and, while its cycle is open, its edit form."""
+    """A card: deadline, outcome, history and, while its cycle is open, the edit form."""
     session = database.reader()
     card = queries.card_for(session, action_id)
     history = queries.action_events(session, action_id)
@@ -135,7 +135,8 @@ def action_detail(action_id):
     board = queries.board_view(session, card.team.slug,
                                cycles.cycle_by_number(session, card.cycle_number))
     me = session.get(Person, current_user.id)
-    editable = not board.closed and not card.action.outcome and can_write_team(session, me, card.team)
+    editable = (not board.closed and not card.action.outcome
+                and can_write_team(session, me, card.team))
     return render_template("boards/action.html", card=card, history=history, thread=thread,
                            board=board, editable=editable, values=shown_values(card.action),
                            clashes=(), on_page=True, t=card_text(board.closed),

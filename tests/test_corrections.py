@@ -60,7 +60,8 @@ def test_deleted_card_leaves_every_view_and_undo_brings_it_back_as_it_was(db, wo
     assert card.id not in board_ids(db, world.wonen)
     with db.reader() as s:
         assert card.id not in [c.action.id for c in queries.my_actions(s, world.bert).cards]
-        assert card.id not in [c.action.id for c in review.cycle_cards(s, cycle_by_number(s, world.cycle))]
+        reviewed = review.cycle_cards(s, cycle_by_number(s, world.cycle))
+        assert card.id not in [c.action.id for c in reviewed]
         assert s.get(Action, card.id) is None
 
     restored = restore(db, world.bert, card.id)
@@ -183,7 +184,8 @@ def test_detail_page_shows_the_deadline_and_edits_without_script(client, world, 
 def test_board_edit_dialog_changes_the_owner(client, world, db):
     card = add(db, world, "Andere eigenaar")
     login(client, "anna@test.example")
-    form = client.get(f"/actions/{card.id}/edit", headers={"HX-Request": "true"}).get_data(as_text=True)
+    form = client.get(f"/actions/{card.id}/edit",
+                      headers={"HX-Request": "true"}).get_data(as_text=True)
     assert 'id="edit-owner"' in form and "Deze actie verwijderen" in form
     response = client.post(f"/actions/{card.id}", data={
         "version": "1", "title": card.title, "notes": "", "owner_id": world.bert, "goal_id": "",
