@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, g, jsonify, request, send_file
 
-from boards import actions, closing, cycles, people, queries, review
+from boards import actions, closing, cycles, goals, people, queries, review
 from boards.errors import N_, Invalid
 from boards.overview import overview_for
 
@@ -18,9 +18,11 @@ from .errors import json_error
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
 from .serializers import (
+    ambition_json,
     board_json,
     card_json,
     cycle_json,
+    goal_json,
     my_action_json,
     overview_json,
     review_json,
@@ -174,6 +176,42 @@ def close_cycle(slug, number):
     return jsonify(cycle=cycle_json(result.cycle), next_cycle=cycle_json(result.next_cycle),
                    already_closed=result.already_closed, counts=result.counts,
                    carried=[card_json(change.card) for change in result.carried])
+
+
+@bp.route("/teams/<slug>/goals")
+@token_required
+def team_goals(slug):
+    """The team's ambitions, long-term goals and short-term goals, whatever their status."""
+    view = queries.team_goals(database.reader(), slug)
+    return jsonify(ambitions=[ambition_json(a) for a in view.ambitions],
+                   goals=[goal_json(g) for g in view.long_goals + view.short_goals])
+
+
+@bp.route("/teams/<slug>/goals", methods=["POST"])
+@token_required
+def create_goal(slug):
+    """A short-term goal of the team (its members), or a long-term goal (Team van teams)."""
+    data = json_object()
+    _only(data, ("title", "horizon", "parent_id", "ambition_id", "target_date"))
+    change = write(goals.create_team_goal, g.api_user.id, slug, title=data.get("title"),
+                   horizon=data.get("horizon"), parent_id=data.get("parent_id"),
+                   ambition_id=data.get("ambition_id"),
+                   target_date=parse_date(data.get("target_date"), "target_date"))
+    return jsonify(goal=goal_json(change.goal)), 201
+
+
+@bp.route("/goals/<int:goal_id>", methods=["PATCH"])
+@token_required
+def edit_goal(goal_id):
+    """Change a goal's title, target date or status; the body carries its version."""
+    data = json_object()
+    _only(data, goals.GOAL_FIELDS + ("version",))
+    fields = {k: v for k, v in data.items() if k != "version"}
+    if "target_date" in fields:
+        fields["target_date"] = parse_date(fields["target_date"], "target_date")
+    change = write(goals.edit_goal, g.api_user.id, goal_id, version=data.get("version"),
+                   fields=fields)
+    return jsonify(goal=goal_json(change.goal))
 
 
 def _only(data, allowed):

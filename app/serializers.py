@@ -40,7 +40,9 @@ def goal_json(goal):
         return None
     return {"id": goal.id, "title": goal.title, "horizon": goal.horizon,
             "ambition_id": goal.ambition_id, "parent_id": goal.parent_id,
-            "target_date": goal.target_date.isoformat() if goal.target_date else None}
+            "target_date": goal.target_date.isoformat() if goal.target_date else None,
+            "status": goal.status, "version": goal.version,
+            "achieved_on": goal.achieved_on.isoformat() if goal.achieved_on else None}
 
 
 def ambition_json(ambition):
@@ -48,7 +50,7 @@ def ambition_json(ambition):
     if ambition is None:
         return None
     return {"id": ambition.id, "title": ambition.title, "description": ambition.description,
-            "colour": ambition.colour}
+            "colour": ambition.colour, "retired": ambition.retired}
 
 
 def cycle_json(cycle):
