@@ -104,6 +104,8 @@ def _render_board(template, slug):
     closed = cycles.team_cycle_closed(session, view.team.id, view.cycle.number)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=current, closed=closed,
+                           # Goals outlive cycles: members set them on a closed cycle's page too.
+                           can_set_goals=can_write_team(session, me, view.team),
                            can_write=can_write_team(session, me, view.team) and not closed)
 
 

@@ -1,5 +1,6 @@
 """Goals owned by the right people: services and API, on SQLite and PostgreSQL."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,7 +9,9 @@ from sqlmodel import select
 from boards import actions, catalog, goals, queries
 from boards.cycles import today_local
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
-from boards.models import Ambition, Event, Goal
+from boards.models import Ambition, Event
+
+from .conftest import login
 
 
 def _short(s, world, actor=None, title="Wachttijd halveren", **kw):
@@ -195,3 +198,72 @@ def test_api_refuses_non_members_and_foreign_parents(api_as, world):
     _error(carla.patch(f"/goals/{goal['id']}", {"status": "retired", "version": 1}),
            403, "forbidden")
     _error(carla.get("/teams/nergens/goals"), 404, "not_found")
+
+
+# --- the pages ---------------------------------------------------------------------------------
+
+def _new_goal_picker(html):
+    start = html.index('id="new-goal"')
+    return html[start:html.index("</select>", start)]
+
+
+def test_member_manages_short_term_goals_from_the_board(client, world):
+    """The panel adds a goal (htmx gets the panel and the picker); achieved leaves the picker."""
+    login(client, "anna@test.example")
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert 'id="new-goal-form"' in board and 'id="goals-panel"' in board
+    htmx = {"HX-Request": "true"}
+    added = client.post("/teams/wonen/goals", data={"parent_id": world.long_goal,
+                                                    "title": "Balie open tot 20 uur",
+                                                    "target_date": "2027-02-01"}, headers=htmx)
+    assert added.status_code == 201
+    panel = added.get_data(as_text=True)
+    assert "Balie open tot 20 uur" in panel and 'hx-swap-oob="true"' in panel
+    assert "Balie open tot 20 uur" in _new_goal_picker(panel)
+    goal_id = int(re.search(r'id="goal-(\d+)"[^<]*<span class="horizon">[^<]*</span> '
+                            r'<span class="goal-title">Balie', panel).group(1))
+    done = client.post(f"/teams/wonen/goals/{goal_id}", data={"version": 1, "status": "achieved"},
+                       headers=htmx)
+    assert done.status_code == 200
+    panel = done.get_data(as_text=True)
+    assert f'id="goal-{goal_id}" class="goal goal-is-achieved"' in panel
+    assert "Balie open tot 20 uur" not in _new_goal_picker(panel)
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert "Balie open tot 20 uur" not in _new_goal_picker(board)
+    stale = client.post(f"/teams/wonen/goals/{goal_id}", data={"version": 1, "status": "open"},
+                        headers=htmx)
+    assert stale.status_code == 409 and "vb:error" in stale.headers["HX-Trigger"]
+    plain = client.post(f"/teams/wonen/goals/{goal_id}", data={"version": 2, "status": "open"})
+    assert plain.status_code == 302 and plain.headers["Location"].endswith("/teams/wonen#goals-panel")
+
+
+def test_non_member_reads_the_panel_without_controls(client, world):
+    """Carla sees Wonen's goals, no controls, and her posts are refused."""
+    login(client, "carla@test.example")
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert "Terugbellen binnen een dag" in board and 'id="new-goal-form"' not in board
+    refused = client.post("/teams/wonen/goals", data={"parent_id": world.long_goal, "title": "X"})
+    assert refused.status_code == 403
+    assert client.post("/teams/wonen/goals", data={"parent_id": "abc", "title": "X"}).status_code \
+        == 422
+
+
+def test_goals_page_for_setters_and_readers(client, world):
+    """Admins change ambitions and long-term goals on /goals; members only read there."""
+    login(client, "anna@test.example")
+    page = client.get("/goals").get_data(as_text=True)
+    assert "Klanttevredenheid een 8" in page and "/goals/long" not in page
+    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired"})
+    client.post("/logout")
+    login(client, "admin@test.example")
+    page = client.get("/goals").get_data(as_text=True)
+    assert "Klanttevredenheid een 8" in page and "/goals/long" in page
+    assert 'class="goal goal-is-open"' in page  # Anna's post was refused
+    response = client.post("/goals/long", data={"ambition_id": 1, "title": "Digitaal eerst"})
+    assert response.status_code == 302
+    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired"})
+    client.post("/goals/ambitions", data={"title": "Duurzaam", "colour": "#2da44e"})
+    client.post("/goals/ambitions/2/move", data={"direction": "up"})
+    page = client.get("/goals").get_data(as_text=True)
+    assert "Digitaal eerst" in page and page.index("Duurzaam") < page.index("Dienstverlening")
+    assert f'id="goal-{world.long_goal}" class="goal goal-is-retired"' in page
