@@ -10,7 +10,6 @@ from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
-from .i18n import event_labels
 
 
 def create_app(config=None):
@@ -51,9 +50,9 @@ def create_app(config=None):
 
     @app.context_processor
     def template_helpers():
-        return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
-                "empty": Tally(), "display": None, "format_datetime": format_datetime,
-                "format_date": format_date, "card_text": i18n.card_text}
+        return {"current_locale": lambda: str(get_locale()), "empty": Tally(), "display": None,
+                "format_datetime": format_datetime, "format_date": format_date,
+                "card_text": i18n.card_text}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

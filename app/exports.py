@@ -5,7 +5,16 @@ import io
 from functools import wraps
 
 import segno
-from flask import Blueprint, Response, abort, g, jsonify, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    jsonify,
+    render_template,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user
 
 from boards import cycles, queries, review
@@ -14,6 +23,7 @@ from boards.review import outcome_of
 
 from . import database
 from .auth import user_for_bearer
+from .history import describe, names_for
 from .inputs import query_int
 from .pages import column_titles
 from .serializers import board_json, overview_json
@@ -117,33 +127,51 @@ def events_csv():
     db = database.database()
 
     def generate():
-        # The response outlives the request: the stream has its own session, always closed.
-        session = db.reader()
+        # The response outlives the request: the stream has its own sessions, always closed
+        # (one streams the log, the other reads the names its sentences mention).
+        session, names_session = db.reader(), db.reader()
         try:
-            yield from _event_rows(session)
+            yield from _event_rows(session, names_session)
         finally:
             session.close()
+            names_session.close()
 
-    return Response(generate(), mimetype="text/csv; charset=utf-8",
+    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
 
 
-def _event_rows(session):
-    """The log as CSV text, in chunks of about 64 KB."""
+EVENT_BATCH = 500
+
+
+def _event_rows(session, names_session):
+    """The log as CSV text, in chunks of about 64 KB: the raw codes, and beside them the
+    sentence a person reads (in the UI language)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, **CSV_DIALECT)
     buffer.write(BOM)
-    writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
-                     "before", "after"])
-    for event, person in review.all_events(session):
-        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
-                         event.kind, event.team_id or "", event.action_id or "",
-                         event.goal_id or "", event.before or "", event.after or ""])
+    writer.writerow(["id", "at", "person", "kind", "description", "team_id", "action_id",
+                     "goal_id", "before", "after"])
+    batch = []
+    for row in review.all_events(session):
+        batch.append(row)
+        if len(batch) >= EVENT_BATCH:
+            _write_events(writer, names_session, batch)
+            batch = []
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    _write_events(writer, names_session, batch)
     yield buffer.getvalue()
+
+
+def _write_events(writer, names_session, rows):
+    names = names_for(names_session, [event for event, _person in rows])
+    for event, person in rows:
+        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
+                         event.kind, describe(event, names), event.team_id or "",
+                         event.action_id or "", event.goal_id or "", event.before or "",
+                         event.after or ""])
 
 
 @bp.route("/teams/<slug>/print")

@@ -17,6 +17,7 @@ from boards.stale_edits import EditConflict
 from . import database
 from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
+from .history import described
 from .inputs import form_date, form_int, parse_int
 from .writes import write
 
@@ -129,7 +130,9 @@ def action_detail(action_id):
     card = queries.card_for(session, action_id)
     history = queries.action_events(session, action_id)
     thread = [(e, p) for e, p in history if e.kind in escalation.THREAD_KINDS]
-    return render_template("boards/action.html", card=card, history=history, thread=thread)
+    sentences = {e.id: text for e, text in described(session, [e for e, _p in history])}
+    return render_template("boards/action.html", card=card, history=history, thread=thread,
+                           sentences=sentences)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])
