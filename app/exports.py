@@ -15,6 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from boards import cycles, queries, review
@@ -104,6 +105,43 @@ def cycle_csv(number):
     session = database.reader()
     cards = review.cycle_cards(session, cycles.cycle_by_number(session, number))
     return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c) for c in cards])
+
+
+OUTCOME_COLUMNS = ("done", "carried", "split", "dropped", "open", "escalated")
+
+
+def _review_header():
+    return [_("Part"), _("Name"), _("Done"), _("Carried over"), _("Split"), _("Dropped"),
+            _("Still open"), _("Escalated"), _("Total"), _("Goals achieved")]
+
+
+def _review_row(part, name, counts):
+    return [part, name, *(getattr(counts, key) for key in OUTCOME_COLUMNS), counts.total,
+            counts.goals_achieved]
+
+
+def review_rows(data):
+    """The review's tables one under the other, each with its "Without goal" and total rows,
+    so every part adds up to the same total."""
+    team, ambition, goal = _("Team"), _("Ambition"), _("Goal")
+    rows = [_review_row(team, t.name, c) for t, c, _record in data.teams]
+    rows.append(_review_row(team, _("All teams"), data.total))
+    rows += [_review_row(ambition, a.title, c) for a, c in data.ambitions]
+    rows.append(_review_row(ambition, _("Without goal"), data.without_goal))
+    rows.append(_review_row(ambition, _("All ambitions"), data.total))
+    rows += [_review_row(goal, r.goal.title, r.counts) for r in data.goals]
+    rows.append(_review_row(goal, _("Without goal"), data.without_goal))
+    rows.append(_review_row(goal, _("All goals"), data.total))
+    rows += [_review_row(_("Cycle"), str(n), c) for n, c in data.trend]
+    return rows
+
+
+@bp.route("/cycles/<int:number>/review.csv")
+@session_or_token
+def review_csv(number):
+    """The cycle's review: per team, ambition and goal (with "Without goal"), and the trend."""
+    data = review.cycle_review(database.reader(), number)
+    return csv_response(f"review-cyclus-{number}.csv", _review_header(), review_rows(data))
 
 
 @bp.route("/overview/export.csv")

@@ -109,7 +109,7 @@ def overview_json(data):
 def _outcomes(counts):
     return {"done": counts.done, "carried": counts.carried, "dropped": counts.dropped,
             "split": counts.split, "open": counts.open, "escalated": counts.escalated,
-            "total": counts.total}
+            "total": counts.total, "goals_achieved": counts.goals_achieved}
 
 
 def review_json(review):
@@ -122,6 +122,9 @@ def review_json(review):
                                      "do_differently": r.do_differently} if r else None}
                   for t, c, r in review.teams],
         "ambitions": [{"id": a.id, "title": a.title, **_outcomes(c)} for a, c in review.ambitions],
+        "goals": [{**goal_json(row.goal), **_outcomes(row.counts)} for row in review.goals],
+        "without_goal": _outcomes(review.without_goal),
+        "achieved_goals": [goal_json(g) for g in review.achieved_goals],
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
     }
