@@ -64,13 +64,19 @@ CARD_HEADER = ["id", "team", "cycle", "status", "title", "owner", "short_goal", 
                "ambition", "due_date", "needs_help", "help_reason", "outcome", "notes"]
 
 
-def card_row(card):
+def card_labels():
+    """Column, outcome and yes/no words in the UI language: a person reads this export."""
+    return {**column_titles(), "carried": _("Carried over"), "split": _("Split"),
+            "dropped": _("Dropped"), "open": _("Still open"), True: _("yes"), False: _("no")}
+
+
+def card_row(card, labels):
     """One action as a CSV row."""
     a = card.action
-    return [a.id, card.team.name, card.cycle_number, a.status, a.title, card.owner.name,
+    return [a.id, card.team.name, card.cycle_number, labels[a.status], a.title, card.owner.name,
             card.goal.title if card.goal else "", card.long_goal.title if card.long_goal else "",
             card.ambition.title if card.ambition else "", a.due_date.isoformat() if a.due_date else "",
-            "ja" if a.needs_help else "nee", a.help_reason, outcome_of(a), a.notes]
+            labels[bool(a.needs_help)], a.help_reason, labels[outcome_of(a)], a.notes]
 
 
 def _board(slug):
@@ -85,7 +91,9 @@ def _board(slug):
 def board_csv(slug):
     """A team's board as CSV (this cycle, or ?cycle=n)."""
     view = _board(slug)
-    rows = [card_row(card) for status in ("todo", "doing", "done") for card in view.columns[status]]
+    labels = card_labels()
+    rows = [card_row(card, labels) for status in ("todo", "doing", "done")
+            for card in view.columns[status]]
     return csv_response(f"{slug}-cyclus-{view.cycle.number}.csv", CARD_HEADER, rows)
 
 
@@ -104,7 +112,7 @@ def cycle_csv(number):
     """Every action of a cycle with its outcome."""
     session = database.reader()
     cards = review.cycle_cards(session, cycles.cycle_by_number(session, number))
-    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c) for c in cards])
+    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c, card_labels()) for c in cards])
 
 
 OUTCOME_COLUMNS = ("done", "carried", "split", "dropped", "open", "escalated")
