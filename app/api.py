@@ -15,6 +15,7 @@ from boards.overview import overview_for
 from . import database
 from .auth import user_for_bearer
 from .errors import json_error
+from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
 from .serializers import (
@@ -128,9 +129,11 @@ def move_action(action_id):
 @token_required
 def action_events(action_id):
     """The history of an action, oldest first."""
-    rows = queries.action_events(database.reader(), action_id)
+    session = database.reader()
+    rows = queries.action_events(session, action_id)
+    told = dict((e.id, text) for e, text in described(session, [e for e, _p in rows]))
     return jsonify(events=[{
-        "id": e.id, "at": timestamp(e.at), "kind": e.kind,
+        "id": e.id, "at": timestamp(e.at), "kind": e.kind, "text": told[e.id],
         "person": {"id": p.id, "name": p.name} if p else None,
         "before": e.before, "after": e.after} for e, p in rows])
 
