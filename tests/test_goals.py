@@ -267,3 +267,25 @@ def test_goals_page_for_setters_and_readers(client, world):
     page = client.get("/goals").get_data(as_text=True)
     assert "Digitaal eerst" in page and page.index("Duurzaam") < page.index("Dienstverlening")
     assert f'id="goal-{world.long_goal}" class="goal goal-is-retired"' in page
+
+
+def test_goal_forms_refuse_hostile_input_without_a_server_error(client, world):
+    """Odd ids, versions, dates, statuses and text: refused (4xx) or bounced back, never 500."""
+    login(client, "admin@test.example")
+    odd = ["", "abc", "-1", "99999999999999999999", "1.5", "\x00", "2027-13-45", "x" * 400,
+           "retired\x00", "achieved"]
+    forms = [("/teams/wonen/goals", ("parent_id", "title", "target_date")),
+             ("/teams/wonen/goals/1", ("version", "title", "target_date", "status")),
+             ("/goals/ambitions/1", ("version", "title", "description", "colour", "retired")),
+             ("/goals/ambitions/1/move", ("direction",)),
+             ("/goals/long", ("ambition_id", "title", "target_date")),
+             ("/goals/2", ("version", "title", "target_date", "status")),
+             ("/goals/ambitions", ("title", "description", "colour"))]
+    for path, fields in forms:
+        for value in odd:
+            for field in fields:
+                for headers in ({}, {"HX-Request": "true"}):
+                    response = client.post(path, data={field: value}, headers=headers)
+                    assert response.status_code < 500, (path, field, value)
+    for path in ("/teams/wonen/goals/99999999999", "/goals/0", "/goals/ambitions/99999999999"):
+        assert client.post(path, data={"version": 1}).status_code == 404
