@@ -107,6 +107,15 @@
     const goal = active && active.closest ? active.closest("[id^='goal-'], #new-goal-form") : null;
     pending = {open: target.open, focusId: goal && target.contains(goal) ? goal.id : null};
   });
+  // A goal form of this page that was saved: say so (the panel is swapped under the focus;
+  // after the swap the form is gone, so this is told before it).
+  document.body.addEventListener("htmx:beforeSwap", (evt) => {
+    const form = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    if (form && form.tagName === "FORM" && evt.detail.shouldSwap && evt.detail.target &&
+        evt.detail.target.id === "goals-panel") {
+      window.Verbeterbord.announce(window.Verbeterbord.t.goal_saved || "");
+    }
+  });
   document.body.addEventListener("htmx:afterSettle", () => {
     const panel = document.getElementById("goals-panel");
     if (!pending || !panel) return;

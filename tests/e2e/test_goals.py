@@ -35,6 +35,8 @@ def test_member_adds_and_achieves_a_goal_seen_live_elsewhere(new_page):
     page.click("#new-goal-form button[type=submit]")
 
     expect(goal_item(page, title)).to_have_count(1, timeout=3_000)
+    expect(page.locator("#announcer")).to_have_text("Het doel is opgeslagen.")
+    expect(page.locator("#new-goal-title")).to_be_focused()
     expect(page.locator("#goals-panel")).to_have_attribute("open", "")
     expect(picker_option(page, title)).to_have_count(1)
     expect(goal_item(other, title)).to_have_count(1, timeout=3_000)
