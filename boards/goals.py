@@ -50,6 +50,14 @@ def _check_version(row, version):
         raise Conflict(N_("Someone else changed this just now. The page shows the current state."))
 
 
+def _locked(session, model, ident):
+    """The row, locked against concurrent edits (PostgreSQL) and read under that lock."""
+    if not is_id(ident):
+        return None
+    return session.exec(select(model).where(model.id == ident).with_for_update()
+                        .execution_options(populate_existing=True)).first()
+
+
 def _goal_state(goal):
     return {"title": goal.title, "status": goal.status, "horizon": goal.horizon,
             "target_date": goal.target_date.isoformat() if goal.target_date else None}
@@ -121,9 +129,7 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     if not isinstance(fields, dict) or set(fields) - set(GOAL_FIELDS):
         raise Invalid(N_("Unknown field."))
     actor = active_person(session, actor_id)
-    goal = session.exec(select(Goal).where(Goal.id == goal_id).with_for_update()
-                        .execution_options(populate_existing=True)).first() \
-        if is_id(goal_id) else None
+    goal = _locked(session, Goal, goal_id)
     if goal is None:
         raise NotFound(N_("Unknown goal."))
     if goal.horizon == "short" and goal.team_id is not None:
@@ -184,7 +190,9 @@ def edit_ambition(session, actor_id, ambition_id, *, version, fields):
         raise Invalid(N_("Unknown field."))
     actor = active_person(session, actor_id)
     require_goal_setter(session, actor)
-    ambition = get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
+    ambition = _locked(session, Ambition, ambition_id)
+    if ambition is None:
+        raise NotFound(N_("Unknown ambition."))
     _check_version(ambition, version)
     values = {}
     if "title" in fields:
@@ -228,7 +236,9 @@ def move_ambition(session, actor_id, ambition_id, *, offset):
     if offset not in (-1, 1):
         raise Invalid(N_("Move one place up or down."), field="offset")
     ambition = get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
-    ordered = list(session.exec(select(Ambition).order_by(Ambition.order, Ambition.id)).all())
+    # Every ambition's place may change: lock them all, read under the lock.
+    ordered = list(session.exec(select(Ambition).order_by(Ambition.order, Ambition.id)
+                                .with_for_update().execution_options(populate_existing=True)).all())
     index = ordered.index(ambition)
     target = index + offset
     if not 0 <= target < len(ordered):
