@@ -53,3 +53,30 @@ def test_member_adds_and_achieves_a_goal_seen_live_elsewhere(new_page):
     expect(goal_item(other, title).locator(".goal-status")).to_have_text("Behaald")
     assert other.evaluate("window.__e2eSamePage") is True, "the other board was reloaded"
     assert page.errors == [] and other.errors == []
+
+
+def test_overview_marks_an_achieved_goal_live(new_page, api_as, live_server):
+    """Mohamed achieves a team goal through the API: Ingrid's open overview shows it achieved."""
+    from .conftest import INGRID
+
+    api = api_as(MOHAMED)
+    board = api.http.get(f"{live_server.url}/api/v1/teams/klantcontact/goals").json()
+    parent = next(g for g in board["goals"] if g["horizon"] == "long" and g["status"] == "open")
+    title = f"E2E-overzicht {uuid.uuid4().hex[:6]}"
+    created = api.http.post(f"{live_server.url}/api/v1/teams/klantcontact/goals", json={
+        "title": title, "horizon": "short", "parent_id": parent["id"]})
+    assert created.status_code == 201, created.text
+    overview = new_page(INGRID, path="/overview", live=False)
+    overview.wait_for_selector("#connection[data-state=online]", state="attached")
+    overview.evaluate("window.__e2eSamePage = true")
+    entry = overview.locator("#overview-body .goal-tree li li", has_text=title)
+    expect(entry).to_have_count(1)
+    expect(entry.locator(".goal-status")).to_have_count(0)
+
+    done = api.http.patch(f"{live_server.url}/api/v1/goals/{created.json()['goal']['id']}",
+                          json={"status": "achieved", "version": 1})
+    assert done.status_code == 200, done.text
+
+    expect(entry.locator(".goal-status")).to_have_text("Behaald", timeout=3_000)
+    assert overview.evaluate("window.__e2eSamePage") is True, "the overview was reloaded"
+    assert overview.errors == []
