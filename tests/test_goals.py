@@ -289,3 +289,52 @@ def test_goal_forms_refuse_hostile_input_without_a_server_error(client, world):
                     assert response.status_code < 500, (path, field, value)
     for path in ("/teams/wonen/goals/99999999999", "/goals/0", "/goals/ambitions/99999999999"):
         assert client.post(path, data={"version": 1}).status_code == 404
+
+
+def test_two_simultaneous_edits_of_one_version_one_wins(db, world):
+    """Two people achieve and retire the same goal at once: one is saved, the other conflicts."""
+    import threading
+
+    with db.writer() as s:
+        goal_id = _short(s, world).goal.id
+    barrier, outcomes = threading.Barrier(2), []
+
+    def edit(actor, status):
+        barrier.wait()
+        try:
+            with db.writer() as s:
+                goals.edit_goal(s, actor, goal_id, version=1, fields={"status": status})
+            outcomes.append("saved")
+        except Conflict:
+            outcomes.append("conflict")
+
+    threads = [threading.Thread(target=edit, args=(world.anna, "achieved")),
+               threading.Thread(target=edit, args=(world.bert, "retired"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(outcomes) == ["conflict", "saved"]
+    with db.reader() as s:
+        kinds = s.exec(select(Event.kind).where(Event.goal_id == goal_id)).all()
+    assert len(kinds) == 2
+
+
+def test_edit_dialog_offers_open_goals_and_keeps_the_cards_own(client, db, world):
+    """A card under an achieved goal keeps it (marked) in its edit dialog; other cards' dialogs
+    no longer offer it."""
+    with db.writer() as s:
+        goal_id = _short(s, world, title="Oud doel").goal.id
+        kept = actions.create_action(s, world.anna, world.wonen, title="Onder oud doel",
+                                     goal_id=goal_id).action
+        other = actions.create_action(s, world.anna, world.wonen, title="Ander").action
+        goals.edit_goal(s, world.anna, goal_id, version=1, fields={"status": "achieved"})
+    login(client, "anna@test.example")
+    own = client.get(f"/actions/{kept.id}/edit", headers={"HX-Request": "true"})
+    html = own.get_data(as_text=True)
+    assert re.search(rf'<option value="{goal_id}" selected>Oud doel \(behaald\)</option>', html)
+    html = client.get(f"/actions/{other.id}/edit", headers={"HX-Request": "true"}).get_data(
+        as_text=True)
+    picker = html[html.index('id="edit-goal"'):]
+    picker = picker[:picker.index("</select>")]
+    assert f'<option value="{goal_id}"' not in picker and "Terugbellen binnen een dag" in picker
