@@ -78,6 +78,7 @@ def test_api_page_and_csv_show_the_same_reconciled_figures(client, db, world):
     html = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
     assert 'id="ambition-without-goal"' in html and 'id="goal-without-goal"' in html
     assert "Zonder doel" in html and "Wachttijd halveren" in html
+    assert "★ 1<title>Doelen behaald: 1</title>" in html  # the trend chart marks it too
     text = client.get(f"/cycles/{world.cycle}/review.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
     header, rows = rows[0], rows[1:]
