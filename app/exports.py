@@ -112,7 +112,8 @@ def cycle_csv(number):
     """Every action of a cycle with its outcome."""
     session = database.reader()
     cards = review.cycle_cards(session, cycles.cycle_by_number(session, number))
-    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c, card_labels()) for c in cards])
+    labels = card_labels()
+    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c, labels) for c in cards])
 
 
 OUTCOME_COLUMNS = ("done", "carried", "split", "dropped", "open", "escalated")
