@@ -1,8 +1,8 @@
 """goals owned by teams: goals get a status, the day they were achieved and a version;
 ambitions can be retired and carry a version
 
-Every existing goal and ambition starts open (0005 dropped the never-read `goal.status`;
-the 0005 downgrade put it back as 'open', which this carries over when present).
+0005 dropped `goal.status`, which nothing had ever set: every goal then was open. So every
+existing goal comes back open at version 1, and every ambition unretired at version 1.
 
 Revision ID: 0006
 Revises: 0005
