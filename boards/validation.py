@@ -4,7 +4,7 @@ from datetime import date
 
 from .access import is_id, is_member
 from .errors import N_, Invalid
-from .models import Goal, Person, TeamAmbition
+from .models import Ambition, Goal, Person, TeamAmbition
 
 TITLE_MAX = 200
 NOTES_MAX = 4000
@@ -56,7 +56,8 @@ def check_owner(session, owner_id, team):
 
 def check_goal(session, goal_id, team, keep=None):
     """The short-term goal an action serves, or None: an open goal of the team (or of no team)
-    under an ambition the team works on. An achieved or retired goal takes no new actions;
+    under an ambition the team works on. An achieved or retired goal, or one of a retired
+    ambition, takes no new actions;
     a card already under it (`keep`) may stay there."""
     if goal_id is None:
         return None
@@ -71,7 +72,8 @@ def check_goal(session, goal_id, team, keep=None):
     if not works_on or goal.team_id not in (None, team.id):
         raise Invalid(N_("This goal belongs to an ambition the team does not work on."),
                       field="goal_id")
-    if goal.status != "open" and goal.id != keep:
+    retired_ambition = session.get(Ambition, goal.ambition_id).retired
+    if (goal.status != "open" or retired_ambition) and goal.id != keep:
         raise Invalid(N_("This goal is achieved or retired; choose an open goal."),
                       field="goal_id")
     return goal

@@ -142,6 +142,8 @@ def test_ambitions_edit_reorder_retire(db, world):
         with pytest.raises(Conflict):
             goals.edit_ambition(s, world.admin, first.id, version=1, fields={"retired": True})
         goals.edit_ambition(s, world.admin, first.id, version=2, fields={"retired": True})
+        with pytest.raises(Invalid):  # its goals take no new actions either
+            actions.create_action(s, world.anna, world.wonen, title="X", goal_id=world.short_goal)
         with pytest.raises(Invalid):
             goals.create_long_goal(s, world.admin, ambition_id=first.id, title="Te laat")
         with pytest.raises(Invalid):
