@@ -57,8 +57,7 @@ def check_owner(session, owner_id, team):
 def check_goal(session, goal_id, team, keep=None):
     """The short-term goal an action serves, or None: an open goal of the team (or of no team)
     under an ambition the team works on. An achieved or retired goal, or one of a retired
-    ambition, takes no new actions;
-    a card already under it (`keep`) may stay there."""
+    ambition, takes no new actions; a card already under it (`keep`) may stay there."""
     if goal_id is None:
         return None
     if not is_id(goal_id):
