@@ -10,7 +10,6 @@ from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
-from .i18n import event_labels
 
 
 def create_app(config=None):
@@ -36,7 +35,7 @@ def create_app(config=None):
     security.init_app(app)
     live.init_app(app)
 
-    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages
+    from . import admin, api, cycles, displays, errors, escalations, exports, goals, overview, pages
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -45,14 +44,15 @@ def create_app(config=None):
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(goals.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
 
     @app.context_processor
     def template_helpers():
-        return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
-                "empty": Tally(), "display": None, "format_datetime": format_datetime,
-                "format_date": format_date, "card_text": i18n.card_text}
+        return {"current_locale": lambda: str(get_locale()), "empty": Tally(), "display": None,
+                "format_datetime": format_datetime, "format_date": format_date,
+                "card_text": i18n.card_text}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

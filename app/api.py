@@ -8,20 +8,23 @@ from pathlib import Path
 
 from flask import Blueprint, g, jsonify, request, send_file
 
-from boards import actions, closing, cycles, people, queries, review
+from boards import actions, closing, cycles, goals, people, queries, review
 from boards.errors import N_, Invalid
 from boards.overview import overview_for
 
 from . import database
 from .auth import user_for_bearer
 from .errors import json_error
+from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
 from .serializers import (
     action_json,
+    ambition_json,
     board_json,
     card_json,
     cycle_json,
+    goal_json,
     my_action_json,
     overview_json,
     review_json,
@@ -140,9 +143,11 @@ def move_action(action_id):
 @token_required
 def action_events(action_id):
     """The history of an action, oldest first."""
-    rows = queries.action_events(database.reader(), action_id)
+    session = database.reader()
+    rows = queries.action_events(session, action_id)
+    told = dict((e.id, text) for e, text in described(session, [e for e, _p in rows]))
     return jsonify(events=[{
-        "id": e.id, "at": timestamp(e.at), "kind": e.kind,
+        "id": e.id, "at": timestamp(e.at), "kind": e.kind, "text": told[e.id],
         "person": {"id": p.id, "name": p.name} if p else None,
         "before": e.before, "after": e.after} for e, p in rows])
 
@@ -188,6 +193,42 @@ def close_cycle(slug, number):
     return jsonify(cycle=cycle_json(result.cycle), next_cycle=cycle_json(result.next_cycle),
                    already_closed=result.already_closed, counts=result.counts,
                    carried=[card_json(change.card) for change in result.carried])
+
+
+@bp.route("/teams/<slug>/goals")
+@token_required
+def team_goals(slug):
+    """The team's ambitions, long-term goals and short-term goals, whatever their status."""
+    view = queries.team_goals(database.reader(), slug)
+    return jsonify(ambitions=[ambition_json(a) for a in view.ambitions],
+                   goals=[goal_json(g) for g in view.long_goals + view.short_goals])
+
+
+@bp.route("/teams/<slug>/goals", methods=["POST"])
+@token_required
+def create_goal(slug):
+    """A short-term goal of the team (its members), or a long-term goal (Team van teams)."""
+    data = json_object()
+    _only(data, ("title", "horizon", "parent_id", "ambition_id", "target_date"))
+    change = write(goals.create_team_goal, g.api_user.id, slug, title=data.get("title"),
+                   horizon=data.get("horizon"), parent_id=data.get("parent_id"),
+                   ambition_id=data.get("ambition_id"),
+                   target_date=parse_date(data.get("target_date"), "target_date"))
+    return jsonify(goal=goal_json(change.goal)), 201
+
+
+@bp.route("/goals/<int:goal_id>", methods=["PATCH"])
+@token_required
+def edit_goal(goal_id):
+    """Change a goal's title, target date or status; the body carries its version."""
+    data = json_object()
+    _only(data, goals.GOAL_FIELDS + ("version",))
+    fields = {k: v for k, v in data.items() if k != "version"}
+    if "target_date" in fields:
+        fields["target_date"] = parse_date(fields["target_date"], "target_date")
+    change = write(goals.edit_goal, g.api_user.id, goal_id, version=data.get("version"),
+                   fields=fields)
+    return jsonify(goal=goal_json(change.goal))
 
 
 def _only(data, allowed):

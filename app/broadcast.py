@@ -4,7 +4,9 @@ from flask import current_app
 
 from .extensions import socketio
 from .i18n import card_text
-from .serializers import action_json, card_json
+from boards.changes import GoalChange
+
+from .serializers import action_json, ambition_json, card_json, goal_json
 
 
 def rooms_for(change):
@@ -19,6 +21,8 @@ def publish(change):
     """Send `action.<kind>` with the action, its card HTML and the log's sequence number."""
     if change.event is None:
         return None  # nothing changed (a resent operation or an empty edit)
+    if isinstance(change, GoalChange):
+        return publish_goal(change)
     if change.kind == "deleted":
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
@@ -37,3 +41,13 @@ def render_card(card):
     """
     template = current_app.jinja_env.get_template("boards/_card.html")
     return template.render(card=card, card_text=card_text)
+
+
+def publish_goal(change):
+    """Send `goal.created`, `goal.changed` or `ambition.changed` to the boards that show it and
+    the overview; pages re-read their goals from it."""
+    payload = {"goal": goal_json(change.goal), "ambition": ambition_json(change.ambition),
+               "seq": change.event.id}
+    socketio.emit(change.kind, payload,
+                  to=[f"board:{slug}" for slug in change.team_slugs] + ["overview"])
+    return payload

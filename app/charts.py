@@ -29,6 +29,7 @@ class Chart:
     bars: list
     labels: list  # [(x, cycle number)]
     series: tuple = SERIES
+    goals: list = None  # [(x, goals achieved)] for cycles in which goals were achieved
 
 
 def trend_chart(trend):
@@ -37,7 +38,7 @@ def trend_chart(trend):
         return None
     peak = max(counts.total for _number, counts in trend) or 1
     slot = (WIDTH - 2 * PAD) / len(trend)
-    bars, labels = [], []
+    bars, labels, goals = [], [], []
     for i, (number, counts) in enumerate(trend):
         x = PAD + i * slot + slot * 0.15
         y = HEIGHT - PAD
@@ -49,4 +50,6 @@ def trend_chart(trend):
                 bars.append(Bar(round(x, 1), round(y, 1), round(slot * 0.7, 1), round(height, 1),
                                 colour, name, value))
         labels.append((round(x + slot * 0.35, 1), number))
-    return Chart(WIDTH, HEIGHT, bars, labels)
+        if counts.goals_achieved:
+            goals.append((round(x + slot * 0.35, 1), counts.goals_achieved))
+    return Chart(WIDTH, HEIGHT, bars, labels, goals=goals)

@@ -12,6 +12,7 @@ from boards.models import Person
 from . import database
 from .charts import trend_chart
 from .errors import status_for
+from .history import described
 from .i18n import translate_error
 from .writes import write
 
@@ -102,5 +103,7 @@ def activity(slug):
     """The board's activity feed, newest first."""
     session = database.reader()
     team = queries.team_by_slug(session, slug)
-    return render_template("cycles/activity.html", team=team,
-                           feed=review.board_activity(session, team.id))
+    rows = review.board_activity(session, team.id)
+    told = described(session, [event for event, _person, _title in rows])
+    feed = [(event, sentence, title) for (event, sentence), (_e, _p, title) in zip(told, rows)]
+    return render_template("cycles/activity.html", team=team, feed=feed)

@@ -5,7 +5,17 @@ import io
 from functools import wraps
 
 import segno
-from flask import Blueprint, Response, abort, g, jsonify, render_template, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    jsonify,
+    render_template,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from boards import cycles, queries, review
@@ -14,6 +24,7 @@ from boards.review import outcome_of
 
 from . import database
 from .auth import user_for_bearer
+from .history import describe, names_for
 from .inputs import query_int
 from .pages import column_titles
 from .serializers import board_json, overview_json
@@ -53,13 +64,19 @@ CARD_HEADER = ["id", "team", "cycle", "status", "title", "owner", "short_goal", 
                "ambition", "due_date", "needs_help", "help_reason", "outcome", "notes"]
 
 
-def card_row(card):
+def card_labels():
+    """Column, outcome and yes/no words in the UI language: a person reads this export."""
+    return {**column_titles(), "carried": _("Carried over"), "split": _("Split"),
+            "dropped": _("Dropped"), "open": _("Still open"), True: _("yes"), False: _("no")}
+
+
+def card_row(card, labels):
     """One action as a CSV row."""
     a = card.action
-    return [a.id, card.team.name, card.cycle_number, a.status, a.title, card.owner.name,
+    return [a.id, card.team.name, card.cycle_number, labels[a.status], a.title, card.owner.name,
             card.goal.title if card.goal else "", card.long_goal.title if card.long_goal else "",
             card.ambition.title if card.ambition else "", a.due_date.isoformat() if a.due_date else "",
-            "ja" if a.needs_help else "nee", a.help_reason, outcome_of(a), a.notes]
+            labels[bool(a.needs_help)], a.help_reason, labels[outcome_of(a)], a.notes]
 
 
 def _board(slug):
@@ -74,7 +91,9 @@ def _board(slug):
 def board_csv(slug):
     """A team's board as CSV (this cycle, or ?cycle=n)."""
     view = _board(slug)
-    rows = [card_row(card) for status in ("todo", "doing", "done") for card in view.columns[status]]
+    labels = card_labels()
+    rows = [card_row(card, labels) for status in ("todo", "doing", "done")
+            for card in view.columns[status]]
     return csv_response(f"{slug}-cyclus-{view.cycle.number}.csv", CARD_HEADER, rows)
 
 
@@ -93,7 +112,45 @@ def cycle_csv(number):
     """Every action of a cycle with its outcome."""
     session = database.reader()
     cards = review.cycle_cards(session, cycles.cycle_by_number(session, number))
-    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c) for c in cards])
+    labels = card_labels()
+    return csv_response(f"cyclus-{number}.csv", CARD_HEADER, [card_row(c, labels) for c in cards])
+
+
+OUTCOME_COLUMNS = ("done", "carried", "split", "dropped", "open", "escalated")
+
+
+def _review_header():
+    return [_("Part"), _("Name"), _("Done"), _("Carried over"), _("Split"), _("Dropped"),
+            _("Still open"), _("Escalated"), _("Total"), _("Goals achieved")]
+
+
+def _review_row(part, name, counts):
+    return [part, name, *(getattr(counts, key) for key in OUTCOME_COLUMNS), counts.total,
+            counts.goals_achieved]
+
+
+def review_rows(data):
+    """The review's tables one under the other, each with its "Without goal" and total rows,
+    so every part adds up to the same total."""
+    team, ambition, goal = _("Team"), _("Ambition"), _("Goal")
+    rows = [_review_row(team, t.name, c) for t, c, _record in data.teams]
+    rows.append(_review_row(team, _("All teams"), data.total))
+    rows += [_review_row(ambition, a.title, c) for a, c in data.ambitions]
+    rows.append(_review_row(ambition, _("Without goal"), data.without_goal))
+    rows.append(_review_row(ambition, _("All ambitions"), data.total))
+    rows += [_review_row(goal, r.goal.title, r.counts) for r in data.goals]
+    rows.append(_review_row(goal, _("Without goal"), data.without_goal))
+    rows.append(_review_row(goal, _("All goals"), data.total))
+    rows += [_review_row(_("Cycle"), str(n), c) for n, c in data.trend]
+    return rows
+
+
+@bp.route("/cycles/<int:number>/review.csv")
+@session_or_token
+def review_csv(number):
+    """The cycle's review: per team, ambition and goal (with "Without goal"), and the trend."""
+    data = review.cycle_review(database.reader(), number)
+    return csv_response(f"review-cyclus-{number}.csv", _review_header(), review_rows(data))
 
 
 @bp.route("/overview/export.csv")
@@ -117,33 +174,51 @@ def events_csv():
     db = database.database()
 
     def generate():
-        # The response outlives the request: the stream has its own session, always closed.
-        session = db.reader()
+        # The response outlives the request: the stream has its own sessions, always closed
+        # (one streams the log, the other reads the names its sentences mention).
+        session, names_session = db.reader(), db.reader()
         try:
-            yield from _event_rows(session)
+            yield from _event_rows(session, names_session)
         finally:
             session.close()
+            names_session.close()
 
-    return Response(generate(), mimetype="text/csv; charset=utf-8",
+    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
 
 
-def _event_rows(session):
-    """The log as CSV text, in chunks of about 64 KB."""
+EVENT_BATCH = 500
+
+
+def _event_rows(session, names_session):
+    """The log as CSV text, in chunks of about 64 KB: the raw codes, and beside them the
+    sentence a person reads (in the UI language)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, **CSV_DIALECT)
     buffer.write(BOM)
-    writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
-                     "before", "after"])
-    for event, person in review.all_events(session):
-        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
-                         event.kind, event.team_id or "", event.action_id or "",
-                         event.goal_id or "", event.before or "", event.after or ""])
+    writer.writerow(["id", "at", "person", "kind", "description", "team_id", "action_id",
+                     "goal_id", "before", "after"])
+    batch = []
+    for row in review.all_events(session):
+        batch.append(row)
+        if len(batch) >= EVENT_BATCH:
+            _write_events(writer, names_session, batch)
+            batch = []
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
+    _write_events(writer, names_session, batch)
     yield buffer.getvalue()
+
+
+def _write_events(writer, names_session, rows):
+    names = names_for(names_session, [event for event, _person in rows])
+    for event, person in rows:
+        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
+                         event.kind, describe(event, names), event.team_id or "",
+                         event.action_id or "", event.goal_id or "", event.before or "",
+                         event.after or ""])
 
 
 @bp.route("/teams/<slug>/print")

@@ -33,16 +33,6 @@ def translate_error(message):
     return gettext(message)
 
 
-def event_labels():
-    """Activity log kinds in the UI language."""
-    return {"created": gettext("created"), "moved": gettext("moved"), "edited": gettext("edited"),
-            "deleted": gettext("deleted"), "help_requested": gettext("asked for help"),
-            "help_resolved": gettext("help resolved"), "carried_over": gettext("carried over"),
-            "help_ended": gettext("help request ended"),
-            "help_taken_over": gettext("help request taken over"),
-            "restored": gettext("restored after deletion")}
-
-
 def init_app(app):
     """Register the language switch."""
     app.register_blueprint(bp)

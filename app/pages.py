@@ -18,6 +18,7 @@ from boards.stale_edits import EditConflict
 from . import database
 from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
+from .history import described
 from .i18n import card_text
 from .inputs import form_date, form_int, parse_int, query_int
 from .writes import write
@@ -108,6 +109,8 @@ def _render_board(template, slug):
     member = can_write_team(session, me, view.team)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=current, working=working, closed=view.closed, member=member,
+                           # Goals outlive cycles: members set them on a closed cycle's page too.
+                           can_set_goals=member,
                            can_write=member and not view.closed,
                            deleted=query_int("deleted"))
 
@@ -137,10 +140,11 @@ def action_detail(action_id):
     me = session.get(Person, current_user.id)
     editable = (not board.closed and not card.action.outcome
                 and can_write_team(session, me, card.team))
+    sentences = {e.id: text for e, text in described(session, [e for e, _p in history])}
     return render_template("boards/action.html", card=card, history=history, thread=thread,
                            board=board, editable=editable, values=shown_values(card.action),
                            clashes=(), on_page=True, t=card_text(board.closed),
-                           overdue=queries.is_overdue(card.action))
+                           overdue=queries.is_overdue(card.action), sentences=sentences)
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])

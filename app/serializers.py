@@ -40,7 +40,9 @@ def goal_json(goal):
         return None
     return {"id": goal.id, "title": goal.title, "horizon": goal.horizon,
             "ambition_id": goal.ambition_id, "parent_id": goal.parent_id,
-            "target_date": goal.target_date.isoformat() if goal.target_date else None}
+            "target_date": goal.target_date.isoformat() if goal.target_date else None,
+            "status": goal.status, "version": goal.version,
+            "achieved_on": goal.achieved_on.isoformat() if goal.achieved_on else None}
 
 
 def ambition_json(ambition):
@@ -48,7 +50,7 @@ def ambition_json(ambition):
     if ambition is None:
         return None
     return {"id": ambition.id, "title": ambition.title, "description": ambition.description,
-            "colour": ambition.colour}
+            "colour": ambition.colour, "retired": ambition.retired}
 
 
 def cycle_json(cycle):
@@ -108,7 +110,7 @@ def overview_json(data):
 def _outcomes(counts):
     return {"done": counts.done, "carried": counts.carried, "dropped": counts.dropped,
             "split": counts.split, "open": counts.open, "escalated": counts.escalated,
-            "total": counts.total}
+            "total": counts.total, "goals_achieved": counts.goals_achieved}
 
 
 def review_json(review):
@@ -121,6 +123,9 @@ def review_json(review):
                                      "do_differently": r.do_differently} if r else None}
                   for t, c, r in review.teams],
         "ambitions": [{"id": a.id, "title": a.title, **_outcomes(c)} for a, c in review.ambitions],
+        "goals": [{**goal_json(row.goal), **_outcomes(row.counts)} for row in review.goals],
+        "without_goal": _outcomes(review.without_goal),
+        "achieved_goals": [goal_json(g) for g in review.achieved_goals],
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
     }

@@ -8,7 +8,7 @@ the commit, so a change that is written but not broadcast cannot happen.
 
 from flask import g
 
-from boards.changes import Change
+from boards.changes import Change, GoalChange
 
 from . import database
 from .broadcast import publish
@@ -32,6 +32,6 @@ def write(service, *args, **kwargs):
 
 def changes_in(result):
     """The Changes a service returned: one, or a result's `.changes`."""
-    if isinstance(result, Change):
+    if isinstance(result, (Change, GoalChange)):
         return [result]
     return list(getattr(result, "changes", None) or ())

@@ -1,7 +1,9 @@
 """Who may do what: everyone logged in reads; team members and admins write."""
 
 from .errors import N_, Forbidden, NotFound
-from .models import Membership, Person
+from sqlmodel import select
+
+from .models import Membership, Person, Team
 
 
 def active_person(session, person_id):
@@ -26,6 +28,26 @@ def require_team_writer(session, person, team):
     """Raise Forbidden unless the person may change the team's board."""
     if not can_write_team(session, person, team):
         raise Forbidden(N_("Only members of this team can change its board."))
+
+
+def sets_organisation_goals(session, person):
+    """Admins, members of the Team van teams and the teams' delegates to it set ambitions and
+    long-term goals."""
+    if person.is_admin:
+        return True
+    in_team_of_teams = session.exec(
+        select(Membership.team_id).join(Team, Team.id == Membership.team_id)
+        .where(Membership.person_id == person.id, Team.kind == "team_of_teams")).first()
+    if in_team_of_teams is not None:
+        return True
+    return session.exec(select(Team.id).where(Team.delegate_id == person.id)).first() is not None
+
+
+def require_goal_setter(session, person):
+    """Raise Forbidden unless the person sets ambitions and long-term goals."""
+    if not sets_organisation_goals(session, person):
+        raise Forbidden(N_("Only administrators and the Team of teams set ambitions and "
+                           "long-term goals."))
 
 
 def require_admin(person):

@@ -84,10 +84,10 @@ def _edit(session, actor_id, action_id, version, fields, *, merge):
     require_team_writer(session, actor, team)
     check_open(session, action.team_id, action.cycle_number)
     if merge and is_id(version) and version < action.version:
-        values = merge_stale_edit(session, action, version, clean_fields(session, team, fields))
+        values = merge_stale_edit(session, action, version, clean_fields(session, team, fields, current_goal_id=action.goal_id))
     else:
         check_version(action, version)
-        values = clean_fields(session, team, fields)
+        values = clean_fields(session, team, fields, current_goal_id=action.goal_id)
     before = events.snapshot(action)
     previous_owner_id = action.owner_id
     for name, value in values.items():

@@ -67,3 +67,14 @@ def check_open(session, team_id, number):
     """A cycle the team has closed keeps its record: its cards no longer change."""
     if team_cycle_closed(session, team_id, number):
         raise Conflict(N_("This cycle is closed; its cards can no longer change."))
+
+
+@dataclass
+class GoalChange:
+    """A change to a goal or an ambition, with the boards that show it."""
+
+    kind: str  # "goal.created", "goal.changed" or "ambition.changed"
+    event: Optional[Event]  # None: nothing changed
+    ambition: object
+    goal: Optional[object] = None
+    team_slugs: tuple = ()

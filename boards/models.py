@@ -11,6 +11,7 @@ POSITION_TYPE = sa.String(64).with_variant(sa.String(64, collation="C"), "postgr
 
 STATUSES = ("todo", "doing", "done")
 HORIZONS = ("long", "short")
+GOAL_STATUSES = ("open", "achieved", "retired")
 TEAM_KINDS = ("team", "team_of_teams")
 
 
@@ -76,6 +77,9 @@ class Ambition(SQLModel, table=True):
     description: str = Field(default="", max_length=2000)
     colour: str = Field(default="#1f6feb", max_length=7)
     order: int = 0
+    # A retired ambition keeps its goals and history but takes no new ones.
+    retired: bool = False
+    version: int = 1
 
 
 class TeamAmbition(SQLModel, table=True):
@@ -95,6 +99,11 @@ class Goal(SQLModel, table=True):
     horizon: str = Field(max_length=10)
     title: str = Field(max_length=300)
     target_date: Optional[date] = None
+    # open, achieved or retired: only open goals take new actions.
+    status: str = Field(default="open", max_length=10)
+    # The (Dutch) day it was marked achieved: the review counts it in that day's cycle.
+    achieved_on: Optional[date] = None
+    version: int = 1
 
 
 class Action(SQLModel, table=True):

@@ -62,7 +62,8 @@ def team_by_slug(session, slug):
 def goal_index(session):
     """All goals and ambitions by id (a handful of rows per organisation)."""
     goals = {g.id: g for g in session.exec(select(Goal)).all()}
-    ambitions = {a.id: a for a in session.exec(select(Ambition).order_by(Ambition.order)).all()}
+    ambitions = {a.id: a for a in session.exec(
+        select(Ambition).order_by(Ambition.order, Ambition.id)).all()}
     return goals, ambitions
 
 
@@ -198,3 +199,46 @@ def my_actions(session, person_id, team_slug=None, today=None):
 def ambition_list(session):
     """All ambitions in their order."""
     return session.exec(select(Ambition).order_by(Ambition.order)).all()
+
+
+@dataclass
+class TeamGoals:
+    """A team's ambitions with their long-term goals and the team's short-term goals."""
+
+    team: Team
+    ambitions: list
+    long_goals: list
+    short_goals: list
+
+
+def team_goals(session, slug):
+    """Every goal a team's board shows, open or not (the pickers take the open ones)."""
+    team = team_by_slug(session, slug)
+    goals, ambitions = goal_index(session)
+    ambition_ids = set(session.exec(
+        select(TeamAmbition.ambition_id).where(TeamAmbition.team_id == team.id)).all())
+    return TeamGoals(
+        team, [a for a in ambitions.values() if a.id in ambition_ids],
+        [g for g in goals.values() if g.horizon == "long" and g.ambition_id in ambition_ids],
+        [g for g in goals.values() if g.horizon == "short" and g.ambition_id in ambition_ids
+         and g.team_id in (None, team.id)])
+
+
+@dataclass
+class OrganisationGoals:
+    """All ambitions in their order, each with its long-term goals."""
+
+    ambitions: list
+    long_goals: list
+    short_counts: dict  # long-term goal id -> number of short-term goals under it
+
+
+def organisation_goals(session):
+    """Ambitions (retired ones too) and their long-term goals, for the goals page."""
+    goals, ambitions = goal_index(session)
+    counts = {}
+    for goal in goals.values():
+        if goal.parent_id:
+            counts[goal.parent_id] = counts.get(goal.parent_id, 0) + 1
+    return OrganisationGoals(list(ambitions.values()),
+                             [g for g in goals.values() if g.horizon == "long"], counts)

@@ -4,7 +4,7 @@ from datetime import date
 
 from .access import is_id, is_member
 from .errors import N_, Invalid
-from .models import Goal, Person, TeamAmbition
+from .models import Ambition, Goal, Person, TeamAmbition
 
 TITLE_MAX = 200
 NOTES_MAX = 4000
@@ -54,9 +54,10 @@ def check_owner(session, owner_id, team):
     return owner
 
 
-def check_goal(session, goal_id, team):
-    """The short-term goal an action serves, or None: a goal of the team (or of no team) under
-    an ambition the team works on."""
+def check_goal(session, goal_id, team, keep=None):
+    """The short-term goal an action serves, or None: an open goal of the team (or of no team)
+    under an ambition the team works on. An achieved or retired goal, or one of a retired
+    ambition, takes no new actions; a card already under it (`keep`) may stay there."""
     if goal_id is None:
         return None
     if not is_id(goal_id):
@@ -70,11 +71,15 @@ def check_goal(session, goal_id, team):
     if not works_on or goal.team_id not in (None, team.id):
         raise Invalid(N_("This goal belongs to an ambition the team does not work on."),
                       field="goal_id")
+    retired_ambition = session.get(Ambition, goal.ambition_id).retired
+    if (goal.status != "open" or retired_ambition) and goal.id != keep:
+        raise Invalid(N_("This goal is achieved or retired; choose an open goal."),
+                      field="goal_id")
     return goal
 
 
-def clean_fields(session, team, fields):
-    """The checked values of an edit, by field name."""
+def clean_fields(session, team, fields, current_goal_id=None):
+    """The checked values of an edit, by field name (the card's goal may stay even if closed)."""
     values = {}
     if "title" in fields:
         values["title"] = clean_title(fields["title"])
@@ -83,7 +88,7 @@ def clean_fields(session, team, fields):
     if "owner_id" in fields:
         values["owner_id"] = check_owner(session, fields["owner_id"], team).id
     if "goal_id" in fields:
-        goal = check_goal(session, fields["goal_id"], team)
+        goal = check_goal(session, fields["goal_id"], team, keep=current_goal_id)
         values["goal_id"] = goal.id if goal else None
     if "needs_help" in fields:
         if not isinstance(fields["needs_help"], bool):

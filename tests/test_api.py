@@ -55,8 +55,9 @@ def test_create_edit_move_and_events(api_as, world):
     assert moved.get_json()["action"]["status"] == "done"
     board = api.get("/teams/wonen/board").get_json()
     assert [a["id"] for a in board["columns"][2]["actions"]] == [action["id"]]
-    kinds = [e["kind"] for e in api.get(f"/actions/{action['id']}/events").get_json()["events"]]
-    assert kinds == ["created", "edited", "moved"]
+    events = api.get(f"/actions/{action['id']}/events").get_json()["events"]
+    assert [e["kind"] for e in events] == ["created", "edited", "moved"]
+    assert events[2]["text"].endswith("van Te doen naar Klaar")
 
 
 def test_write_errors(api_as, world):

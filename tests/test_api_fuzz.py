@@ -18,6 +18,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from boards import actions
+from boards.access import is_id
 from boards.db import Database
 
 from app.api import OPENAPI
@@ -75,6 +76,9 @@ def _steer(case, db):
     action_id = params.get("action_id")
     if isinstance(action_id, int) and action_id % 2 == 0:
         params["action_id"] = action_id % CARDS + 1
+    goal_id = params.get("goal_id")
+    if isinstance(goal_id, int) and goal_id % 2 == 0:
+        params["goal_id"] = goal_id % 2 + 1  # the world's long- and short-term goal
     if isinstance(params.get("number"), int) and params["number"] % 2 == 0:
         params["number"] = 1 + params["number"] % 3
     body = case.body if isinstance(case.body, dict) else None
@@ -84,6 +88,12 @@ def _steer(case, db):
             card = session.get(Action, params["action_id"])
         if card is not None and body["version"] != card.version and hash(str(body)) % 2 == 0:
             body["version"] = card.version
+    if body is not None and is_id(params.get("goal_id")) and "version" in body:
+        with db.reader() as session:
+            from boards.models import Goal
+            goal = session.get(Goal, params["goal_id"])
+        if goal is not None and body["version"] != goal.version and hash(str(body)) % 2 == 0:
+            body["version"] = goal.version
 
 
 @schema.parametrize()

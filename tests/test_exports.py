@@ -55,7 +55,8 @@ def test_cycle_and_overview_csv(client, db, world):
     seed_titles(db, world)
     headers = bearer(client, "carla@test.example")
     rows = read_csv(client.get(f"/cycles/{world.cycle}/export.csv", headers=headers))
-    assert len(rows) == len(TITLES) and {r["outcome"] for r in rows} <= {"done", "open"}
+    assert len(rows) == len(TITLES) and {r["outcome"] for r in rows} <= {"Klaar", "Nog open"}
+    assert {r["status"] for r in rows} == {"Te doen", "Mee bezig", "Klaar"}
     overview = {r["team"]: r for r in read_csv(client.get("/overview/export.csv", headers=headers))}
     assert (overview["Wonen"]["todo"], overview["Wonen"]["doing"], overview["Wonen"]["done"]) == (
         "2", "1", "1")

@@ -93,3 +93,32 @@ def test_computed_cycles_migration_carries_data_over(empty_url):
     finally:
         engine.dispose()
     assert _differences(empty_url) == []
+
+
+def test_goals_migration_opens_every_goal_and_goes_down_again(empty_url):
+    """0006: existing goals become open at version 1, ambitions unretired; down and up again."""
+    config = alembic_config(empty_url)
+    command.upgrade(config, "0005")
+    engine = sa.create_engine(empty_url)
+    try:
+        with engine.begin() as connection:
+            run = lambda sql: connection.execute(sa.text(sql))  # noqa: E731
+            run("INSERT INTO ambition (id, title, description, colour, \"order\") "
+                "VALUES (1, 'Dichtbij', '', '#1f6feb', 0)")
+            run("INSERT INTO goal (id, ambition_id, horizon, title) VALUES (1, 1, 'long', 'Een 8'),"
+                " (2, 1, 'short', 'Terugbellen')")
+        command.upgrade(config, "0006")
+        with engine.connect() as connection:
+            goals = connection.execute(sa.text(
+                "SELECT id, status, version, achieved_on FROM goal ORDER BY id")).all()
+            assert [tuple(row) for row in goals] == [(1, "open", 1, None), (2, "open", 1, None)]
+            ambition = connection.execute(sa.text("SELECT retired, version FROM ambition")).one()
+            assert (bool(ambition[0]), ambition[1]) == (False, 1)
+        command.downgrade(config, "0005")
+        with engine.connect() as connection:
+            columns = {c["name"] for c in sa.inspect(connection).get_columns("goal")}
+            assert "status" not in columns and "version" not in columns
+        command.upgrade(config, "head")
+    finally:
+        engine.dispose()
+    assert _differences(empty_url) == []

@@ -94,3 +94,38 @@
     document.body.dispatchEvent(new CustomEvent("vb:resynced"));
   });
 })();
+
+// The goals panel is re-read when a goal changes: it stays open or closed as it was, and focus
+// returns to where it was (a goal's first button, or the new goal's title).
+(function () {
+  "use strict";
+  let pending = null;
+  document.body.addEventListener("htmx:beforeSwap", (evt) => {
+    const target = evt.detail.target;
+    if (!target || target.id !== "goals-panel" || !evt.detail.shouldSwap) return;
+    const active = document.activeElement;
+    const goal = active && active.closest ? active.closest("[id^='goal-'], #new-goal-form") : null;
+    pending = {open: target.open, focusId: goal && target.contains(goal) ? goal.id : null};
+  });
+  // A goal form of this page that was saved: say so (the panel is swapped under the focus;
+  // after the swap the form is gone, so this is told before it).
+  document.body.addEventListener("htmx:beforeSwap", (evt) => {
+    const form = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    if (form && form.tagName === "FORM" && evt.detail.shouldSwap && evt.detail.target &&
+        evt.detail.target.id === "goals-panel") {
+      window.Verbeterbord.announce(window.Verbeterbord.t.goal_saved || "");
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const panel = document.getElementById("goals-panel");
+    if (!pending || !panel) return;
+    const {open, focusId} = pending;
+    pending = null;
+    if (open) panel.open = true;
+    const again = focusId && document.getElementById(focusId);
+    if (!again) return;
+    const field = focusId === "new-goal-form" ? document.getElementById("new-goal-title")
+      : again.querySelector("button, input:not([type=hidden]), select");
+    (field || again).focus({preventScroll: true});
+  });
+})();

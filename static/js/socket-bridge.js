@@ -90,6 +90,14 @@
     if (card && !known) VB.announceCreated(card);
   });
 
+  // A goal or ambition changed: the overview re-reads itself, a board its goals panel (and the
+  // new-action form's goal picker with it).
+  const goalChanged = () => {
+    if (VB.overview) return refreshOverview();
+    if (VB.board) window.htmx.trigger(document.body, "vb:goals");
+  };
+  ["goal.created", "goal.changed", "ambition.changed"].forEach((name) => socket.on(name, goalChanged));
+
   socket.on("action.deleted", (payload) => {
     if (VB.overview) return refreshOverview();
     if (payload && payload.action) VB.removeCard(payload.action.id);
