@@ -1,11 +1,9 @@
 """CSV and JSON exports and the print view; the browser session or a bearer token may fetch them."""
 
-import csv
-import io
 from functools import wraps
 
 import segno
-from flask import Blueprint, Response, abort, g, jsonify, render_template, url_for
+from flask import Blueprint, abort, g, jsonify, render_template, request
 from flask_login import current_user
 
 from boards import cycles, queries, review
@@ -14,18 +12,18 @@ from boards.review import outcome_of
 
 from . import database
 from .auth import user_for_bearer
+from .csv_output import csv_response, csv_stream
 from .inputs import query_int
 from .pages import column_titles
+from .public_url import public_url
+from .security_log import log_security
 from .serializers import board_json, overview_json
 
 bp = Blueprint("exports", __name__)
-# Dutch Excel reads ";" as the list separator; the BOM makes it read UTF-8 (é, ë, ï intact).
-CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
-BOM = "\ufeff"
 
 
 def session_or_token(view):
-    """A logged-in browser or a valid bearer token; 401 otherwise."""
+    """A logged-in browser or a valid bearer token; 401 otherwise. Every export is logged."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -33,20 +31,11 @@ def session_or_token(view):
         if user is None:
             abort(401)
         g.export_user = user
-        return view(*args, **kwargs)
+        response = view(*args, **kwargs)
+        log_security("export", "success", detail=request.full_path.rstrip("?"))
+        return response
 
     return wrapped
-
-
-def csv_response(filename, header, rows):
-    """A UTF-8 CSV download that Excel opens with Dutch characters intact."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, **CSV_DIALECT)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 CARD_HEADER = ["id", "team", "cycle", "status", "title", "owner", "short_goal", "long_goal",
@@ -116,34 +105,19 @@ def events_csv():
         abort(403)
     db = database.database()
 
-    def generate():
+    def rows():
         # The response outlives the request: the stream has its own session, always closed.
         session = db.reader()
         try:
-            yield from _event_rows(session)
+            for event, person in review.all_events(session):
+                yield [event.id, event.at.isoformat(), person.name if person else "", event.kind,
+                       event.team_id or "", event.action_id or "", event.goal_id or "",
+                       event.before or "", event.after or ""]
         finally:
             session.close()
 
-    return Response(generate(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
-
-
-def _event_rows(session):
-    """The log as CSV text, in chunks of about 64 KB."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, **CSV_DIALECT)
-    buffer.write(BOM)
-    writer.writerow(["id", "at", "person", "kind", "team_id", "action_id", "goal_id",
-                     "before", "after"])
-    for event, person in review.all_events(session):
-        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
-                         event.kind, event.team_id or "", event.action_id or "",
-                         event.goal_id or "", event.before or "", event.after or ""])
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue()
+    return csv_stream("activiteitenlog.csv", ["id", "at", "person", "kind", "team_id", "action_id",
+                                              "goal_id", "before", "after"], rows())
 
 
 @bp.route("/teams/<slug>/print")
@@ -151,7 +125,7 @@ def _event_rows(session):
 def print_board(slug):
     """The board on one A3 landscape page, with a QR code to the live board."""
     view = _board(slug)
-    link = url_for("pages.board", slug=slug, _external=True)
+    link = public_url("pages.board", slug=slug)
     # A standalone SVG (with its xmlns), not svg_inline(): as an <img> the browser needs the namespace.
     qr_src = segno.make(link, error="m").svg_data_uri(scale=4, border=2)
     return render_template("boards/print.html", board=view, titles=column_titles(), link=link,

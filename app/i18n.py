@@ -5,6 +5,8 @@ from types import SimpleNamespace
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext
 
+from .redirects import local_target
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -20,10 +22,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), url_for("pages.home")))
 
 
 def translate_error(message):
