@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from flask import current_app
 from flask.cli import with_appcontext
 
 from boards import catalog, people, seed
@@ -73,9 +74,20 @@ def create_admin(name, email, password):
     click.echo(f"Admin {email} created.")
 
 
+@click.command("prune-security-log")
+@with_appcontext
+def prune_security_log_command():
+    """Delete security log rows older than SECURITY_LOG_DAYS (also done hourly while serving)."""
+    from .security_log import prune
+    gone = prune()
+    click.echo(f"{gone} security log rows older than "
+               f"{current_app.config['SECURITY_LOG_DAYS']} days deleted.")
+
+
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_group)
+    app.cli.add_command(prune_security_log_command)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(setup_organisation)
