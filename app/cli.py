@@ -1,4 +1,4 @@
-"""Command-line: migrate the database, seed the demo, create an admin."""
+"""Command-line: migrate (and back), back up and restore, seed the demo, create an admin."""
 
 import secrets
 from pathlib import Path
@@ -13,6 +13,8 @@ from boards import catalog, people, seed
 from boards.errors import DomainError
 
 from . import database
+from .backup import BackupError, backup_database, restore_database
+from .serving import serving_processes
 from .writes import write
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -42,6 +44,47 @@ def db_upgrade():
     """Apply all migrations."""
     upgrade_database(database.database().url)
     click.echo("Database is up to date.")
+
+
+@db_group.command("downgrade")
+@with_appcontext
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Undo migrations down to REVISION (default: the last one; "base" undoes all)."""
+    command.downgrade(alembic_config(database.database().url), revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path):
+    """Write a consistent copy of the database to PATH, also while the app serves."""
+    try:
+        backup_database(database.database().url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Restore even while a server serves this database.")
+def restore(path, force):
+    """Replace the database with the backup in PATH (stop the servers first)."""
+    url = database.database().url
+    running = serving_processes(current_app.instance_path, url)
+    if running and not force:
+        raise click.ClickException(
+            "The app is serving this database (process %s). Stop it first, or use --force."
+            % ", ".join(map(str, running)))
+    database.database().dispose()
+    try:
+        restore_database(url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database restored from {path}. Restart the app.")
 
 
 @click.command("seed-demo")
@@ -88,6 +131,8 @@ def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_group)
     app.cli.add_command(prune_security_log_command)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(setup_organisation)
