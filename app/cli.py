@@ -14,6 +14,7 @@ from boards.errors import DomainError
 
 from . import database
 from .backup import BackupError, backup_database, restore_database
+from .security_log import log_security
 from .serving import serving_processes
 from .writes import write
 
@@ -111,9 +112,12 @@ def seed_demo(password):
 def create_admin(name, email, password):
     """Create an administrator account."""
     try:
-        write(people.create_person, name=name, email=email, password=password, is_admin=True)
+        person = write(people.create_person, name=name, email=email, password=password,
+                       is_admin=True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    log_security("admin_change", "success", person_id=person.id, email=person.email,
+                 method="cli", detail="create-admin")
     click.echo(f"Admin {email} created.")
 
 

@@ -13,6 +13,7 @@ import time
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
+from boards.models import utcnow
 from boards.security_log import prune_security_log, record_security_event
 
 from . import database
@@ -27,15 +28,16 @@ def log_security(kind, outcome, *, person_id=None, email="", method=None, detail
         person_id, email = _asking_person()
     if method is None:
         method = _method()
-    address = request.remote_addr or "" if has_request_context() else ""
+    address = (request.remote_addr or "") if has_request_context() else ""
+    at = utcnow()
     line = {"event": kind, "outcome": outcome, "person_id": person_id, "email": email,
-            "method": method, "address": address, "detail": detail,
-            "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "method": method, "address": address, "detail": detail, "at": at.isoformat()}
     logger.info(json.dumps(line, ensure_ascii=False))
     try:
         with database.database().writer() as session:
             record_security_event(session, kind=kind, outcome=outcome, person_id=person_id,
-                                  email=email, method=method, address=address, detail=detail)
+                                  email=email, method=method, address=address, detail=detail,
+                                  at=at)
             _prune_now_and_then(session)
             session.commit()
     except Exception:  # the request itself must not fail because its log line could not be kept
