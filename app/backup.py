@@ -16,6 +16,11 @@ from urllib.parse import unquote
 from sqlalchemy.engine import make_url
 
 
+# URL query parameters that libpq also reads from the environment.
+LIBPQ_QUERY = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
+               "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT"}
+
+
 class BackupError(Exception):
     """A backup or restore that did not happen; the message says why."""
 
@@ -91,6 +96,9 @@ def _pg_environment(url):
                         ("PGDATABASE", parsed.database)):
         if value is not None:
             env[name] = str(value)
+    for key, name in LIBPQ_QUERY.items():
+        if key in parsed.query:
+            env[name] = str(parsed.query[key])
     options = unquote(str(parsed.query.get("options", "")))
     schema = None
     if options.startswith("-csearch_path="):

@@ -124,3 +124,14 @@ def test_db_downgrade_and_upgrade_again(db_url, world):
     assert cli.invoke(args=["db", "upgrade"]).exit_code == 0
     assert has_security_log()
     database.dispose()
+
+
+def test_postgres_tools_get_the_url_in_their_environment():
+    """pg_dump/pg_restore get host, user, password and schema from the URL, not on a command line."""
+    from app.backup import _pg_environment
+    env, schema = _pg_environment(
+        "postgresql+psycopg://vb:ge%40heim@db.example:5433/verbeterbord"
+        "?sslmode=require&options=-csearch_path%3Dboard")
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGPASSWORD"], env["PGDATABASE"]) == (
+        "db.example", "5433", "vb", "ge@heim", "verbeterbord")
+    assert env["PGSSLMODE"] == "require" and schema == "board"

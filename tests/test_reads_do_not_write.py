@@ -13,8 +13,8 @@ from .factories import PASSWORD
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN IMMEDIATE)", re.I)
 # Reads that are known to write, on purpose: none.
 WRITING_READS = set()
-# An export (a GET) writes one row to the security log, in a transaction of its own; that is
-# the log of who read what, not a change to anything a GET shows.
+# An export or a refused GET writes one row to the security log (and now and then prunes it), in
+# a transaction of its own: the record of who read what, not a change to anything a GET shows.
 SECURITY_LOG = re.compile(r'^\s*(INSERT INTO|DELETE FROM) "?securityevent"?\s', re.I)
 
 
