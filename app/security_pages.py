@@ -15,6 +15,7 @@ from .inputs import parse_date
 
 bp = Blueprint("security", __name__, url_prefix="/admin/security")
 PAGE_ROWS = 500
+FILTER_FIELDS = ("kind", "outcome", "who", "since", "until")
 
 
 def kind_labels():
@@ -51,8 +52,11 @@ def index():
     """The newest rows of the security log that match the filter."""
     wanted = requested_filter()
     rows = list(security_events(database.reader(), wanted, limit=PAGE_ROWS))
+    # Only the filter's own fields go into the export link (never url_for's _external, _scheme).
+    filter_args = {name: request.args[name] for name in FILTER_FIELDS if request.args.get(name)}
     return render_template("admin/security.html", rows=rows, wanted=wanted, args=request.args,
-                           kinds=kind_labels(), outcomes=outcome_labels(), limit=PAGE_ROWS)
+                           filter_args=filter_args, kinds=kind_labels(), outcomes=outcome_labels(),
+                           limit=PAGE_ROWS)
 
 
 @bp.route("/export.csv")

@@ -135,3 +135,25 @@ def test_postgres_tools_get_the_url_in_their_environment():
     assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGPASSWORD"], env["PGDATABASE"]) == (
         "db.example", "5433", "vb", "ge@heim", "verbeterbord")
     assert env["PGSSLMODE"] == "require" and schema == "board"
+
+
+def test_serving_markers(tmp_path):
+    """A live process serving this database counts; a killed one's marker or another database not."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from app.serving import mark_serving, serving_processes
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    assert serving_processes(tmp_path, url) == []
+    mark_serving(tmp_path, url)
+    assert serving_processes(tmp_path, url) == [os.getpid()]
+    assert serving_processes(tmp_path, f"sqlite:///{tmp_path / 'b.db'}") == []
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    stale = tmp_path / "serving" / f"{gone}.json"
+    stale.write_text(json.dumps({**json.loads((tmp_path / "serving" / f"{os.getpid()}.json")
+                                              .read_text()), "pid": int(gone)}))
+    assert serving_processes(tmp_path, url) == [os.getpid()] and not stale.exists()
+    (tmp_path / "serving" / f"{os.getpid()}.json").unlink()

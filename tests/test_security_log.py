@@ -95,6 +95,9 @@ def test_admin_page_filters(client, db, world):
     page = client.get(f"/admin/security/?since={tomorrow}").get_data(as_text=True)
     assert "anna@test.example" not in page
     assert client.get("/admin/security/?since=gisteren").status_code == 422
+    page = client.get("/admin/security/?kind=login&_external=1&_scheme=javascript").get_data(
+        as_text=True)
+    assert 'href="/admin/security/export.csv?kind=login"' in page and "javascript://" not in page
 
 
 def test_csv_export_for_admins_only(client, db, world):
