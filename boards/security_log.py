@@ -61,9 +61,12 @@ def security_events(session, wanted, limit=None):
     if wanted.outcome:
         query = query.where(SecurityEvent.outcome == wanted.outcome)
     if wanted.who:
-        pattern = f"%{wanted.who.lower()}%"
-        query = query.where(SecurityEvent.email.ilike(pattern) | Person.email.ilike(pattern)
-                            | Person.name.ilike(pattern))
+        # What the admin typed is matched literally: % and _ are not wildcards here.
+        typed = wanted.who.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{typed}%"
+        query = query.where(SecurityEvent.email.ilike(pattern, escape="\\")
+                            | Person.email.ilike(pattern, escape="\\")
+                            | Person.name.ilike(pattern, escape="\\"))
     if wanted.since is not None:
         query = query.where(SecurityEvent.at >= wanted.since)
     if wanted.until is not None:

@@ -91,6 +91,8 @@ def test_admin_page_filters(client, db, world):
     assert "admin@test.example" not in page
     page = client.get("/admin/security/?kind=login&who=BERT").get_data(as_text=True)
     assert "bert@test.example" in page and "anna@test.example" not in page
+    page = client.get("/admin/security/?kind=login&who=%25").get_data(as_text=True)
+    assert "anna@test.example" not in page  # typed literally, not as a wildcard
     tomorrow = (utcnow() + timedelta(days=2)).date().isoformat()
     page = client.get(f"/admin/security/?since={tomorrow}").get_data(as_text=True)
     assert "anna@test.example" not in page
