@@ -39,7 +39,8 @@ chromium:
 
 # Demo mode (a generated secret kept in instance/) unless told otherwise.
 run: install
-	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1} SOCKETIO_ASYNC_MODE=$(SOCKETIO_ASYNC_MODE); \
+	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1} SOCKETIO_ASYNC_MODE=$(SOCKETIO_ASYNC_MODE) \
+	  PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask seed-demo && \
 	exec $(BIN)/gunicorn -k $(SOCKETIO_ASYNC_MODE) -w 1 --no-control-socket --bind 127.0.0.1:$(PORT) app.wsgi:app

@@ -10,6 +10,7 @@ from . import database
 from .config import Config, database_url, secret_key
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
+from .public_url import configured_public_url
 
 
 def create_app(config=None):
@@ -20,22 +21,25 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app)
+    app.config["PUBLIC_URL"] = configured_public_url(app.config)
     # Ids in paths must fit a database key: larger numbers do not match a route (404).
     app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import i18n, live, security
+    from . import i18n, live, security, security_log
     from .auth import init_auth
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
+    security_log.init_app(app)
     live.init_app(app)
 
-    from . import admin, api, cycles, displays, errors, escalations, exports, goals, overview, pages
+    from . import (admin, api, cycles, displays, errors, escalations, exports, goals, overview,
+                   pages, security_pages)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -45,6 +49,7 @@ def create_app(config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(goals.bp)
+    app.register_blueprint(security_pages.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
 

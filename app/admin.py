@@ -13,6 +13,7 @@ from boards.errors import DomainError, Invalid
 from . import database
 from .i18n import translate_error
 from .inputs import form_int, parse_int
+from .security_log import log_security
 from .writes import write
 from .sockets import disconnect_room
 
@@ -33,13 +34,25 @@ def admin_required(view):
 
 
 def _run(service, success):
-    """Run one service write (`service(session)`); flash its outcome and go back to the page."""
+    """Run one service write (`service(session)`); flash and log its outcome; back to the page.
+
+    Back means the admin page itself, never the Referer: a redirect only goes to this site.
+    """
     try:
         write(service)
         flash(success, "info")
+        log_admin_change("success")
     except DomainError as error:
         flash(translate_error(error.message), "error")
-    return redirect(request.referrer or url_for("admin.index"))
+        log_admin_change("failure", error.code)
+    return redirect(url_for("admin.index"))
+
+
+def log_admin_change(outcome, reason=""):
+    """An admin change (what, on which id, and any refusal reason) goes to the security log."""
+    target = " ".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))
+    detail = " ".join(part for part in (request.endpoint, target, reason) if part)
+    log_security("admin_change", outcome, detail=detail)
 
 
 def _int(name):

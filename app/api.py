@@ -30,6 +30,7 @@ from .serializers import (
     review_json,
     timestamp,
 )
+from .security_log import log_security
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -64,8 +65,12 @@ def create_token():
     _only(data, ("email", "password"))
     person = people.authenticate(database.reader(), data.get("email"), data.get("password"))
     if person is None:
+        log_security("login", "failure", email=str(data.get("email") or ""), method="api_token")
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
-    return jsonify(token=write(people.issue_token, person.id)), 201
+    token = write(people.issue_token, person.id)
+    log_security("token_issued", "success", person_id=person.id, email=person.email,
+                 method="password")
+    return jsonify(token=token), 201
 
 
 @bp.route("/teams")

@@ -1,7 +1,5 @@
 """Logging in and out, and who is asking: session cookie or bearer token."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
@@ -13,6 +11,8 @@ from boards import people
 from boards.models import Person
 
 from . import database
+from .redirects import local_target
+from .security_log import log_security
 from .writes import write
 
 bp = Blueprint("auth", __name__)
@@ -92,7 +92,10 @@ def login():
             session.clear()
             session["login_key"] = write(people.start_login, person.id)
             login_user(SessionUser(person))
-            return redirect(_safe_next(request.args.get("next")))
+            log_security("login", "success", person_id=person.id, email=person.email,
+                         method="password")
+            return redirect(local_target(request.args.get("next"), url_for("pages.home")))
+        log_security("login", "failure", email=form.email.data, method="password")
         flash(_("The e-mail address or password is not correct."), "error")
         status = 401
     elif request.method == "POST":
@@ -108,18 +111,11 @@ def logout():
     from .sockets import disconnect_room
     key = session.get("login_key")
     write(people.end_login, key)
+    log_security("logout", "success")
     logout_user()
     session.clear()
     if key:
         disconnect_room(f"login:{key}")
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
-
-
-def _safe_next(target):
-    """Only local paths: never redirect off-site after login."""
-    if target and target.startswith("/") and not target.startswith("//") \
-            and not urlsplit(target).netloc:
-        return target
-    return url_for("pages.home")
 

@@ -1,4 +1,4 @@
-"""Command-line: migrate the database, seed the demo, create an admin."""
+"""Command-line: migrate (and back), back up and restore, seed the demo, create an admin."""
 
 import secrets
 from pathlib import Path
@@ -6,12 +6,16 @@ from pathlib import Path
 import click
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from flask import current_app
 from flask.cli import with_appcontext
 
 from boards import catalog, people, seed
 from boards.errors import DomainError
 
 from . import database
+from .backup import BackupError, backup_database, restore_database
+from .security_log import log_security
+from .serving import serving_processes
 from .writes import write
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -43,6 +47,47 @@ def db_upgrade():
     click.echo("Database is up to date.")
 
 
+@db_group.command("downgrade")
+@with_appcontext
+@click.argument("revision", default="-1")
+def db_downgrade(revision):
+    """Undo migrations down to REVISION (default: the last one; "base" undoes all)."""
+    command.downgrade(alembic_config(database.database().url), revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@click.command("backup")
+@with_appcontext
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup(path):
+    """Write a consistent copy of the database to PATH, also while the app serves."""
+    try:
+        backup_database(database.database().url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Backup written to {path}.")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Restore even while a server serves this database.")
+def restore(path, force):
+    """Replace the database with the backup in PATH (stop the servers first)."""
+    url = database.database().url
+    running = serving_processes(current_app.instance_path, url)
+    if running and not force:
+        raise click.ClickException(
+            "The app is serving this database (process %s). Stop it first, or use --force."
+            % ", ".join(map(str, running)))
+    database.database().dispose()
+    try:
+        restore_database(url, path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database restored from {path}. Restart the app.")
+
+
 @click.command("seed-demo")
 @with_appcontext
 @click.option("--password", envvar="DEMO_PASSWORD", default=None,
@@ -67,15 +112,31 @@ def seed_demo(password):
 def create_admin(name, email, password):
     """Create an administrator account."""
     try:
-        write(people.create_person, name=name, email=email, password=password, is_admin=True)
+        person = write(people.create_person, name=name, email=email, password=password,
+                       is_admin=True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
+    log_security("admin_change", "success", person_id=person.id, email=person.email,
+                 method="cli", detail="create-admin")
     click.echo(f"Admin {email} created.")
+
+
+@click.command("prune-security-log")
+@with_appcontext
+def prune_security_log_command():
+    """Delete security log rows older than SECURITY_LOG_DAYS (also done hourly while serving)."""
+    from .security_log import prune
+    gone = prune()
+    click.echo(f"{gone} security log rows older than "
+               f"{current_app.config['SECURITY_LOG_DAYS']} days deleted.")
 
 
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_group)
+    app.cli.add_command(prune_security_log_command)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
     app.cli.add_command(setup_organisation)

@@ -32,6 +32,10 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
     LANGUAGES = ("nl", "en")
     MAX_CONTENT_LENGTH = 1024 * 1024
+    # The address people reach the app at (QR codes, display links); see app/public_url.py.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Days the security log keeps its rows.
+    SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 
 
 def database_url(app):
@@ -52,7 +56,12 @@ def secret_key(app):
         raise RuntimeError("SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1).")
     path = Path(app.instance_path) / "demo_secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    try:
+        # Created readable by its owner only, from the first byte (no chmod afterwards).
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(secrets.token_hex(32))
     return path.read_text().strip()

@@ -8,6 +8,7 @@ from werkzeug.exceptions import HTTPException
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
 from .i18n import translate_error
+from .security_log import log_security
 
 STATUS = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -41,12 +42,19 @@ def htmx_error(status, code, message):
     return response
 
 
+def log_refusal():
+    """A permission refusal goes to the security log."""
+    log_security("forbidden", "refused", detail=f"{request.method} {request.full_path.rstrip('?')}")
+
+
 def init_app(app):
     """Register the handlers."""
 
     @app.errorhandler(DomainError)
     def domain_error(error):
         status = status_for(error)
+        if status == 403:
+            log_refusal()
         message = translate_error(error.message)
         if wants_json():
             return json_error(status, error.code, message, error.field)
@@ -56,6 +64,8 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code == 403:
+            log_refusal()
         if wants_json():
             return json_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
         if request.headers.get("HX-Request"):

@@ -1,20 +1,9 @@
 """CSV and JSON exports and the print view; the browser session or a bearer token may fetch them."""
 
-import csv
-import io
 from functools import wraps
 
 import segno
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    g,
-    jsonify,
-    render_template,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, abort, g, jsonify, render_template, request, stream_with_context
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,19 +13,19 @@ from boards.review import outcome_of
 
 from . import database
 from .auth import user_for_bearer
+from .csv_output import csv_response, csv_stream
 from .history import describe, names_for
 from .inputs import query_int
 from .pages import column_titles
+from .public_url import public_url
+from .security_log import log_security
 from .serializers import board_json, overview_json
 
 bp = Blueprint("exports", __name__)
-# Dutch Excel reads ";" as the list separator; the BOM makes it read UTF-8 (é, ë, ï intact).
-CSV_DIALECT = {"delimiter": ";", "lineterminator": "\r\n"}
-BOM = "\ufeff"
 
 
 def session_or_token(view):
-    """A logged-in browser or a valid bearer token; 401 otherwise."""
+    """A logged-in browser or a valid bearer token; 401 otherwise. Every export is logged."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -44,20 +33,11 @@ def session_or_token(view):
         if user is None:
             abort(401)
         g.export_user = user
-        return view(*args, **kwargs)
+        response = view(*args, **kwargs)
+        log_security("export", "success", detail=request.full_path.rstrip("?"))
+        return response
 
     return wrapped
-
-
-def csv_response(filename, header, rows):
-    """A UTF-8 CSV download that Excel opens with Dutch characters intact."""
-    buffer = io.StringIO()
-    buffer.write(BOM)
-    writer = csv.writer(buffer, **CSV_DIALECT)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(buffer.getvalue(), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 CARD_HEADER = ["id", "team", "cycle", "status", "title", "owner", "short_goal", "long_goal",
@@ -173,52 +153,40 @@ def events_csv():
         abort(403)
     db = database.database()
 
-    def generate():
+    def rows():
         # The response outlives the request: the stream has its own sessions, always closed
         # (one streams the log, the other reads the names its sentences mention).
         session, names_session = db.reader(), db.reader()
         try:
-            yield from _event_rows(session, names_session)
+            batch = []
+            for row in review.all_events(session):
+                batch.append(row)
+                if len(batch) >= EVENT_BATCH:
+                    yield from _event_rows(names_session, batch)
+                    batch = []
+            yield from _event_rows(names_session, batch)
         finally:
             session.close()
             names_session.close()
 
-    return Response(stream_with_context(generate()), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="activiteitenlog.csv"'})
+    return csv_stream("activiteitenlog.csv", ["id", "at", "person", "kind", "description",
+                                              "team_id", "action_id", "goal_id", "before",
+                                              "after"],
+                      # The sentences need the request's language while the stream runs.
+                      stream_with_context(rows()))
 
 
 EVENT_BATCH = 500
 
 
-def _event_rows(session, names_session):
-    """The log as CSV text, in chunks of about 64 KB: the raw codes, and beside them the
-    sentence a person reads (in the UI language)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, **CSV_DIALECT)
-    buffer.write(BOM)
-    writer.writerow(["id", "at", "person", "kind", "description", "team_id", "action_id",
-                     "goal_id", "before", "after"])
-    batch = []
-    for row in review.all_events(session):
-        batch.append(row)
-        if len(batch) >= EVENT_BATCH:
-            _write_events(writer, names_session, batch)
-            batch = []
-        if buffer.tell() > 64_000:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-    _write_events(writer, names_session, batch)
-    yield buffer.getvalue()
-
-
-def _write_events(writer, names_session, rows):
+def _event_rows(names_session, rows):
+    """The raw codes, and beside them the sentence a person reads (in the UI language)."""
     names = names_for(names_session, [event for event, _person in rows])
     for event, person in rows:
-        writer.writerow([event.id, event.at.isoformat(), person.name if person else "",
-                         event.kind, describe(event, names), event.team_id or "",
-                         event.action_id or "", event.goal_id or "", event.before or "",
-                         event.after or ""])
+        yield [event.id, event.at.isoformat(), person.name if person else "", event.kind,
+               describe(event, names), event.team_id or "", event.action_id or "",
+               event.goal_id or "", event.before or "", event.after or ""]
+
 
 
 @bp.route("/teams/<slug>/print")
@@ -226,7 +194,7 @@ def _write_events(writer, names_session, rows):
 def print_board(slug):
     """The board on one A3 landscape page, with a QR code to the live board."""
     view = _board(slug)
-    link = url_for("pages.board", slug=slug, _external=True)
+    link = public_url("pages.board", slug=slug)
     # A standalone SVG (with its xmlns), not svg_inline(): as an <img> the browser needs the namespace.
     qr_src = segno.make(link, error="m").svg_data_uri(scale=4, border=2)
     return render_template("boards/print.html", board=view, titles=column_titles(), link=link,

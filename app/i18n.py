@@ -7,6 +7,8 @@ from flask_babel import gettext
 
 from boards.cycles import today_local
 
+from .redirects import local_target
+
 bp = Blueprint("i18n", __name__)
 
 
@@ -22,10 +24,7 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("pages.home")
-    return redirect(target)
+    return redirect(local_target(request.form.get("next"), url_for("pages.home")))
 
 
 def translate_error(message):

@@ -1,5 +1,7 @@
 """HTML pages and htmx partials: parse, call one service, render."""
 
+import time
+
 import redis
 from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
@@ -24,6 +26,7 @@ from .inputs import form_date, form_int, parse_int, query_int
 from .writes import write
 
 bp = Blueprint("pages", __name__)
+QUEUE_CHECK_SECONDS = 1.0
 
 
 def column_titles():
@@ -36,12 +39,21 @@ def healthz():
     """Liveness: the app and its database answer, and the message queue when there is one."""
     database.reader().execute(text("SELECT 1"))
     queue = current_app.config.get("SOCKETIO_MESSAGE_QUEUE")
-    if queue and not queue_answers(queue):
+    if queue and not queue_answers_recently(queue):
         # Broadcasts stop silently when the queue is gone, while sockets stay connected.
         current_app.logger.error("message queue %s does not answer: live updates are not delivered",
                                  queue)
         return jsonify(status="degraded", queue="down"), 503
     return jsonify(status="ok")
+
+
+def queue_answers_recently(url):
+    """queue_answers, asked at most once a second per process: every live page polls /healthz."""
+    state = current_app.extensions.setdefault("verbeterbord.queue_health", {"at": -1.0})
+    now = time.monotonic()
+    if now - state["at"] >= QUEUE_CHECK_SECONDS:
+        state["answers"], state["at"] = queue_answers(url), now
+    return state["answers"]
 
 
 def queue_answers(url):

@@ -14,6 +14,7 @@ from . import database
 from .extensions import socketio
 from .i18n import translate_error
 from .live import log_position_now
+from .security_log import log_security
 from .serializers import card_json
 from .writes import write
 
@@ -65,6 +66,9 @@ def _person_id():
 
 
 def _refusal(error):
+    if isinstance(error, Forbidden):
+        log_security("forbidden", "refused", person_id=_person_id(), method="socket",
+                     detail=f"socket {getattr(request, 'event', {}).get('message', '')}")
     return {"ok": False, "error": error.code, "message": translate_error(error.message)}
 
 

@@ -188,7 +188,8 @@ def measure(client, statements, label, path, runs, warmup=5, headers=None, targe
 
 def app_client(url, args):
     """The app on `url` as a test client logged in as Eva, and the list that counts its SQL."""
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret", "WTF_CSRF_ENABLED": False,
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
+                      "PUBLIC_URL": "http://127.0.0.1:8000", "WTF_CSRF_ENABLED": False,
                       "SOCKETIO_ASYNC_MODE": "threading"})
     statements, app_db = [], app.extensions["verbeterbord.db"]  # one item per SQL statement
     for engine in {app_db.read_engine, app_db.write_engine}:  # the same engine on PostgreSQL

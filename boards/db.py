@@ -1,8 +1,10 @@
 """Engines and sessions: SQLite by default, PostgreSQL when the URL says so."""
 
+import os
 from contextlib import contextmanager
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 
@@ -27,6 +29,26 @@ def _configure_sqlite(engine, *, immediate):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def restrict_sqlite_file(url):
+    """Create the SQLite file readable by its owner only (0600), or tighten an existing one.
+
+    SQLite gives its -wal and -shm files the database file's mode, so they follow.
+    """
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    except FileNotFoundError:
+        return  # its folder does not exist: SQLite will say so on connect
+    for name in (path, path + "-wal", path + "-shm"):
+        try:
+            if os.stat(name).st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except (FileNotFoundError, PermissionError):
+            pass
+
+
 class Database:
     """A reader and a writer engine on one database URL."""
 
@@ -34,6 +56,7 @@ class Database:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         if self.is_sqlite:
+            restrict_sqlite_file(url)
             self.read_engine = create_engine(url, echo=echo)
             self.write_engine = create_engine(url, echo=echo)
             _configure_sqlite(self.read_engine, immediate=False)

@@ -196,3 +196,23 @@ class LoginSession(SQLModel, table=True):
     person_id: int = Field(foreign_key="person.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     ended_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+
+
+class SecurityEvent(SQLModel, table=True):
+    """One line of the security log: a login, a refusal, an export, an admin change.
+
+    Not part of the activity log: it records who tried what, from where, and whether it
+    worked, also for people who are not (or no longer) known. Rows are pruned after a
+    configurable number of days.
+    """
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True), index=True)
+    kind: str = Field(max_length=40, index=True)
+    outcome: str = Field(max_length=20)
+    # Who: the known person, else the e-mail address that was tried (failed logins).
+    person_id: Optional[int] = Field(default=None, index=True)
+    email: str = Field(default="", max_length=320)
+    method: str = Field(default="", max_length=20)
+    address: str = Field(default="", max_length=64)
+    detail: str = Field(default="", max_length=500)

@@ -65,10 +65,14 @@ def world(database_copy):
     return replace(database_copy.world)  # a test may change its copy, not the next test's
 
 
+PUBLIC_URL = "https://verbeterbord.test"
+
+
 def make_app(db_url, **overrides):
     """An app on the test database (threading mode: no server runs in-process)."""
     config = {"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
-              "SOCKETIO_ASYNC_MODE": "threading", "WTF_CSRF_ENABLED": False}
+              "SOCKETIO_ASYNC_MODE": "threading", "WTF_CSRF_ENABLED": False,
+              "PUBLIC_URL": PUBLIC_URL}
     config.update(overrides)
     return create_app(config)
 

@@ -40,7 +40,8 @@ class LiveServer:
             raise ValueError(f"async_mode must be one of {ASYNC_MODES}")
         self.async_mode = async_mode
         env = dict(os.environ, SECRET_KEY="live-test-secret",
-                   SOCKETIO_ASYNC_MODE=async_mode, PYTHONUNBUFFERED="1")
+                   SOCKETIO_ASYNC_MODE=async_mode, PYTHONUNBUFFERED="1",
+                   PUBLIC_URL=self.url)
         env.pop("VERBETERBORD_DEMO", None)
         if fast_hashing:
             env["VERBETERBORD_FAST_HASHING"] = "1"

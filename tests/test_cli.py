@@ -1,6 +1,9 @@
 """Command-line: migrate, set up the organisation, create an admin, seed the demo."""
 
+from sqlmodel import select
+
 from boards.db import Database
+from boards.models import SecurityEvent
 from boards.people import authenticate
 
 from .conftest import make_app
@@ -18,7 +21,10 @@ def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
                                  "--password", "een lang wachtwoord"])
     assert result.exit_code == 0, result.output
     with Database(url).reader() as s:
-        assert authenticate(s, "beheer@test.example", "een lang wachtwoord").is_admin
+        admin = authenticate(s, "beheer@test.example", "een lang wachtwoord")
+        assert admin.is_admin
+        [logged] = s.exec(select(SecurityEvent)).all()  # the security log has it
+        assert (logged.kind, logged.person_id, logged.method) == ("admin_change", admin.id, "cli")
     again = runner.invoke(args=["create-admin", "--name", "X", "--email", "beheer@test.example",
                                 "--password", "een lang wachtwoord"])
     assert again.exit_code != 0 and "already exists" in again.output

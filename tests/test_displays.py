@@ -5,10 +5,12 @@ import time
 
 import pytest
 import socketio
+from sqlmodel import select
 
 from boards import actions, displays
 from boards.db import Database
 from boards.errors import Forbidden
+from boards.models import SecurityEvent
 
 from .conftest import login
 from .live import LiveServer, api_token
@@ -81,6 +83,10 @@ def test_display_socket_reads_but_cannot_write(tmp_path, sqlite_templates):
         assert screen.call("join", {"board": "wonen"})["ok"] is True
         refused = screen.call("move", {"action_id": card.id, "status": "done", "version": 1})
         assert refused["ok"] is False and refused["error"] == "forbidden"
+        with db.reader() as s:  # each refusal is in the security log
+            logged = s.exec(select(SecurityEvent).where(SecurityEvent.kind == "forbidden")).all()
+        assert sorted(r.detail for r in logged) == ["socket join", "socket join", "socket move"]
+        assert {(r.method, r.address) for r in logged} == {("socket", "127.0.0.1")}
         member = socketio.Client(reconnection=False)
         member.connect(server.url, auth={"token": api_token(server.url, "anna@test.example",
                                                             "correct horse battery")},

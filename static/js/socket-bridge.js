@@ -24,12 +24,40 @@
   const renderedSeq = seqMeta ? Number(seqMeta.content) : NaN;
   let joinedBefore = false;
 
+  let delayed = false; // the server's message queue is down: other servers' changes do not arrive
+
   function setState(online) {
-    connection.dataset.state = online ? "online" : "offline";
-    connection.textContent = online ? "" : (VB.t.offline || "Offline");
-    connection.hidden = online;
+    const state = !online ? "offline" : (delayed ? "delayed" : "online");
+    connection.dataset.state = state;
+    connection.textContent = state === "offline" ? (VB.t.offline || "Offline")
+      : (state === "delayed" ? (VB.t.delayed || "Live updates delayed") : "");
+    connection.hidden = state === "online";
     document.body.classList.toggle("offline", !online);
   }
+
+  // The socket stays connected when the server loses its message queue (Redis), but changes
+  // saved through other server processes then stop arriving. /healthz says so: while it does,
+  // the page shows "live updates delayed" and re-reads itself on every check; when the queue is
+  // back it re-reads once more, so nothing saved meanwhile stays missing.
+  const HEALTH_EVERY = 15000;
+  async function checkHealth() {
+    if (document.hidden) return;
+    let degraded;
+    try {
+      const response = await fetch("/healthz", {cache: "no-store", credentials: "same-origin"});
+      const body = await response.json();
+      degraded = body.status === "degraded";
+    } catch (_error) {
+      return; // the server itself is unreachable: the socket shows "offline"
+    }
+    const was = delayed;
+    delayed = degraded;
+    if (delayed && !was) VB.announce(VB.t.delayed || "");
+    if (delayed || was) VB.resync();
+    setState(socket.connected);
+  }
+  window.setInterval(checkHealth, HEALTH_EVERY);
+  document.addEventListener("visibilitychange", () => { if (!document.hidden) checkHealth(); });
 
   function room() {
     if (slug) return {board: slug};
@@ -37,6 +65,7 @@
   }
 
   socket.on("connect", () => {
+    checkHealth();
     socket.emit("join", room(), (ack) => {
       setState(true);
       if (joinedBefore) {
