@@ -36,7 +36,8 @@ def create_app(config=None):
     security.init_app(app)
     live.init_app(app)
 
-    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages
+    from . import (admin, api, cycles, displays, errors, escalations, exports, overview, pages,
+                   passwords)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -45,6 +46,7 @@ def create_app(config=None):
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(passwords.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Blueprint, g, jsonify, request, send_file
 
-from boards import actions, closing, cycles, people, queries, review
+from boards import actions, closing, cycles, password_links, people, queries, review
 from boards.errors import N_, Invalid
 from boards.overview import overview_for
 
@@ -17,6 +17,7 @@ from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
+from .passwords import link_url
 from .serializers import (
     board_json,
     card_json,
@@ -140,6 +141,27 @@ def my_actions():
     mine = queries.my_actions(database.reader(), g.api_user.id)
     return jsonify(cycle=cycle_json(mine.cycle), actions=[my_action_json(c) for c in mine.cards],
                    next_cycle=[my_action_json(c) for c in mine.next_cards])
+
+
+@bp.route("/me/password", methods=["POST"])
+@token_required
+def change_my_password():
+    """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
+    data = json_object()
+    _only(data, ("current", "new"))
+    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"))
+    return "", 204
+
+
+@bp.route("/people/<int:person_id>/reset-link", methods=["POST"])
+@token_required
+def reset_link(person_id):
+    """Admins: a one-time link (24 h) with which the person sets a password."""
+    data = json_object() if request.get_data() else {}
+    _only(data, ("purpose",))
+    token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
+                           data.get("purpose"))
+    return jsonify(url=link_url(token), expires=timestamp(expires)), 201
 
 
 @bp.route("/overview")
