@@ -49,6 +49,8 @@ def create_app(config=None):
     app.register_blueprint(passwords.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
+    from . import oidc
+    oidc.init_app(app)
 
     @app.context_processor
     def template_helpers():

@@ -6,11 +6,12 @@ The whole API is described in docs/openapi.json, served at /api/v1/openapi.json.
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 
 from boards import actions, closing, cycles, password_links, people, queries, review
 from boards.errors import N_, Invalid
 from boards.overview import overview_for
+from boards.sign_in import may_use_password
 
 from . import database
 from .auth import user_for_bearer
@@ -62,6 +63,8 @@ def create_token():
     person = people.authenticate(database.reader(), data.get("email"), data.get("password"))
     if person is None:
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
+    if not may_use_password(person, current_app.config.get("LOCAL_LOGIN", True)):
+        return json_error(403, "forbidden", "Password login is off.")
     return jsonify(token=write(people.issue_token, person.id)), 201
 
 

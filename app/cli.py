@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config as AlembicConfig
 from flask.cli import with_appcontext
 
-from boards import catalog, people, seed
+from boards import catalog, people, seed, sign_in
 from boards.errors import DomainError
 
 from . import database
@@ -64,13 +64,30 @@ def seed_demo(password):
 @click.option("--name", prompt=True)
 @click.option("--email", prompt=True)
 @click.password_option()
-def create_admin(name, email, password):
+@click.option("--break-glass", is_flag=True,
+              help="May log in with a password even when LOCAL_LOGIN=0.")
+def create_admin(name, email, password, break_glass):
     """Create an administrator account."""
     try:
         write(people.create_person, name=name, email=email, password=password, is_admin=True)
+        if break_glass:
+            write(sign_in.set_break_glass, email, True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Admin {email} created.")
+
+
+@click.command("break-glass")
+@with_appcontext
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Take the mark away again.")
+def break_glass(email, off):
+    """Mark an admin who may log in with a password when LOCAL_LOGIN=0 (provider outage)."""
+    try:
+        write(sign_in.set_break_glass, email, not off)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{email}: break-glass {'off' if off else 'on'}.")
 
 
 def init_app(app):
@@ -78,6 +95,7 @@ def init_app(app):
     app.cli.add_command(db_group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(break_glass)
     app.cli.add_command(setup_organisation)
 
 
