@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 
 from boards import catalog, people, seed, sign_in
 from boards.errors import DomainError
+from boards.password_policy import check_password
 
 from . import database
 from .writes import write
@@ -49,14 +50,31 @@ def db_upgrade():
               help="Password for every demo login (else DEMO_PASSWORD, else a random one).")
 def seed_demo(password):
     """Fill an empty database with the demo organisation and print its logins."""
-    password = password or secrets.token_urlsafe(9)
-    logins = write(seed.seed_demo, password)
+    password = password or secrets.token_urlsafe(12)
+    try:
+        check_password(password)  # before seeding: a refused password must leave no half demo
+        logins = write(seed.seed_demo, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
     if logins is None:
         click.echo("The database already has an organisation; the demo was not seeded.")
         return
     click.echo("Demo organisation seeded. Logins (password for all: %s):" % password)
-    for name, email, role in logins:
-        click.echo(f"  {email:<36} {name:<24} {role}")
+    click.echo("  [admin] = administrator; [TvT] = sits in the Team van teams (delegate of a team)")
+    for login in logins:
+        click.echo(f"  {login.email:<36} {login.name:<22} {demo_login_roles(login)}")
+
+
+def demo_login_roles(login):
+    """'Team A, Team B [TvT: delegate of Team A] [admin]' for one printed demo login."""
+    text = ", ".join(login.teams) or "-"
+    if login.delegate_for:
+        text += f"  [TvT: delegate of {login.delegate_for}]"
+    elif login.in_team_of_teams:
+        text += "  [TvT]"
+    if login.is_admin:
+        text += "  [admin]"
+    return text
 
 
 @click.command("create-admin")
