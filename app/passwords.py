@@ -24,7 +24,7 @@ def absolute_url(endpoint, **values):
 
 def link_url(token):
     """The absolute address of a one-time password link."""
-    return absolute_url("passwords.use_link", token=token)
+    return absolute_url("passwords.use_link", link_token=token)
 
 
 @bp.route("/me/password", methods=["GET", "POST"])
@@ -49,10 +49,10 @@ def change():
     return render_template("passwords/change.html"), status
 
 
-@bp.route("/password/<token>", methods=["GET", "POST"])
-def use_link(token):
+@bp.route("/password/<link_token>", methods=["GET", "POST"])
+def use_link(link_token):
     """Set a password through a one-time link from an admin (invite or reset)."""
-    row = password_links.person_for_link(database.reader(), token)
+    row = password_links.person_for_link(database.reader(), link_token)
     if row is None:
         return render_template("passwords/link_gone.html"), 404
     link, person = row
@@ -63,7 +63,7 @@ def use_link(token):
             status = 422
         else:
             try:
-                write(password_links.use_password_link, token, request.form.get("new"))
+                write(password_links.use_password_link, link_token, request.form.get("new"))
                 flash(_("Your password is set. Log in with it."), "info")
                 return redirect(url_for("auth.login"))
             except DomainError as error:

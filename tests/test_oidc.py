@@ -49,9 +49,12 @@ def logins_of(db, person_id):
             LoginSession.person_id == person_id, LoginSession.ended_at.is_(None))).one()
 
 
-def test_login_page_offers_the_provider(browser):
+def test_login_page_offers_the_provider(browser, issuer):
     """'Inloggen met Microsoft' (Dutch by default) next to the password form."""
-    page = browser.get("/login").get_data(as_text=True)
+    response = browser.get("/login")
+    page = response.get_data(as_text=True)
+    # Logging out is a form post that ends at the provider: its origin is a form target.
+    assert f"form-action 'self' {issuer};" in response.headers["Content-Security-Policy"]
     assert "Inloggen met Microsoft" in page and 'href="/login/oidc' in page
     assert 'name="password"' in page
 
