@@ -12,6 +12,7 @@ from flask import Blueprint, current_app, render_template, request, session
 from joserfc.errors import JoseError
 
 from boards import sign_in
+from boards.errors import N_
 
 from .auth import begin_login, safe_next
 from .i18n import translate_error
@@ -47,7 +48,12 @@ def provider():
 def start():
     """Send the browser to the provider (with state, nonce and a PKCE challenge)."""
     session["oidc_next"] = safe_next(request.args.get("next"))
-    return provider().authorize_redirect(absolute_url("oidc.callback"))
+    try:
+        return provider().authorize_redirect(absolute_url("oidc.callback"))
+    except (requests.RequestException, ValueError):  # discovery document unreachable or broken
+        current_app.logger.error("OIDC provider %s does not answer", current_app.config["OIDC_ISSUER"],
+                                 exc_info=True)
+        return refused(503, N_("The sign-in service cannot be reached. Try again later."))
 
 
 @bp.route("/login/oidc/callback")

@@ -10,6 +10,7 @@ from sqlmodel import func, select
 from boards.models import Event, LoginSession, Person
 
 from .conftest import login, make_app
+from .live import free_port
 from .factories import PASSWORD
 from .oidc import (choose_account, local_path, oidc_config, provider_server, set_user, sign_in,
                    with_query)
@@ -214,3 +215,14 @@ def test_password_login_off_except_break_glass_admins(browser, issuer, world, db
     assert login(browser, "admin@test.example").status_code == 302
     assert browser.get("/admin/").status_code == 200
     assert login(browser.application.test_client(), "anna@test.example").status_code == 403
+
+
+def test_unreachable_provider_gives_a_clear_page(db_url, world):
+    """When the provider does not answer, the button leads to an explanation, not an error."""
+    application = make_app(db_url, **oidc_config(f"http://127.0.0.1:{free_port()}"))
+    try:
+        response = application.test_client().get("/login/oidc")
+        assert response.status_code == 503
+        assert "niet bereikbaar" in response.get_data(as_text=True)
+    finally:
+        application.extensions["verbeterbord.db"].dispose()
