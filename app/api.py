@@ -18,7 +18,7 @@ from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
-from .passwords import link_url
+from .passwords import close_sockets, link_url
 from .serializers import (
     board_json,
     card_json,
@@ -153,6 +153,7 @@ def change_my_password():
     data = json_object()
     _only(data, ("current", "new"))
     write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"))
+    close_sockets(g.api_user.id)
     return "", 204
 
 

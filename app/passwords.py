@@ -9,6 +9,7 @@ from boards.errors import DomainError
 
 from . import database
 from .i18n import translate_error
+from .sockets import disconnect_room
 from .writes import write
 
 bp = Blueprint("passwords", __name__)
@@ -41,6 +42,7 @@ def change():
             try:
                 write(password_links.change_password, current_user.id, form.get("current"),
                       form.get("new"), keep_login=session.get("login_key"))
+                close_sockets(current_user.id)
                 flash(_("Your password is changed."), "info")
                 return redirect(url_for("pages.my_actions"))
             except DomainError as error:
@@ -64,9 +66,15 @@ def use_link(link_token):
         else:
             try:
                 write(password_links.use_password_link, link_token, request.form.get("new"))
+                close_sockets(person.id)
                 flash(_("Your password is set. Log in with it."), "info")
                 return redirect(url_for("auth.login"))
             except DomainError as error:
                 flash(translate_error(error.message), "error")
                 status = 422
     return render_template("passwords/set.html", person=person, link=link), status
+
+
+def close_sockets(person_id):
+    """Sockets of logins that just ended go at once (this browser's own reconnect and re-read)."""
+    disconnect_room(f"person:{person_id}")
