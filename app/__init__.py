@@ -39,7 +39,7 @@ def create_app(config=None):
     live.init_app(app)
 
     from . import (admin, api, cycles, displays, errors, escalations, exports, goals, overview,
-                   pages, security_pages)
+                   pages, passwords, security_pages)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -50,8 +50,11 @@ def create_app(config=None):
     app.register_blueprint(admin.bp)
     app.register_blueprint(goals.bp)
     app.register_blueprint(security_pages.bp)
+    app.register_blueprint(passwords.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
+    from . import oidc
+    oidc.init_app(app)
 
     @app.context_processor
     def template_helpers():

@@ -7,13 +7,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from boards import catalog, people
+from boards import catalog, password_links, people
 from boards.errors import DomainError, Invalid
+from boards.models import Person
 
 from . import database
 from .i18n import translate_error
 from .inputs import form_int, parse_int
 from .security_log import log_security
+from .passwords import link_url
 from .writes import write
 from .sockets import disconnect_room
 
@@ -72,11 +74,35 @@ def index():
 @bp.route("/people", methods=["POST"])
 @admin_required
 def create_person():
-    """Register a person."""
+    """Register a person and show the one-time link with which they choose a password."""
     form = request.form
-    return _run(lambda s: people.create_person(
-        s, name=form.get("name"), email=form.get("email"), password=form.get("password"),
-        is_admin=form.get("is_admin") == "on", actor_id=current_user.id), _("Person added."))
+    try:
+        person = write(people.create_person, name=form.get("name"), email=form.get("email"),
+                       is_admin=form.get("is_admin") == "on", actor_id=current_user.id)
+    except DomainError as error:
+        flash(translate_error(error.message), "error")
+        return redirect(url_for("admin.index"))
+    flash(_("Person added."), "info")
+    return _password_link(person.id, "invite")
+
+
+@bp.route("/people/<int:person_id>/password-link", methods=["POST"])
+@admin_required
+def password_link(person_id):
+    """A one-time link to (re)set a person's password, instead of typing it for them."""
+    return _password_link(person_id, None)
+
+
+def _password_link(person_id, purpose):
+    try:
+        token, expires = write(password_links.create_password_link, current_user.id, person_id,
+                               purpose)
+    except DomainError as error:
+        flash(translate_error(error.message), "error")
+        return redirect(url_for("admin.index"))
+    person = database.reader().get(Person, person_id)
+    return render_template("admin/password_link.html", person=person, url=link_url(token),
+                           expires=expires)
 
 
 @bp.route("/people/<int:person_id>/active", methods=["POST"])

@@ -6,11 +6,12 @@ The whole API is described in docs/openapi.json, served at /api/v1/openapi.json.
 from functools import wraps
 from pathlib import Path
 
-from flask import Blueprint, g, jsonify, request, send_file
+from flask import Blueprint, current_app, g, jsonify, request, send_file
 
-from boards import actions, closing, cycles, goals, people, queries, review
+from boards import actions, closing, cycles, goals, password_links, people, queries, review
 from boards.errors import N_, Invalid
 from boards.overview import overview_for
+from boards.sign_in import may_use_password
 
 from . import database
 from .auth import user_for_bearer
@@ -18,6 +19,7 @@ from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .pages import column_titles
+from .passwords import close_sockets, link_url
 from .serializers import (
     action_json,
     ambition_json,
@@ -67,6 +69,10 @@ def create_token():
     if person is None:
         log_security("login", "failure", email=str(data.get("email") or ""), method="api_token")
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
+    if not may_use_password(person, current_app.config.get("LOCAL_LOGIN", True)):
+        log_security("login", "failure", person_id=person.id, email=person.email,
+                     method="api_token", detail="password login is off")
+        return json_error(403, "forbidden", "Password login is off.")
     token = write(people.issue_token, person.id)
     log_security("token_issued", "success", person_id=person.id, email=person.email,
                  method="password")
@@ -164,6 +170,28 @@ def my_actions():
     mine = queries.my_actions(database.reader(), g.api_user.id)
     return jsonify(cycle=cycle_json(mine.cycle), actions=[my_action_json(c) for c in mine.cards],
                    next_cycle=[my_action_json(c) for c in mine.next_cards])
+
+
+@bp.route("/me/password", methods=["POST"])
+@token_required
+def change_my_password():
+    """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
+    data = json_object()
+    _only(data, ("current", "new"))
+    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"))
+    close_sockets(g.api_user.id)
+    return "", 204
+
+
+@bp.route("/people/<int:person_id>/reset-link", methods=["POST"])
+@token_required
+def reset_link(person_id):
+    """Admins: a one-time link (24 h) with which the person sets a password."""
+    data = json_object() if request.get_data() else {}
+    _only(data, ("purpose",))
+    token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
+                           data.get("purpose"))
+    return jsonify(url=link_url(token), expires=timestamp(expires)), 201
 
 
 @bp.route("/overview")

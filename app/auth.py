@@ -1,6 +1,7 @@
 """Logging in and out, and who is asking: session cookie or bearer token."""
 
-from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
+from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -8,6 +9,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from boards import people
+from boards.sign_in import may_use_password
 from boards.models import Person
 
 from . import database
@@ -86,30 +88,58 @@ def login():
     """Show the login form; log in on a valid post."""
     form = LoginForm()
     status = 200
+    local = password_login_on()
     if form.validate_on_submit():
         person = people.authenticate(database.reader(), form.email.data, form.password.data)
+        if person is not None and may_use_password(person, local):
+            begin_login(person)
+            return redirect(safe_next(request.args.get("next")))
         if person is not None:
-            session.clear()
-            session["login_key"] = write(people.start_login, person.id)
-            login_user(SessionUser(person))
-            log_security("login", "success", person_id=person.id, email=person.email,
-                         method="password")
-            return redirect(local_target(request.args.get("next"), url_for("pages.home")))
-        log_security("login", "failure", email=form.email.data, method="password")
-        flash(_("The e-mail address or password is not correct."), "error")
-        status = 401
+            log_security("login", "failure", person_id=person.id, email=person.email,
+                         method="password", detail="password login is off")
+            flash(_("Password login is off. Sign in with %(name)s.", name=provider_name()), "error")
+            status = 403
+        else:
+            log_security("login", "failure", email=form.email.data, method="password")
+            flash(_("The e-mail address or password is not correct."), "error")
+            status = 401
     elif request.method == "POST":
         flash(_("Fill in your e-mail address and password."), "error")
         status = 400
-    return render_template("auth/login.html", form=form), status
+    show_form = local or request.method == "POST" or request.args.get("password") == "1"
+    return render_template("auth/login.html", form=form, show_form=show_form, local=local,
+                           provider=provider_name()), status
+
+
+def password_login_on():
+    """LOCAL_LOGIN=0 turns password login off (break-glass admins excepted)."""
+    return current_app.config.get("LOCAL_LOGIN", True)
+
+
+def provider_name():
+    """The OpenID provider's name on the button, or None when there is none."""
+    if "verbeterbord.oidc" not in current_app.extensions:
+        return None
+    return current_app.config.get("OIDC_DISPLAY_NAME") or "Microsoft"
+
+
+def begin_login(person, method="password"):
+    """Every way of logging in ends here: a fresh session, a server-side login record, and a
+    line in the security log."""
+    session.clear()
+    session["login_key"] = write(people.start_login, person.id)
+    login_user(SessionUser(person))
+    log_security("login", "success", person_id=person.id, email=person.email, method=method)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out and close this login's open sockets."""
+    """Log out and close this login's open sockets; then log out at the provider too."""
+    from .oidc import logout_url
     from .sockets import disconnect_room
     key = session.get("login_key")
+    id_token = session.get("oidc_id_token")
     write(people.end_login, key)
     log_security("logout", "success")
     logout_user()
@@ -117,5 +147,10 @@ def logout():
     if key:
         disconnect_room(f"login:{key}")
     flash(_("You are logged out."), "info")
-    return redirect(url_for("auth.login"))
+    return redirect(logout_url(id_token) or url_for("auth.login"))
 
+
+
+def safe_next(target):
+    """Only this site: never redirect off-site after login."""
+    return local_target(target, url_for("pages.home"))

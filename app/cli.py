@@ -9,8 +9,9 @@ from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import with_appcontext
 
-from boards import catalog, people, seed
+from boards import catalog, people, seed, sign_in
 from boards.errors import DomainError
+from boards.password_policy import check_password
 
 from . import database
 from .backup import BackupError, backup_database, restore_database
@@ -94,14 +95,31 @@ def restore(path, force):
               help="Password for every demo login (else DEMO_PASSWORD, else a random one).")
 def seed_demo(password):
     """Fill an empty database with the demo organisation and print its logins."""
-    password = password or secrets.token_urlsafe(9)
-    logins = write(seed.seed_demo, password)
+    password = password or secrets.token_urlsafe(12)
+    try:
+        check_password(password)  # before seeding: a refused password must leave no half demo
+        logins = write(seed.seed_demo, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
     if logins is None:
         click.echo("The database already has an organisation; the demo was not seeded.")
         return
     click.echo("Demo organisation seeded. Logins (password for all: %s):" % password)
-    for name, email, role in logins:
-        click.echo(f"  {email:<36} {name:<24} {role}")
+    click.echo("  [admin] = administrator; [TvT] = sits in the Team van teams (delegate of a team)")
+    for login in logins:
+        click.echo(f"  {login.email:<36} {login.name:<22} {demo_login_roles(login)}")
+
+
+def demo_login_roles(login):
+    """'Team A, Team B [TvT: delegate of Team A] [admin]' for one printed demo login."""
+    text = ", ".join(login.teams) or "-"
+    if login.delegate_for:
+        text += f"  [TvT: delegate of {login.delegate_for}]"
+    elif login.in_team_of_teams:
+        text += "  [TvT]"
+    if login.is_admin:
+        text += "  [admin]"
+    return text
 
 
 @click.command("create-admin")
@@ -109,11 +127,15 @@ def seed_demo(password):
 @click.option("--name", prompt=True)
 @click.option("--email", prompt=True)
 @click.password_option()
-def create_admin(name, email, password):
+@click.option("--break-glass", is_flag=True,
+              help="May log in with a password even when LOCAL_LOGIN=0.")
+def create_admin(name, email, password, break_glass):
     """Create an administrator account."""
     try:
         person = write(people.create_person, name=name, email=email, password=password,
                        is_admin=True)
+        if break_glass:
+            write(sign_in.set_break_glass, email, True)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     log_security("admin_change", "success", person_id=person.id, email=person.email,
@@ -131,6 +153,19 @@ def prune_security_log_command():
                f"{current_app.config['SECURITY_LOG_DAYS']} days deleted.")
 
 
+@click.command("break-glass")
+@with_appcontext
+@click.argument("email")
+@click.option("--off", is_flag=True, help="Take the mark away again.")
+def break_glass(email, off):
+    """Mark an admin who may log in with a password when LOCAL_LOGIN=0 (provider outage)."""
+    try:
+        write(sign_in.set_break_glass, email, not off)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"{email}: break-glass {'off' if off else 'on'}.")
+
+
 def init_app(app):
     """Register the commands."""
     app.cli.add_command(db_group)
@@ -139,6 +174,7 @@ def init_app(app):
     app.cli.add_command(restore)
     app.cli.add_command(seed_demo)
     app.cli.add_command(create_admin)
+    app.cli.add_command(break_glass)
     app.cli.add_command(setup_organisation)
 
 

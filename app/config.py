@@ -24,6 +24,16 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
     TRUST_PROXY = _bool("TRUST_PROXY")
+    # Sign-in with an OpenID Connect provider (Microsoft Entra ID): on when OIDC_ISSUER is set.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER")
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID")
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET")
+    OIDC_SCOPES = os.environ.get("OIDC_SCOPES")
+    OIDC_DISPLAY_NAME = os.environ.get("OIDC_DISPLAY_NAME", "Microsoft")
+    # Create an account for an unknown person with a provider-verified e-mail address.
+    OIDC_AUTO_CREATE = _bool("OIDC_AUTO_CREATE")
+    # LOCAL_LOGIN=0: no password login, except for admins marked break-glass.
+    LOCAL_LOGIN = _bool("LOCAL_LOGIN", True)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

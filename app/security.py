@@ -1,6 +1,7 @@
 """Secure headers on every response."""
 
 from flask import request
+from urllib.parse import urlsplit
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -9,11 +10,12 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def init_app(app):
     """Add the headers after each request."""
+    policy = csp_for(app.config.get("OIDC_ISSUER"))
 
     @app.after_request
     def secure_headers(response):
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("Content-Security-Policy", policy)
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
@@ -25,3 +27,12 @@ def init_app(app):
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+def csp_for(issuer):
+    """The policy; logging out posts a form that ends at the OpenID provider (RP-initiated logout),
+    so its origin joins form-action, which browsers also apply to a form's redirects."""
+    if not issuer:
+        return CSP
+    parts = urlsplit(issuer)
+    return CSP.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")

@@ -41,6 +41,9 @@ class Municipality(SQLModel, table=True):
 class Person(SQLModel, table=True):
     """An employee who can log in."""
 
+    # One person per account at an OpenID provider: issuer + subject, never the e-mail.
+    __table_args__ = (sa.UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_person_oidc"),)
+
     id: Optional[int] = Field(default=None, primary_key=True)
     name: str = Field(max_length=200)
     email: str = Field(max_length=320, sa_column_kwargs={"unique": True})
@@ -50,6 +53,10 @@ class Person(SQLModel, table=True):
     active: bool = True
     # Bumped when the account is disabled: every session and socket of it ends.
     session_epoch: int = 0
+    # An admin who may still log in with a password when LOCAL_LOGIN=0 (provider outage).
+    break_glass: bool = False
+    oidc_issuer: Optional[str] = Field(default=None, max_length=500)
+    oidc_subject: Optional[str] = Field(default=None, max_length=255)
 
 
 class Team(SQLModel, table=True):
@@ -216,3 +223,14 @@ class SecurityEvent(SQLModel, table=True):
     method: str = Field(default="", max_length=20)
     address: str = Field(default="", max_length=64)
     detail: str = Field(default="", max_length=500)
+class PasswordLink(SQLModel, table=True):
+    """A one-time link to set a password (invite or reset); only its hash is stored."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    person_id: int = Field(foreign_key="person.id", index=True)
+    purpose: str = Field(max_length=10)  # "invite" or "reset"
+    created_by: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    used_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))

@@ -13,6 +13,7 @@ from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
 from .models import ApiToken, LoginSession, Person, utcnow
+from .password_policy import check_password
 from .validation import storable
 
 # Only the test suite sets VERBETERBORD_FAST_HASHING=1 (argon2's cheapest, insecure parameters):
@@ -22,7 +23,6 @@ _hasher = (PasswordHasher.from_parameters(profiles.CHEAPEST)
 # Verifying against this keeps a wrong e-mail as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a real password")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-MIN_PASSWORD = 10
 
 
 def normalise_email(email):
@@ -54,10 +54,20 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
 
 
 def hash_password(password):
-    """An argon2 hash of a password that is long enough."""
-    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise Invalid(N_("A password needs at least 10 characters."), field="password")
+    """An argon2 hash of a password that meets the policy."""
+    check_password(password)
     return _hasher.hash(storable(password, "password"))
+
+
+def password_matches(person, password):
+    """True when the password is the person's (always as slow as a real check)."""
+    stored = person.password_hash if person is not None and person.password_hash else _DUMMY_HASH
+    try:
+        _hasher.verify(stored, password.encode("utf-8", "surrogatepass")
+                       if isinstance(password, str) else b"")
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+    return person is not None and bool(person.password_hash)
 
 
 def authenticate(session, email, password):
@@ -67,13 +77,7 @@ def authenticate(session, email, password):
     except Invalid:
         return None
     person = session.exec(select(Person).where(Person.email == email)).first()
-    stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password.encode("utf-8", "surrogatepass")
-                       if isinstance(password, str) else b"")
-    except (VerifyMismatchError, InvalidHashError):
-        return None
-    if person is None or not person.active:
+    if not password_matches(person, password) or not person.active:
         return None
     return person
 
@@ -82,7 +86,7 @@ def issue_token(session, person_id):
     """A new bearer token for the person; only its hash is kept."""
     active_person(session, person_id)
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(person_id=person_id, token_hash=_token_hash(token)))
+    session.add(ApiToken(person_id=person_id, token_hash=token_hash(token)))
     session.commit()
     return token
 
@@ -92,7 +96,7 @@ def person_for_token(session, token):
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     row = session.exec(select(ApiToken, Person).join(Person, Person.id == ApiToken.person_id)
-                       .where(ApiToken.token_hash == _token_hash(token))).first()
+                       .where(ApiToken.token_hash == token_hash(token))).first()
     if row is None or row[0].revoked or not row[1].active:
         return None
     return row[1]
@@ -102,14 +106,14 @@ def start_login(session, person_id):
     """Record a browser login; returns the key the session cookie carries."""
     active_person(session, person_id)
     key = secrets.token_urlsafe(24)
-    session.add(LoginSession(key_hash=_token_hash(key), person_id=person_id))
+    session.add(LoginSession(key_hash=token_hash(key), person_id=person_id))
     session.commit()
     return key
 
 
 def end_login(session, key):
     """End a browser login (logout); its cookie is refused from now on."""
-    login = session.get(LoginSession, _token_hash(key)) if key else None
+    login = session.get(LoginSession, token_hash(key)) if key else None
     if login is not None and login.ended_at is None:
         login.ended_at = utcnow()
         session.commit()
@@ -119,11 +123,12 @@ def login_is_active(session, key, person_id):
     """True while the login with this key belongs to the person and has not ended."""
     if not isinstance(key, str) or not key:
         return False
-    login = session.get(LoginSession, _token_hash(key))
+    login = session.get(LoginSession, token_hash(key))
     return login is not None and login.person_id == person_id and login.ended_at is None
 
 
-def _token_hash(token):
+def token_hash(token):
+    """The stored form of a secret token: its SHA-256."""
     # surrogatepass: a malformed key hashes to something no stored key matches, not an error
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 

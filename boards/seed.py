@@ -1,13 +1,14 @@
 """Demo organisation: realistic Dutch municipal content, built through the services."""
 
 import random
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlmodel import select
 
 from . import actions, catalog, people
 from .cycles import current_cycle, today_local
-from .models import Ambition, Organisation
+from .models import Ambition, Membership, Organisation, Team
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -114,8 +115,37 @@ def seed_demo(session, password, today=None, rng=None):
     short_goals = _seed_goals(session, admin_id)
     teams = _seed_teams(session, admin_id, staff)
     _seed_actions(session, admin_id, teams, staff, short_goals, rng, today)
-    return [(p.name, p.email, "admin" if p.is_admin else _teams_label(i, teams))
-            for i, p in enumerate(staff)]
+    return demo_logins(session, staff)
+
+
+@dataclass
+class DemoLogin:
+    """One printed demo login: who it is and where they sit."""
+
+    name: str
+    email: str
+    teams: list
+    is_admin: bool
+    # The team this person represents in the Team van teams, if any.
+    delegate_for: str | None
+    in_team_of_teams: bool
+
+
+def demo_logins(session, staff):
+    """Each person's teams, read back from the database, with admins and delegates marked."""
+    teams = {t.id: t for t in session.exec(select(Team)).all()}
+    delegates = {t.delegate_id: t.name for t in teams.values() if t.delegate_id}
+    member_of = {}
+    for m in session.exec(select(Membership)).all():
+        member_of.setdefault(m.person_id, []).append(teams[m.team_id])
+    logins = []
+    for person in staff:
+        own = sorted(member_of.get(person.id, []), key=lambda t: (t.kind != "team", t.name))
+        logins.append(DemoLogin(
+            name=person.name, email=person.email, teams=[t.name for t in own],
+            is_admin=person.is_admin, delegate_for=delegates.get(person.id),
+            in_team_of_teams=any(t.kind == "team_of_teams" for t in own)))
+    return logins
 
 
 def _email(name):
@@ -179,7 +209,3 @@ def _seed_actions(session, admin_id, teams, staff, short_goals, rng, today):
             actions.edit_action(session, admin_id, change.action.id, version=change.action.version,
                                 fields={"needs_help": True, "help_reason":
                                         "Wachten op akkoord van het managementteam"})
-
-
-def _teams_label(index, teams):
-    return ", ".join(teams[t].name for t in TEAM_OF[index])

@@ -36,5 +36,20 @@ def test_seed_demo_prints_logins_once(tmp_path, sqlite_templates):
     first = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
     assert first.exit_code == 0 and "ingrid.de.vries@abg.example" in first.output
     assert "demo-wachtwoord" in first.output
+    lines = {line.split()[0]: line for line in first.output.splitlines()[2:]}
+    assert lines["ingrid.de.vries@abg.example"].endswith("Team van teams  [TvT]  [admin]")
+    assert "Klantcontact, Team van teams  [TvT: delegate of Klantcontact]" in \
+        lines["sanne.jansen@abg.example"]
+    mohamed = lines["mohamed.el.amrani@abg.example"]
+    assert mohamed.endswith("Informatievoorziening, Klantcontact") and "[" not in mohamed
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0 and "already" in second.output
+
+
+def test_seed_demo_refuses_a_weak_password(tmp_path, sqlite_templates):
+    """The demo password follows the password policy too."""
+    runner = make_app(sqlite_templates.copy(tmp_path).url).test_cli_runner()
+    result = runner.invoke(args=["seed-demo", "--password", "password1234"])
+    assert result.exit_code != 0 and "common" in result.output
+    again = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
+    assert again.exit_code == 0 and "ingrid.de.vries@abg.example" in again.output

@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from boards import actions, displays
+from boards import actions, displays, password_links
 
 from .conftest import login
 from .factories import PASSWORD
@@ -66,10 +66,12 @@ def test_no_get_writes(app, client, db, world, statements):
     with db.writer() as s:
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
+        link_token, _expires = password_links.create_password_link(s, world.admin, world.bert)
     login(client, "admin@test.example")
     bearer = client.post("/api/v1/tokens", json={"email": "admin@test.example",
                                                  "password": PASSWORD}).get_json()["token"]
-    values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token}
+    values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
+              "link_token": link_token}
     paths = list(_paths(app, values))
     paths += [("board next", "/teams/wonen?cycle=next"), ("board earlier", "/teams/wonen?cycle=1"),
               ("cycle 1", "/cycles/1"), ("next review", f"/cycles/{world.cycle + 1}"),

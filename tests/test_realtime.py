@@ -239,6 +239,19 @@ def test_disabling_a_person_disconnects_their_socket(site, connect):
         connect("dirk")
 
 
+def test_changing_a_password_disconnects_the_persons_sockets(site, connect):
+    """A new password ends other logins; their open sockets go at once (and may reconnect)."""
+    carla = connect("carla", board=True)
+    anna = connect("anna", board=True)
+    carla_api = api(site.url, site.token("carla"))
+    new = "een ander lang wachtwoord"
+    assert carla_api.post("/me/password", json={"current": PASSWORD, "new": new}).status_code == 204
+    assert carla.disconnected.wait(5), "the socket stayed connected after the password changed"
+    assert anna.sio.connected
+    # Put it back for the other tests of this server.
+    assert carla_api.post("/me/password", json={"current": new, "new": PASSWORD}).status_code == 204
+
+
 INVALID_MOVES = {
     "string": lambda card, v: "move it",
     "number": lambda card, v: 42,

@@ -1,0 +1,73 @@
+"""Passwords in the browser: change one's own, and set one through a one-time link."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from boards import password_links
+from boards.errors import DomainError
+
+from . import database
+from .i18n import translate_error
+from .public_url import public_url
+from .sockets import disconnect_room
+from .writes import write
+
+bp = Blueprint("passwords", __name__)
+
+
+def link_url(token):
+    """The absolute address of a one-time password link."""
+    return public_url("passwords.use_link", link_token=token)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@login_required
+def change():
+    """Change one's own password (the current one is required)."""
+    status = 200
+    if request.method == "POST":
+        form = request.form
+        if form.get("new") != form.get("repeat"):
+            flash(_("The two new passwords are not the same."), "error")
+            status = 422
+        else:
+            try:
+                write(password_links.change_password, current_user.id, form.get("current"),
+                      form.get("new"), keep_login=session.get("login_key"))
+                close_sockets(current_user.id)
+                flash(_("Your password is changed."), "info")
+                return redirect(url_for("pages.my_actions"))
+            except DomainError as error:
+                flash(translate_error(error.message), "error")
+                status = 403 if error.code == "forbidden" else 422
+    return render_template("passwords/change.html"), status
+
+
+@bp.route("/password/<link_token>", methods=["GET", "POST"])
+def use_link(link_token):
+    """Set a password through a one-time link from an admin (invite or reset)."""
+    row = password_links.person_for_link(database.reader(), link_token)
+    if row is None:
+        return render_template("passwords/link_gone.html"), 404
+    link, person = row
+    status = 200
+    if request.method == "POST":
+        if request.form.get("new") != request.form.get("repeat"):
+            flash(_("The two new passwords are not the same."), "error")
+            status = 422
+        else:
+            try:
+                write(password_links.use_password_link, link_token, request.form.get("new"))
+                close_sockets(person.id)
+                flash(_("Your password is set. Log in with it."), "info")
+                return redirect(url_for("auth.login"))
+            except DomainError as error:
+                flash(translate_error(error.message), "error")
+                status = 422
+    return render_template("passwords/set.html", person=person, link=link), status
+
+
+def close_sockets(person_id):
+    """Sockets of logins that just ended go at once (this browser's own reconnect and re-read)."""
+    disconnect_room(f"person:{person_id}")
