@@ -24,6 +24,8 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
     # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
     TRUST_PROXY = _bool("TRUST_PROXY")
+    # The bearer secret of the directory's SCIM client (/scim/v2); unset: no SCIM endpoint.
+    SCIM_TOKEN = os.environ.get("SCIM_TOKEN") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
