@@ -113,7 +113,7 @@ def user_resource(person):
     """A person as a SCIM User."""
     return User(id=str(person.id), external_id=person.external_id,
                 user_name=user_name_of(person), display_name=person.name,
-                emails=[Email.model_construct(value=person.email, type="work", primary=True)],
+                emails=[Email.model_construct(value=person.email, type=Email.Type.work, primary=True)],
                 active=person.active,
                 meta=Meta(resource_type="User", location=_location("User", person.id)))
 

@@ -27,3 +27,98 @@ def test_scim2_tester_finds_no_failure(scim_app):
     assert not failures, "\n".join(failures)
     assert sum(r.status == Status.SUCCESS for r in results) > 20
 
+
+
+def _scim(client, method, path, body=None, token=SECRET):
+    return client.open(f"/scim/v2{path}", method=method, json=body,
+                       headers={"Authorization": f"Bearer {token}"})
+
+
+def _patch(*operations):
+    return {"schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+            "Operations": list(operations)}
+
+
+def test_scim_is_off_without_a_token_and_refuses_a_wrong_secret(app, scim_app):
+    """Without SCIM_TOKEN the endpoint does not exist; with it, a wrong secret is a 401."""
+    assert _scim(app.test_client(), "GET", "/Users").status_code == 404
+    client = scim_app.test_client()
+    assert _scim(client, "GET", "/Users", token="wrong").status_code == 401
+    assert client.get("/scim/v2/Users").status_code == 401
+    assert _scim(client, "GET", "/Users").status_code == 200
+
+
+def test_users_are_found_by_username_and_paged(scim_app, world):
+    """filter=userName eq "…" finds one person (by e-mail when the directory gave no userName);
+    startIndex and count page through the rest."""
+    client = scim_app.test_client()
+    found = _scim(client, "GET", '/Users?filter=userName eq "ANNA@test.example"').get_json()
+    assert found["totalResults"] == 1
+    assert found["Resources"][0]["id"] == str(world.anna)
+    assert found["Resources"][0]["emails"] == [{"value": "anna@test.example"}]
+    page = _scim(client, "GET", "/Users?startIndex=2&count=2").get_json()
+    assert page["totalResults"] == 4 and page["startIndex"] == 2 and len(page["Resources"]) == 2
+    bad = _scim(client, "GET", '/Users?filter=name.givenName sw "A"')
+    assert bad.status_code == 400 and bad.get_json()["scimType"] == "invalidFilter"
+
+
+def test_user_lifecycle_is_logged_and_deactivation_ends_tokens(scim_app, db, world):
+    """Create, replace, PATCH active, delete: each an Event; inactive people lose their tokens."""
+    from sqlmodel import select
+    from boards.models import Event
+    client = scim_app.test_client()
+    created = _scim(client, "POST", "/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "dirk@gemeente.example",
+        "displayName": "Dirk de Vries", "externalId": "entra-1",
+        "emails": [{"value": "dirk@gemeente.example", "type": "work", "primary": True}],
+        "active": True})
+    assert created.status_code == 201, created.get_json()
+    ident = created.get_json()["id"]
+    assert created.headers["Location"].endswith(f"/scim/v2/Users/{ident}")
+    duplicate = _scim(client, "POST", "/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "Dirk@gemeente.example",
+        "displayName": "Dubbel", "emails": [{"value": "ander@gemeente.example"}]})
+    assert duplicate.status_code == 409 and duplicate.get_json()["scimType"] == "uniqueness"
+    token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
+                                                "password": "correct horse battery"}).get_json()
+    off = _scim(client, "PATCH", f"/Users/{world.anna}",
+                _patch({"op": "replace", "path": "active", "value": False}))
+    assert off.status_code == 200 and off.get_json()["active"] is False
+    assert client.get("/api/v1/teams", headers={
+        "Authorization": f"Bearer {token['token']}"}).status_code == 401
+    assert _scim(client, "DELETE", f"/Users/{ident}").status_code == 204
+    assert _scim(client, "GET", f"/Users/{ident}").status_code == 404
+    with db.reader() as session:
+        kinds = [e.kind for e in session.exec(select(Event).order_by(Event.id)).all()]
+    assert kinds[-3:] == ["scim_user_created", "scim_user_replaced", "scim_user_deleted"]
+
+
+def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
+    """Teams are groups: PATCH adds and removes members, PUT sets them; each change logged."""
+    from sqlmodel import select
+    from boards.models import Event, Membership
+    client = scim_app.test_client()
+    path = f"/Groups/{world.wonen_id}"
+    group = _scim(client, "GET", path).get_json()
+    assert {m["value"] for m in group["members"]} == {str(world.anna), str(world.bert)}
+    added = _scim(client, "PATCH", path, _patch(
+        {"op": "add", "path": "members", "value": [{"value": str(world.carla)}]}))
+    assert added.status_code == 200, added.get_json()
+    removed = _scim(client, "PATCH", path, _patch(
+        {"op": "remove", "path": f'members[value eq "{world.anna}"]'}))
+    assert {m["value"] for m in removed.get_json()["members"]} == {str(world.bert), str(world.carla)}
+    replaced = _scim(client, "PUT", path, {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Wonen en Leven",
+        "members": [{"value": str(world.anna)}]})
+    assert replaced.status_code == 200
+    with db.reader() as session:
+        members = session.exec(select(Membership.person_id).where(
+            Membership.team_id == world.wonen_id)).all()
+        kinds = [e.kind for e in session.exec(select(Event).where(
+            Event.team_id == world.wonen_id).order_by(Event.id)).all()]
+    assert members == [world.anna]
+    assert kinds[-6:] == ["member_added", "member_removed", "scim_group_replaced", "member_added",
+                          "member_removed", "member_removed"]
+    unknown = _scim(client, "PATCH", path, _patch(
+        {"op": "add", "path": "members", "value": [{"value": "999999"}]}))
+    assert unknown.status_code == 400
