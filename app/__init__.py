@@ -36,7 +36,7 @@ def create_app(config=None):
     security.init_app(app)
     live.init_app(app)
 
-    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages, scim
+    from . import admin, admin_api, api, cycles, displays, errors, escalations, exports, overview, pages, scim
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -45,8 +45,10 @@ def create_app(config=None):
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(admin_api.bp)
     app.register_blueprint(scim.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
+    csrf.exempt(admin_api.bp)
     csrf.exempt(scim.bp)
     errors.init_app(app)
 

@@ -50,6 +50,16 @@ def search_people(session, query=None):
     return session.exec(statement).all()
 
 
+def team_slugs(session):
+    """{person id: [slugs of their teams]}."""
+    found = {}
+    for person_id, slug in session.exec(select(Membership.person_id, Team.slug)
+                                        .join(Team, Team.id == Membership.team_id)
+                                        .order_by(Team.slug)).all():
+        found.setdefault(person_id, []).append(slug)
+    return found
+
+
 def add_person(session, actor_id, *, name, email, password=None, is_admin=False):
     """An admin registers a person."""
     actor = _admin(session, actor_id)
