@@ -36,7 +36,8 @@ def create_app(config=None):
     security.init_app(app)
     live.init_app(app)
 
-    from . import admin, admin_api, api, cycles, displays, errors, escalations, exports, overview, pages, scim
+    from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
+                   exports, overview, pages, scim)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)

@@ -90,10 +90,9 @@ def update_person(session, actor_id, person_id, *, name=None, email=None, is_adm
             wanted[field] = value
     if person.id == actor.id and (wanted.get("active") is False or wanted.get("is_admin") is False):
         raise Invalid(N_("You cannot disable your own account or take away your own admin role."))
-    if person.anonymised_at is not None and ("name" in wanted or "email" in wanted
-                                             or wanted.get("active")):
-        raise Conflict(N_("This person has been anonymised."))
     changed = {k: v for k, v in wanted.items() if getattr(person, k) != v}
+    if person.anonymised_at is not None and set(changed) & {"name", "email", "active"}:
+        raise Conflict(N_("This person has been anonymised."))
     if not changed:
         return person
     before = {"person_id": person.id, **{k: getattr(person, k) for k in changed}}
