@@ -121,18 +121,34 @@ def anonymise_person(session, actor_id, person_id):
     while session.exec(select(Person.id).where(
             Person.email == PSEUDONYM_EMAIL.format(n=number))).first() is not None:
         number += 1
-    traces = {person.name: PSEUDONYM.format(n=number), person.email: PSEUDONYM_EMAIL.format(n=number)}
-    for value in (person.user_name, person.external_id):
-        if value:
-            traces[value] = PSEUDONYM_EMAIL.format(n=number)
+    pseudonym, address = PSEUDONYM.format(n=number), PSEUDONYM_EMAIL.format(n=number)
+    traces = {}
+    # Earlier names and addresses too: the log remembers what the person was called before.
+    for name, email, other in [(person.name, person.email, (person.user_name, person.external_id)),
+                               *_former(session, person.id)]:
+        traces.setdefault(name, pseudonym)
+        for value in (email, *other):
+            traces.setdefault(value, address)
+    traces.pop(None, None)
     _scrub_log(session, traces)
-    person.name, person.email = traces[person.name], traces[person.email]
+    person.name, person.email = pseudonym, address
     person.user_name = person.external_id = person.home_office = person.password_hash = None
     person.anonymised_at = utcnow()
     events.record(session, kind="person_anonymised", person_id=actor.id,
                   after={"person_id": person.id, "name": person.name})
     session.commit()
     return person
+
+
+def _former(session, person_id):
+    """(name, e-mail, (userName, externalId)) the log recorded for this person over time."""
+    found = []
+    for event in session.exec(select(Event)).all():
+        for data in (event.before, event.after):
+            if isinstance(data, dict) and data.get("person_id") == person_id:
+                found.append((data.get("name"), data.get("email"),
+                              (data.get("user_name"), data.get("external_id"))))
+    return found
 
 
 def _scrub_log(session, traces):
@@ -151,7 +167,9 @@ def _scrub(value, traces):
         for old, new in traces.items():
             if value == old:
                 return new
-            if len(old) >= 4:  # a very short name would also hit unrelated words
+            # Inside longer text only names, not too short ones (they would hit unrelated
+            # words) and not addresses (one can be the tail of another's: bert@ in abert@).
+            if len(old) >= 4 and "@" not in old:
                 value = value.replace(old, new)
         return value
     if isinstance(value, dict):
