@@ -122,3 +122,31 @@ def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
     unknown = _scim(client, "PATCH", path, _patch(
         {"op": "add", "path": "members", "value": [{"value": "999999"}]}))
     assert unknown.status_code == 400
+
+
+def test_scim_reads_do_not_write(scim_app, world):
+    """Every SCIM GET (lists, filters, one resource, discovery) sends no write to the database."""
+    from sqlalchemy import event as sa_event
+    from .test_reads_do_not_write import WRITES
+    seen = []
+    database = scim_app.extensions["verbeterbord.db"]
+    engines = {database.read_engine, database.write_engine}
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    for engine in engines:
+        sa_event.listen(engine, "before_cursor_execute", record)
+    client = scim_app.test_client()
+    try:
+        for path in ("/Users", '/Users?filter=userName eq "anna@test.example"', f"/Users/{world.anna}",
+                     "/Groups", f"/Groups/{world.wonen_id}", "/ServiceProviderConfig",
+                     "/ResourceTypes", "/ResourceTypes/User", "/Schemas",
+                     "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "/Nothing"):
+            response = _scim(client, "GET", path)
+            assert response.status_code in (200, 404), path
+            assert response.mimetype == "application/scim+json", path
+    finally:
+        for engine in engines:
+            sa_event.remove(engine, "before_cursor_execute", record)
+    assert seen and not [s for s in seen if WRITES.match(s)]
