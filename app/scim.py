@@ -17,6 +17,7 @@ from scim2_models import (
     ChangePassword,
     Context,
     Email,
+    EnterpriseUser,
     ETag,
     Error,
     Filter,
@@ -46,6 +47,8 @@ from .sockets import disconnect_room
 from .writes import write
 
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
+# What a directory sends may carry the enterprise extension (Entra ID does): read it, store none of it.
+DirectoryUser = User[EnterpriseUser]
 MEDIA = "application/scim+json"
 MAX_COUNT = 200
 USER_ATTRIBUTES = {"userName", "displayName", "emails", "active"}
@@ -111,7 +114,7 @@ def _location(kind, ident):
 
 def user_resource(person):
     """A person as a SCIM User."""
-    return User(id=str(person.id), external_id=person.external_id,
+    return DirectoryUser(id=str(person.id), external_id=person.external_id,
                 user_name=user_name_of(person), display_name=person.name,
                 emails=[Email.model_construct(value=person.email, type=Email.Type.work, primary=True)],
                 active=person.active,
@@ -246,7 +249,7 @@ def search_users():
 @bp.route("/Users", methods=["POST"])
 def create_user():
     """Provision a person."""
-    user, error = _body(User, Context.RESOURCE_CREATION_REQUEST)
+    user, error = _body(DirectoryUser, Context.RESOURCE_CREATION_REQUEST)
     if error:
         return error
     person = write(provisioning.provision_user, user_fields(user))
@@ -266,7 +269,7 @@ def user(ident):
 def replace_user(ident):
     """Replace what the directory says about a person (active false disables them)."""
     person_id = _ident(ident)
-    user, error = _body(User, Context.RESOURCE_REPLACEMENT_REQUEST)
+    user, error = _body(DirectoryUser, Context.RESOURCE_REPLACEMENT_REQUEST)
     if error:
         return error
     person = write(provisioning.replace_user, person_id, user_fields(user))
@@ -278,7 +281,7 @@ def replace_user(ident):
 def patch_user(ident):
     """Change some attributes (e.g. `active`), applied to the person as they are now."""
     person_id = _ident(ident)
-    patch, error = _body(PatchOp[User], Context.RESOURCE_PATCH_REQUEST)
+    patch, error = _body(PatchOp[DirectoryUser], Context.RESOURCE_PATCH_REQUEST)
     if error:
         return error
 

@@ -150,3 +150,30 @@ def test_scim_reads_do_not_write(scim_app, world):
         for engine in engines:
             sa_event.remove(engine, "before_cursor_execute", record)
     assert seen and not [s for s in seen if WRITES.match(s)]
+
+
+def test_entra_shaped_requests(scim_app, world):
+    """What Entra ID sends: the enterprise extension and attributes we do not keep (ignored),
+    "Replace" with a capital and "False" as text, e-mail by `emails[type eq "work"].value`."""
+    client = scim_app.test_client()
+    created = _scim(client, "POST", "/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User",
+                    "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],
+        "externalId": "0a1b", "userName": "Eva.Smit@gemeente.example", "active": True,
+        "displayName": "Eva Smit", "title": "Beleidsmedewerker",
+        "name": {"givenName": "Eva", "familyName": "Smit"},
+        "emails": [{"primary": True, "type": "work", "value": "Eva.Smit@gemeente.example"}],
+        "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User": {"department": "Wonen"}})
+    assert created.status_code == 201, created.get_json()
+    user = created.get_json()
+    assert user["schemas"] == ["urn:ietf:params:scim:schemas:core:2.0:User"]
+    assert "title" not in user and "name" not in user
+    path = f"/Users/{user['id']}"
+    moved = _scim(client, "PATCH", path, _patch(
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "eva@gemeente.example"},
+        {"op": "Replace", "path": "active", "value": "False"}))
+    assert moved.status_code == 200, moved.get_json()
+    assert moved.get_json()["emails"] == [{"value": "eva@gemeente.example"}]
+    assert moved.get_json()["active"] is False
+    again = _scim(client, "GET", '/Users?filter=userName eq "eva.smit@gemeente.example"').get_json()
+    assert again["totalResults"] == 1 and again["Resources"][0]["active"] is False
