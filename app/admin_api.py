@@ -157,22 +157,18 @@ def teams_edit(slug):
     return _team_answer(team.id)
 
 
-@bp.route("/teams/<slug>/members/<int:person_id>", methods=["PUT"])
+# One rule for both methods: with two, an out-of-range id answered 405 instead of 404.
+@bp.route("/teams/<slug>/members/<int:person_id>", methods=["PUT", "DELETE"])
 @admin_token_required
-def teams_member_put(slug, person_id):
-    """Put a person in the team (nothing changes when they are in it)."""
+def teams_member(slug, person_id):
+    """PUT: put a person in the team (nothing changes when they are in it).
+    DELETE: take them out; their cards stay."""
     team = team_by_slug(database.reader(), slug)
+    if request.method == "DELETE":
+        write(teams.take_out, g.api_user.id, team.id, person_id)
+        return Response(status=204)
     write(teams.put_member, g.api_user.id, team.id, person_id)
     return _team_answer(team.id)
-
-
-@bp.route("/teams/<slug>/members/<int:person_id>", methods=["DELETE"])
-@admin_token_required
-def teams_member_delete(slug, person_id):
-    """Take a person out of the team; their cards stay."""
-    team = team_by_slug(database.reader(), slug)
-    write(teams.take_out, g.api_user.id, team.id, person_id)
-    return Response(status=204)
 
 
 @bp.route("/me/export")
