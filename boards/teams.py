@@ -33,6 +33,8 @@ def update_team(session, actor_id, team_id, *, name=None, delegate_id=None, clea
         if delegate_id != team.delegate_id:
             before["delegate_id"], after["delegate_id"] = team.delegate_id, delegate_id
             team.delegate_id = delegate_id
+            if delegate_id is not None:
+                _seat_in_team_of_teams(session, actor, team, delegate_id)
     if retired is not None:
         if retired not in (True, False):
             raise Invalid(N_("Invalid request."), field="retired")
@@ -44,6 +46,21 @@ def update_team(session, actor_id, team_id, *, name=None, delegate_id=None, clea
                       before=before, after=after)
     session.commit()
     return team
+
+
+def _seat_in_team_of_teams(session, actor, team, person_id):
+    """A team's delegate sits in the Team van teams: make them a member of it (logged).
+
+    A former delegate keeps that seat until an admin takes them out: they may sit there
+    for another reason too.
+    """
+    tvt = session.exec(select(Team).where(Team.kind == "team_of_teams",
+                                          Team.retired_at.is_(None))).first()
+    if tvt is None or tvt.id == team.id or session.get(Membership, (tvt.id, person_id)):
+        return
+    session.add(Membership(team_id=tvt.id, person_id=person_id))
+    events.record(session, kind="member_added", person_id=actor.id, team_id=tvt.id,
+                  after={"person_id": person_id, "delegate_of": team.id})
 
 
 def put_member(session, actor_id, team_id, person_id, *, delegate=False):

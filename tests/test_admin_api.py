@@ -97,6 +97,20 @@ def test_admin_manages_teams_members_and_delegate(world, api_as, db):
                      "team_edited"]
 
 
+def test_a_delegate_gets_a_seat_in_the_team_of_teams(world, api_as, db):
+    """Naming a team's delegate puts them in the Team van teams (logged there)."""
+    admin = api_as("admin@test.example")
+    tvt = admin.post("/teams", {"name": "Team van teams", "kind": "team_of_teams"}).get_json()["team"]
+    assert admin.patch(f"/teams/{world.wonen}", {"delegate_id": world.bert}).status_code == 200
+    with db.reader() as session:
+        assert session.get(Membership, (tvt["id"], world.bert)) is not None
+        seat = session.exec(select(Event).where(Event.team_id == tvt["id"])
+                            .order_by(Event.id.desc())).first()
+    assert seat.kind == "member_added" and seat.after["person_id"] == world.bert
+    cleared = admin.patch(f"/teams/{world.wonen}", {"delegate_id": None}).get_json()["team"]
+    assert cleared["delegate_id"] is None
+
+
 def test_my_export_holds_what_the_app_keeps_about_me(world, api_as, client):
     """GET /api/v1/me/export: my person, teams, cards and log entries; not someone else's."""
     from .conftest import login
