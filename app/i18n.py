@@ -37,7 +37,13 @@ def event_labels():
             "deleted": gettext("deleted"), "help_requested": gettext("asked for help"),
             "help_resolved": gettext("help resolved"), "carried_over": gettext("carried over"),
             "help_ended": gettext("help request ended"),
-            "help_taken_over": gettext("help request taken over")}
+            "help_taken_over": gettext("help request taken over"),
+            "team_created": gettext("team created"), "team_edited": gettext("team changed"),
+            "member_added": gettext("member added"), "member_removed": gettext("member removed"),
+            "delegate_set": gettext("delegate chosen"),
+            "scim_group_created": gettext("team created by the directory"),
+            "scim_group_replaced": gettext("team changed by the directory"),
+            "scim_group_deleted": gettext("team retired by the directory")}
 
 
 def init_app(app):
