@@ -37,7 +37,7 @@ def create_app(config=None):
     live.init_app(app)
 
     from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
-                   exports, overview, pages, scim)
+                   exports, overview, pages, scim, scim_discovery, scim_groups)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)

@@ -1,5 +1,8 @@
 """SCIM 2.0 provisioning at /scim/v2 (RFC 7643/7644): the directory keeps people and teams in step.
 
+This module: access, errors, listing and Users; Groups are in scim_groups.py, the discovery
+endpoints in scim_discovery.py (both on this blueprint).
+
 Off unless SCIM_TOKEN is set (then 404); the directory sends that secret as a bearer token.
 Resources are read and written with scim2-models. Only what the app stores is published in
 /Schemas (userName, displayName, emails.value, active, externalId; a group's displayName and
@@ -7,31 +10,22 @@ members), so what a client writes is what it reads back. Users are people, Group
 """
 
 import hmac
+import json
 import re
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 from pydantic import ValidationError
 from scim2_models import (
-    AuthenticationScheme,
-    Bulk,
-    ChangePassword,
     Context,
     Email,
     EnterpriseUser,
-    ETag,
     Error,
-    Filter,
     Group,
     GroupMember,
-    ListResponse,
     Meta,
-    Patch,
     PatchOp,
-    ResourceType,
     ResponseParameters,
     SCIMException,
-    ServiceProviderConfig,
-    Sort,
     User,
 )
 from werkzeug.exceptions import HTTPException
@@ -61,7 +55,6 @@ GROUP_FILTERS = {"displayname": "display_name", "externalid": "external_id"}
 
 def scim_response(payload, status=200, headers=None):
     """A SCIM JSON answer."""
-    import json
     return Response(json.dumps(payload), status=status, mimetype=MEDIA, headers=headers)
 
 
@@ -303,90 +296,6 @@ def delete_user(ident):
     return Response(status=204)
 
 
-# ---- Groups -----------------------------------------------------------------------------------
-
-def _groups(page):
-    members = provisioning.member_ids(database.reader(), [t.id for t in page])
-    return [group_resource(t, members[t.id]) for t in page]
-
-
-def _group_of(session, team):
-    return group_resource(team, provisioning.member_ids(session, [team.id])[team.id])
-
-
-@bp.route("/Groups", methods=["GET"])
-def groups():
-    """Teams, a page at a time."""
-    return _list("Group", provisioning.scim_teams, _groups)
-
-
-@bp.route("/Groups/.search", methods=["POST"])
-def search_groups():
-    """The same as GET /Groups, the query in a SearchRequest body."""
-    return _search("Group", provisioning.scim_teams, _groups)
-
-
-@bp.route("/Groups", methods=["POST"])
-def create_group():
-    """A new team from a directory group."""
-    group, error = _body(Group, Context.RESOURCE_CREATION_REQUEST)
-    if error:
-        return error
-    team = write(provisioning.create_group, name=group.display_name,
-                 external_id=group.external_id, members=member_ids_of(group))
-    resource = _group_of(database.reader(), team)
-    return scim_response(_dump(resource, "Group", Context.RESOURCE_CREATION_RESPONSE), 201,
-                         {"Location": resource.meta.location})
-
-
-@bp.route("/Groups/<ident>", methods=["GET"])
-def group(ident):
-    """One team with its members."""
-    session = database.reader()
-    team = provisioning.visible_team(session, _ident(ident))
-    return scim_response(_dump(_group_of(session, team), "Group", parameters=_parameters(Group)))
-
-
-@bp.route("/Groups/<ident>", methods=["PUT"])
-def replace_group(ident):
-    """Replace a team's name and members."""
-    team_id = _ident(ident)
-    group, error = _body(Group, Context.RESOURCE_REPLACEMENT_REQUEST)
-    if error:
-        return error
-    team = write(provisioning.replace_group, team_id, name=group.display_name,
-                 external_id=group.external_id, members=member_ids_of(group))
-    return scim_response(_dump(_group_of(database.reader(), team), "Group",
-                               Context.RESOURCE_REPLACEMENT_RESPONSE))
-
-
-@bp.route("/Groups/<ident>", methods=["PATCH"])
-def patch_group(ident):
-    """Members in and out (and a new name), applied to the team as it is now."""
-    team_id = _ident(ident)
-    patch, error = _body(PatchOp[Group], Context.RESOURCE_PATCH_REQUEST)
-    if error:
-        return error
-
-    def apply(session):
-        resource = _group_of(session, provisioning.visible_team(session, team_id))
-        patch.patch(resource)
-        return provisioning.replace_group(session, team_id, name=resource.display_name,
-                                          external_id=resource.external_id,
-                                          members=member_ids_of(resource))
-
-    team = write(apply)
-    return scim_response(_dump(_group_of(database.reader(), team), "Group",
-                               Context.RESOURCE_PATCH_RESPONSE))
-
-
-@bp.route("/Groups/<ident>", methods=["DELETE"])
-def delete_group(ident):
-    """The directory deleted the group: the team is retired."""
-    write(provisioning.delete_group, _ident(ident))
-    return Response(status=204)
-
-
 @bp.route("/<path:_rest>", methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
 def unknown(_rest):
     """Anything else under /scim/v2 is a SCIM error: 405 for a read-only endpoint, else 404."""
@@ -399,94 +308,3 @@ def unknown(_rest):
 def search_everything():
     """Searching users and groups at once is not supported (RFC 7644 §3.4.3 allows 501)."""
     return scim_error(501, "Search /Users/.search or /Groups/.search instead.")
-
-
-# ---- discovery --------------------------------------------------------------------------------
-
-def schemas():
-    """The User and Group schemas, cut down to what the app stores."""
-    user_schema, group_schema = User.to_schema(), Group.to_schema()
-    user_schema.attributes = [a for a in user_schema.attributes if a.name in USER_ATTRIBUTES]
-    group_schema.attributes = [a for a in group_schema.attributes if a.name in GROUP_ATTRIBUTES]
-    for attribute in user_schema.attributes + group_schema.attributes:
-        if attribute.name in ("displayName", "emails", "active"):
-            # A person needs a name and an e-mail address; `active` is what the directory
-            # switches (removing it would mean nothing here).
-            attribute.required = True
-        if attribute.name in SUB_ATTRIBUTES:
-            attribute.sub_attributes = [s for s in attribute.sub_attributes
-                                        if s.name in SUB_ATTRIBUTES[attribute.name]]
-            for sub in attribute.sub_attributes:
-                if attribute.name == "emails":
-                    sub.required = True
-                if sub.name == "$ref":
-                    sub.reference_types = ["User"]
-    for schema, name in ((user_schema, "Schemas"), (group_schema, "Schemas")):
-        schema.meta = Meta(resource_type="Schema",
-                           location=url_for("scim.schema", ident=schema.id, _external=True))
-    return [user_schema, group_schema]
-
-
-def resource_types():
-    """Users and Groups."""
-    found = []
-    for model in (User, Group):
-        resource_type = ResourceType.from_resource(model)
-        resource_type.meta = Meta(resource_type="ResourceType", location=url_for(
-            "scim.resource_type", ident=resource_type.id, _external=True))
-        found.append(resource_type)
-    return found
-
-
-def _listed(items):
-    response = ListResponse[type(items[0])](total_results=len(items), start_index=1,
-                                            items_per_page=len(items), resources=items)
-    return scim_response(response.model_dump(scim_ctx=Context.SEARCH_RESPONSE))
-
-
-@bp.route("/ServiceProviderConfig", methods=["GET"])
-def service_provider_config():
-    """What this server supports: PATCH and simple filters; no bulk, sort, ETags or passwords."""
-    config = ServiceProviderConfig(
-        documentation_uri=None, patch=Patch(supported=True),
-        bulk=Bulk(supported=False, max_operations=0, max_payload_size=0),
-        filter=Filter(supported=True, max_results=MAX_COUNT),
-        change_password=ChangePassword(supported=False), sort=Sort(supported=False),
-        etag=ETag(supported=False),
-        authentication_schemes=[AuthenticationScheme(
-            type="oauthbearertoken", name="Bearer token",
-            description="The secret in SCIM_TOKEN, sent as 'Authorization: Bearer <secret>'.",
-            primary=True)],
-        meta=Meta(resource_type="ServiceProviderConfig",
-                  location=url_for("scim.service_provider_config", _external=True)))
-    return scim_response(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-
-
-@bp.route("/Schemas", methods=["GET"])
-def schema_list():
-    """The published schemas."""
-    return _listed(schemas())
-
-
-@bp.route("/Schemas/<ident>", methods=["GET"])
-def schema(ident):
-    """One published schema."""
-    found = [s for s in schemas() if s.id == ident]
-    if not found:
-        raise NotFound("Unknown schema.")
-    return scim_response(found[0].model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
-
-
-@bp.route("/ResourceTypes", methods=["GET"])
-def resource_type_list():
-    """Users and Groups."""
-    return _listed(resource_types())
-
-
-@bp.route("/ResourceTypes/<ident>", methods=["GET"])
-def resource_type(ident):
-    """One resource type."""
-    found = [r for r in resource_types() if r.id == ident]
-    if not found:
-        raise NotFound("Unknown resource type.")
-    return scim_response(found[0].model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
