@@ -199,6 +199,9 @@ def personal_data_json(data):
         "events": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind, "team_id": e.team_id,
                     "action_id": e.action_id, "before": e.before, "after": e.after}
                    for e in data["events"]],
+        "events_about_me": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind,
+                             "team_id": e.team_id, "before": e.before, "after": e.after}
+                            for e in data["events_about"]],
         "api_tokens": [{"created_at": timestamp(t.created_at), "revoked": t.revoked}
                        for t in data["tokens"]],
         "logins": [{"created_at": timestamp(s.created_at), "ended_at": timestamp(s.ended_at)}

@@ -58,7 +58,7 @@ def person(person_id):
     session = database.reader()
     found = get_or_404(session, Person, person_id, N_("Unknown person."))
     return render_template("admin/person.html", person=found,
-                           teams=directory.personal_data(session, person_id)["teams"])
+                           teams=directory.teams_of(session, person_id))
 
 
 @bp.route("/people/<int:person_id>", methods=["POST"])

@@ -179,11 +179,16 @@ def _scrub(value, traces):
     return value
 
 
+def teams_of(session, person_id):
+    """The teams a person is in, by name."""
+    return session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
+                        .where(Membership.person_id == person_id).order_by(Team.name)).all()
+
+
 def personal_data(session, person_id):
     """Everything the app holds about one person, as plain data (their own download)."""
     person = get_or_404(session, Person, person_id, N_("Unknown person."))
-    teams = session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
-                         .where(Membership.person_id == person.id).order_by(Team.name)).all()
+    teams = teams_of(session, person.id)
     owned = session.exec(select(Action).where(Action.owner_id == person.id)
                          .order_by(Action.id)).all()
     logged = session.exec(select(Event).where(Event.person_id == person.id)
@@ -192,8 +197,12 @@ def personal_data(session, person_id):
     logins = session.exec(select(LoginSession).where(LoginSession.person_id == person.id)).all()
     links = session.exec(select(DisplayLink).where(DisplayLink.created_by == person.id)).all()
     closed = session.exec(select(TeamCycle).where(TeamCycle.closed_by == person.id)).all()
+    about = [e for e in session.exec(select(Event).where(
+        or_(Event.person_id.is_(None), Event.person_id != person.id)).order_by(Event.id)).all()
+        if any(isinstance(d, dict) and d.get("person_id") == person.id
+               for d in (e.before, e.after))]
     return {
-        "person": person, "teams": teams,
+        "person": person, "teams": teams, "events_about": about,
         "delegate_of": [t for t in teams if t.delegate_id == person.id],
         "actions": owned, "events": logged, "tokens": tokens, "logins": logins,
         "display_links": links, "closed_cycles": closed,

@@ -121,6 +121,7 @@ def test_my_export_holds_what_the_app_keeps_about_me(world, api_as, client):
     assert [t["slug"] for t in data["teams"]] == ["wonen"]
     assert [a["title"] for a in data["actions"]] == ["Terugbellen mevrouw Jansen"]
     assert [e["kind"] for e in data["events"]] == ["created"]
+    assert [e["kind"] for e in data["events_about_me"]] == ["person_created", "member_added"]
     assert data["api_tokens"] and "token_hash" not in str(data)
     assert client.get("/api/v1/me/export").status_code == 401
     login(client, "bert@test.example")
