@@ -81,7 +81,17 @@ def visible_person(session, person_id):
 
 
 def provision_user(session, fields):
-    """A new person from the directory (no password: they sign in through the directory)."""
+    """A new person from the directory (no password: they sign in through the directory).
+
+    Someone the directory deleted earlier and sends again (a colleague who comes back) is the
+    same person: their account returns, with their history.
+    """
+    returning = _deprovisioned(session, fields)
+    if returning is not None:
+        returning.deprovisioned_at = None
+        events.record(session, kind="scim_user_restored", person_id=None,
+                      after={"person_id": returning.id})
+        return replace_user(session, returning.id, fields)
     values = _clean_user(session, fields)
     person = Person(**values)
     session.add(person)
@@ -90,6 +100,17 @@ def provision_user(session, fields):
                   after={"person_id": person.id, **values})
     session.commit()
     return person
+
+
+def _deprovisioned(session, fields):
+    """The deleted, not anonymised person with this userName (or e-mail), if any."""
+    if not isinstance(fields.user_name, str) or not fields.user_name.strip():
+        return None
+    user_name = fields.user_name.strip().lower()
+    return session.exec(select(Person).where(
+        Person.deprovisioned_at.is_not(None), Person.anonymised_at.is_(None),
+        or_(func.lower(Person.user_name) == user_name,
+            Person.user_name.is_(None) & (Person.email == user_name)))).first()
 
 
 def replace_user(session, person_id, fields):

@@ -125,5 +125,6 @@ def test_my_export_holds_what_the_app_keeps_about_me(world, api_as, client):
     assert data["api_tokens"] and "token_hash" not in str(data)
     assert client.get("/api/v1/me/export").status_code == 401
     login(client, "bert@test.example")
+    assert 'href="/api/v1/me/export"' in client.get("/me").get_data(as_text=True)
     browser = client.get("/api/v1/me/export")
     assert browser.status_code == 200 and browser.get_json()["person"]["name"] == "Bert Bakker"

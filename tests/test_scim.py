@@ -177,3 +177,15 @@ def test_entra_shaped_requests(scim_app, world):
     assert moved.get_json()["active"] is False
     again = _scim(client, "GET", '/Users?filter=userName eq "eva.smit@gemeente.example"').get_json()
     assert again["totalResults"] == 1 and again["Resources"][0]["active"] is False
+
+
+def test_a_deleted_person_sent_again_comes_back(scim_app, db, world):
+    """The directory deletes Bert, later creates him again: the same person, active, history kept."""
+    client = scim_app.test_client()
+    assert _scim(client, "DELETE", f"/Users/{world.bert}").status_code == 204
+    again = _scim(client, "POST", "/Users", {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "bert@test.example",
+        "displayName": "Bert Bakker", "emails": [{"value": "bert@test.example"}], "active": True})
+    assert again.status_code == 201, again.get_json()
+    assert again.get_json()["id"] == str(world.bert) and again.get_json()["active"] is True
+    assert _scim(client, "GET", f"/Users/{world.bert}").status_code == 200
