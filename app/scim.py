@@ -34,6 +34,7 @@ from boards import provisioning
 from boards.access import is_id
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from boards.provisioning import UserFields, user_name_of
+from boards.validation import storable
 
 from . import database
 from .inputs import json_object
@@ -193,7 +194,12 @@ def _filter(text, known):
     match = FILTER_RE.match(text) if isinstance(text, str) else None
     if not match or match.group(1).lower() not in known:
         return None
-    return {known[match.group(1).lower()]: match.group(2).replace('\\"', '"').replace("\\\\", "\\")}
+    value = match.group(2).replace('\\"', '"').replace("\\\\", "\\")
+    try:
+        storable(value, "filter")  # NUL or a lone surrogate: no stored value can match
+    except Invalid:
+        return None
+    return {known[match.group(1).lower()]: value}
 
 
 def _list(kind, query, render, source=None):

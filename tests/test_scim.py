@@ -189,3 +189,26 @@ def test_a_deleted_person_sent_again_comes_back(scim_app, db, world):
     assert again.status_code == 201, again.get_json()
     assert again.get_json()["id"] == str(world.bert) and again.get_json()["active"] is True
     assert _scim(client, "GET", f"/Users/{world.bert}").status_code == 200
+
+
+def test_hostile_scim_requests_are_refused_without_a_server_error(scim_app, world):
+    """NUL bytes, odd paging, ids out of range, broken bodies: 4xx SCIM errors, never a 500."""
+    client = scim_app.test_client()
+    for method, path, body in [
+            ("GET", '/Users?filter=userName eq "a\x00b"', None),
+            ("GET", "/Users?attributes=nonsense[", None),
+            ("GET", "/Users/99999999999999999999", None),
+            ("GET", "/Groups/-1", None),
+            ("POST", "/Users", {"userName": "x\x00"}),
+            ("POST", "/Users", {"schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+                                "userName": "a" * 400, "emails": [{"value": "a@b.example"}]}),
+            ("PATCH", f"/Users/{world.anna}", {"Operations": "nope"}),
+            ("PATCH", f"/Groups/{world.wonen_id}", _patch(
+                {"op": "add", "path": "members", "value": [{"value": "1" * 30}]})),
+            ("PUT", f"/Groups/{world.wonen_id}", [1, 2]),
+            ("POST", "/Users/.search", {"filter": 5, "startIndex": "x"})]:
+        response = _scim(client, method, path, body)
+        assert 400 <= response.status_code < 500, (method, path, response.status_code)
+        assert response.mimetype == "application/scim+json", (method, path)
+    beyond = _scim(client, "GET", "/Users?startIndex=999999999&count=-5")
+    assert beyond.status_code == 200 and beyond.get_json()["Resources"] == []
