@@ -38,8 +38,9 @@ def create_app(config=None):
     security_log.init_app(app)
     live.init_app(app)
 
-    from . import (admin, api, cycles, displays, errors, escalations, exports, goals, overview,
-                   pages, passwords, security_pages)
+    from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
+                   exports, goals, overview, pages, passwords, scim, scim_discovery, scim_groups,
+                   security_pages)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -51,7 +52,11 @@ def create_app(config=None):
     app.register_blueprint(goals.bp)
     app.register_blueprint(security_pages.bp)
     app.register_blueprint(passwords.bp)
+    app.register_blueprint(admin_api.bp)
+    app.register_blueprint(scim.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
+    csrf.exempt(admin_api.bp)
+    csrf.exempt(scim.bp)
     errors.init_app(app)
     from . import oidc
     oidc.init_app(app)

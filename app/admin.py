@@ -81,7 +81,7 @@ def create_person():
                        is_admin=form.get("is_admin") == "on", actor_id=current_user.id)
     except DomainError as error:
         flash(translate_error(error.message), "error")
-        return redirect(url_for("admin.index"))
+        return redirect(url_for("admin.people"))
     flash(_("Person added."), "info")
     return _password_link(person.id, "invite")
 

@@ -34,6 +34,8 @@ class Config:
     OIDC_AUTO_CREATE = _bool("OIDC_AUTO_CREATE")
     # LOCAL_LOGIN=0: no password login, except for admins marked break-glass.
     LOCAL_LOGIN = _bool("LOCAL_LOGIN", True)
+    # The bearer secret of the directory's SCIM client (/scim/v2); unset: no SCIM endpoint.
+    SCIM_TOKEN = os.environ.get("SCIM_TOKEN") or None
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -74,7 +74,7 @@ def create_team(session, actor_id, *, name, slug=None, kind="team", ambition_ids
     actor = _admin(session, actor_id)
     name = clean_text(name, "name")
     slug = (slug or slugify(name)).strip()
-    if not SLUG_RE.match(slug):
+    if not SLUG_RE.match(slug) or len(slug) > 80:
         raise Invalid(N_("Use lower-case letters, digits and hyphens."), field="slug")
     if kind not in TEAM_KINDS:
         raise Invalid(N_("Unknown kind of team."), field="kind")

@@ -57,6 +57,14 @@ class Person(SQLModel, table=True):
     break_glass: bool = False
     oidc_issuer: Optional[str] = Field(default=None, max_length=500)
     oidc_subject: Optional[str] = Field(default=None, max_length=255)
+    # SCIM provisioning: the directory's userName (e-mail when unset) and its own id.
+    user_name: Optional[str] = Field(default=None, max_length=320,
+                                     sa_column_kwargs={"unique": True})
+    external_id: Optional[str] = Field(default=None, max_length=200)
+    # Set when the directory deleted the account: SCIM no longer shows it (it stays disabled).
+    deprovisioned_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # Set when an admin anonymised a leaver: name and e-mail are "Oud-medewerker <n>".
+    anonymised_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Team(SQLModel, table=True):
@@ -67,6 +75,10 @@ class Team(SQLModel, table=True):
     slug: str = Field(max_length=80, sa_column_kwargs={"unique": True})
     kind: str = Field(default="team", max_length=20)
     delegate_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    # SCIM: the directory group's own id.
+    external_id: Optional[str] = Field(default=None, max_length=200)
+    # A retired team keeps its board and history but leaves every list and the overview.
+    retired_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
 
 
 class Membership(SQLModel, table=True):

@@ -75,7 +75,8 @@ def overview_for(session, today=None):
     today = today or today_local()
     cycle = current_cycle(session, today)
     goals, ambitions = goal_index(session)
-    teams = session.exec(select(Team).where(Team.kind == "team").order_by(Team.name)).all()
+    teams = session.exec(select(Team).where(Team.kind == "team", Team.retired_at.is_(None))
+                         .order_by(Team.name)).all()
     summaries = {t.id: TeamSummary(t) for t in teams}
     by_ambition = {a.id: AmbitionSummary(a) for a in ambitions.values()}
     _team_counts(session, cycle, today, summaries)

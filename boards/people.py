@@ -141,16 +141,23 @@ def set_active(session, actor_id, person_id, active):
     if person.id == actor.id and not active:
         raise Invalid(N_("You cannot disable your own account."))
     before = person.active
+    change_active(session, person, active)
+    events.record(session, kind="person_enabled" if active else "person_disabled",
+                  person_id=actor.id, before={"person_id": person.id, "active": before},
+                  after={"person_id": person.id, "active": active})
+    session.commit()
+    return person
+
+
+def change_active(session, person, active):
+    """Set `active`; disabling ends the person's sessions and tokens (the web layer closes
+    their sockets: room `person:<id>`)."""
+    was_active = person.active
     person.active = active
-    if not active:
+    if was_active and not active:
         person.session_epoch += 1
         for token in session.exec(select(ApiToken).where(ApiToken.person_id == person.id)).all():
             token.revoked = True
         for login in session.exec(select(LoginSession).where(
                 LoginSession.person_id == person.id, LoginSession.ended_at.is_(None))).all():
             login.ended_at = utcnow()
-    events.record(session, kind="person_enabled" if active else "person_disabled",
-                  person_id=actor.id, before={"person_id": person.id, "active": before},
-                  after={"person_id": person.id, "active": active})
-    session.commit()
-    return person

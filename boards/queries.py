@@ -44,7 +44,8 @@ class Board:
 
 def list_teams(session):
     """All teams, the Team van teams last."""
-    return session.exec(select(Team).order_by(Team.kind, Team.name)).all()
+    return session.exec(select(Team).where(Team.retired_at.is_(None))
+                        .order_by(Team.kind, Team.name)).all()
 
 
 def team_by_slug(session, slug):
