@@ -88,10 +88,10 @@ def people_list():
 def people_create():
     """Register a person."""
     data = json_object()
-    _only(data, ("name", "email", "password", "is_admin"))
+    # No password here: the person chooses one through a one-time link (reset-link).
+    _only(data, ("name", "email", "is_admin"))
     person = write(directory.add_person, g.api_user.id, name=data.get("name"),
-                   email=data.get("email"), password=data.get("password"),
-                   is_admin=data.get("is_admin", False))
+                   email=data.get("email"), is_admin=data.get("is_admin", False))
     return _person_answer(person.id, 201)
 
 
