@@ -1,5 +1,7 @@
 """Verbeterbord web app: the factory."""
 
+from datetime import datetime, timezone
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -53,7 +55,9 @@ def create_app(config=None):
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "event_labels": event_labels(),
                 "empty": Tally(), "display": None, "format_datetime": format_datetime,
-                "format_date": format_date, "card_text": i18n.card_text}
+                "format_date": format_date, "card_text": i18n.card_text,
+                "now_utc": lambda: datetime.now(timezone.utc),
+                "now_iso": lambda: datetime.now(timezone.utc).isoformat()}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

@@ -6,6 +6,7 @@ changed file gets a new URL and a browser may keep the old one without asking ag
 """
 
 import hashlib
+import mimetypes
 from functools import lru_cache
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from flask import request, send_from_directory
 from flask_compress import Compress
 
 compress = Compress()
+mimetypes.add_type("application/manifest+json", ".webmanifest")
 YEAR = 365 * 24 * 3600
 # Only text is worth compressing; Socket.IO traffic never passes Flask's after_request.
 COMPRESSED_TYPES = ["text/html", "text/css", "text/csv", "text/plain", "text/javascript",
@@ -45,7 +47,7 @@ def init_app(app):
         if endpoint == "static" and "v" not in values:
             values["v"] = content_hash(static_root / values["filename"])
 
-    @app.route("/sw.js")
+    @app.route("/sw.js", endpoint="wire_sw")
     def service_worker():
         """The service worker, served from the root so that it may look after every page."""
         response = send_from_directory(static_root / "js", "sw.js", max_age=0)

@@ -51,12 +51,28 @@
                         pos: cards.indexOf(card) + 1, count: cards.length});
   };
 
+  // Every count of a column (its heading, the phone's column switcher); cards hidden by the
+  // stand-up's person filter do not count.
   VB.updateCounts = function () {
     for (const status of VB.ORDER) {
       const col = VB.column(status);
-      const count = document.querySelector(`[data-count="${status}"]`);
-      if (col && count) count.textContent = VB.cardsIn(col).length;
+      if (!col) continue;
+      const shown = VB.cardsIn(col).filter((card) => !card.hidden).length;
+      document.querySelectorAll(`[data-count="${status}"]`).forEach((count) => {
+        count.textContent = shown;
+      });
     }
+    VB.touched();
+  };
+
+  // "Last updated": the time the page last took in a change or re-read its data.
+  VB.touched = function () {
+    const stamp = document.getElementById("updated-at");
+    if (!stamp) return;
+    const now = new Date();
+    stamp.dateTime = now.toISOString();
+    stamp.textContent = now.toLocaleTimeString(document.documentElement.lang || "nl",
+                                               {hour: "2-digit", minute: "2-digit"});
   };
 
   // Re-read what the page shows: htmx elements listening for vb:resync do the fetch and swap.
