@@ -30,6 +30,7 @@
       const open = menu.getAttribute("aria-expanded") !== "true";
       menu.setAttribute("aria-expanded", String(open));
       document.getElementById("main-nav").classList.toggle("open", open);
+      menu.closest(".topbar").classList.toggle("menu-open", open);
     });
   }
 
