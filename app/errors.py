@@ -3,6 +3,7 @@
 import json
 
 from flask import jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -60,4 +61,17 @@ def init_app(app):
             return json_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
         if request.headers.get("HX-Request"):
             return htmx_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
-        return render_template("error.html", status=error.code, message=error.description), error.code
+        return render_template("error.html", status=error.code, message=page_message(error.code)), error.code
+
+
+def page_message(status):
+    """What an error page says, in the page's language (werkzeug's own texts are English)."""
+    messages = {
+        400: _("The request could not be understood. Go back and try again."),
+        401: _("Log in to see this page."),
+        403: _("You do not have access to this page. Ask an administrator if you need it."),
+        404: _("This page does not exist (any more). Check the address, or start from your actions."),
+        405: _("This address cannot be used this way."),
+        413: _("What was sent is too large."),
+    }
+    return messages.get(status, _("Something went wrong on our side. Try again in a moment."))
