@@ -34,10 +34,14 @@ def json_error(status, code, message, field=None):
     return jsonify(body), status
 
 
-def htmx_error(status, code, message):
-    """An htmx answer: the page script shows the message (and resyncs on a conflict)."""
+def htmx_error(status, code, message, field=None):
+    """An htmx answer: the page script shows the message (next to `field` when the form has it)
+    and resyncs on a conflict."""
     response = make_response("", status)
-    response.headers["HX-Trigger"] = json.dumps({"vb:error": {"code": code, "message": message}})
+    detail = {"code": code, "message": message}
+    if field:
+        detail["field"] = field
+    response.headers["HX-Trigger"] = json.dumps({"vb:error": detail})
     response.headers["HX-Reswap"] = "none"
     return response
 
@@ -52,7 +56,7 @@ def init_app(app):
         if wants_json():
             return json_error(status, error.code, message, error.field)
         if request.headers.get("HX-Request"):
-            return htmx_error(status, error.code, message)
+            return htmx_error(status, error.code, message, error.field)
         return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(HTTPException)

@@ -78,7 +78,36 @@
   // Re-read what the page shows: htmx elements listening for vb:resync do the fetch and swap.
   VB.resync = () => window.htmx.trigger(document.body, "vb:resync");
 
+  // An error about one field of a form shows next to that field, tied to it for screen readers.
+  function showAtField(form, field, text) {
+    const input = form && form.querySelector && form.querySelector(`[name="${field}"]`);
+    if (!input || !input.id) return false;
+    const id = `${input.id}-error`;
+    let note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "field-error";
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    input.setAttribute("aria-invalid", "true");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(id)) input.setAttribute("aria-describedby", [...described, id].join(" "));
+    input.focus();
+    const clear = () => {
+      note.remove();
+      input.removeAttribute("aria-invalid");
+      const rest = described.filter((other) => other !== id).join(" ");
+      if (rest) input.setAttribute("aria-describedby", rest); else input.removeAttribute("aria-describedby");
+    };
+    input.addEventListener("input", clear, {once: true});
+    return true;
+  }
+
   document.body.addEventListener("vb:error", (evt) => {
+    const form = evt.target.closest ? evt.target.closest("form") : null;
+    if (evt.detail.field && showAtField(form, evt.detail.field, evt.detail.message)) return;
     VB.showMessage(evt.detail.message);
     if (evt.detail.code === "conflict") VB.resync();
   });

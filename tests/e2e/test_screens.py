@@ -183,3 +183,16 @@ def test_my_actions_offline_from_the_service_worker(new_page, api):
     expect(page.get_by_text(title)).to_be_visible()
     expect(page.locator("main button").first).to_be_disabled()
     page.context.set_offline(False)
+
+
+def test_form_error_shows_next_to_its_field(new_page):
+    """A refused title is explained under the title field and tied to it (aria-describedby)."""
+    page = new_page(SANNE, viewport=DESKTOP)
+    page.fill("#new-title", "   ")
+    page.click("#new-action button[type=submit]")
+    note = page.locator("#new-title-error")
+    expect(note).to_be_visible()
+    expect(page.locator("#new-title")).to_have_attribute("aria-describedby", "new-title-error")
+    expect(page.locator("#new-title")).to_have_attribute("aria-invalid", "true")
+    page.fill("#new-title", "Iets")
+    expect(note).to_have_count(0)
