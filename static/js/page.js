@@ -58,7 +58,7 @@
       const col = VB.column(status);
       if (!col) continue;
       const shown = VB.cardsIn(col).filter((card) => !card.hidden).length;
-      document.querySelectorAll(`[data-count="${status}"]`).forEach((count) => {
+      document.querySelectorAll(`[data-count="${status}"], [data-switch-count="${status}"]`).forEach((count) => {
         count.textContent = shown;
       });
     }

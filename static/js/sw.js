@@ -35,7 +35,15 @@ async function staticFile(request) {
   const kept = await cache.match(request);
   if (kept) return kept;
   const response = await fetch(request);
-  if (response.ok) await cache.put(request, response.clone());
+  if (response.ok) {
+    await cache.put(request, response.clone());
+    // An older version of the same file is no longer needed.
+    const wanted = new URL(request.url);
+    for (const old of await cache.keys()) {
+      const url = new URL(old.url);
+      if (url.pathname === wanted.pathname && url.search !== wanted.search) await cache.delete(old);
+    }
+  }
   return response;
 }
 
