@@ -7,7 +7,9 @@ const CACHE = "verbeterbord-v1";
 const ME = "/me";
 
 self.addEventListener("install", () => self.skipWaiting());
-self.addEventListener("activate", (evt) => evt.waitUntil(self.clients.claim()));
+// Keep a copy of /me at once, so that the first visit is enough to read it offline later.
+self.addEventListener("activate", (evt) => evt.waitUntil(Promise.all([
+  self.clients.claim(), pageOnline(new Request(ME, {credentials: "same-origin"})).catch(() => null)])));
 
 async function pageOnline(request) {
   const response = await fetch(request);

@@ -174,14 +174,19 @@ def test_my_actions_offline_from_the_service_worker(new_page, api):
     api.create(title=title)
     page = new_page(SANNE, path="/me", viewport=PHONE)
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.reload()  # now controlled by the worker, which keeps a copy
-    wait_live(page)
+    for _ in range(40):  # the worker keeps a copy of /me as soon as it is active
+        if page.evaluate("caches.match('/me').then((kept) => Boolean(kept))"):
+            break
+        page.wait_for_timeout(250)
     page.context.set_offline(True)
     page.reload()
     expect(page.locator("#offline-note")).to_be_visible()
     expect(page.locator("#offline-note")).to_contain_text("Offline")
     expect(page.get_by_text(title)).to_be_visible()
     expect(page.locator("main button").first).to_be_disabled()
+    expect(page.locator("#connection")).to_be_visible()  # and the badge says offline
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "offline-me.png"))
     page.context.set_offline(False)
 
 
