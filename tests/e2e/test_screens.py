@@ -118,6 +118,8 @@ def test_overview_display_pages_itself(new_page, live_server, browser, login_sta
     admin.select_option("select[name=team]", "")
     admin.click("form.inline-form button.primary")
     link = admin.input_value("#new-link")
+    admin.click("button[data-copy=new-link]")  # the one-time link has a copy button
+    expect(admin.locator("button[data-copy=new-link]")).to_have_text("Gekopieerd")
     context.close()
     page = new_page(None, path=link, viewport=DESKTOP)
     expect(page.locator("nav#main-nav")).to_have_count(0)
