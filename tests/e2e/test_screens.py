@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, INGRID, SANNE, wait_live
-from .helpers import DOING, TODO, card, expect_in_column, expect_saved
+from .helpers import DOING, TODO, card, card_in, expect_in_column, expect_saved
 
 pytestmark = pytest.mark.browser
 
@@ -149,7 +149,10 @@ def test_long_column_keeps_the_board_one_screen_tall(new_page, api_as):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + 18, steps=3)
-    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 24, steps=15)
+    page.wait_for_timeout(150)  # the drag has started (a busy machine is slow to say so)
+    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 24, steps=20)
+    page.mouse.move(target["x"] + target["width"] / 2 + 4, target["y"] + 30, steps=3)
+    expect(card_in(page, ids[-1], DOING)).to_have_count(1)  # hovering: the card shows there
     page.mouse.up()
     expect_saved(page, ids[-1], DOING)
     assert anouk.action(ids[-1], slug="informatievoorziening")["status"] == DOING
