@@ -1,5 +1,7 @@
 """Verbeterbord web app: the factory."""
 
+from datetime import datetime, timezone
+
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -28,7 +30,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import i18n, live, security, security_log
+    from . import i18n, live, security, security_log, wire
     from .auth import init_auth
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -36,6 +38,7 @@ def create_app(config=None):
     init_auth(app, login_manager)
     security.init_app(app)
     security_log.init_app(app)
+    wire.init_app(app)
     live.init_app(app)
 
     from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
@@ -65,7 +68,9 @@ def create_app(config=None):
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "empty": Tally(), "display": None,
                 "format_datetime": format_datetime, "format_date": format_date,
-                "card_text": i18n.card_text}
+                "card_text": i18n.card_text,
+                "now_utc": lambda: datetime.now(timezone.utc),
+                "now_iso": lambda: datetime.now(timezone.utc).isoformat()}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

@@ -3,6 +3,7 @@
 import json
 
 from flask import jsonify, make_response, render_template, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -34,10 +35,14 @@ def json_error(status, code, message, field=None):
     return jsonify(body), status
 
 
-def htmx_error(status, code, message):
-    """An htmx answer: the page script shows the message (and resyncs on a conflict)."""
+def htmx_error(status, code, message, field=None):
+    """An htmx answer: the page script shows the message (next to `field` when the form has it)
+    and resyncs on a conflict."""
     response = make_response("", status)
-    response.headers["HX-Trigger"] = json.dumps({"vb:error": {"code": code, "message": message}})
+    detail = {"code": code, "message": message}
+    if field:
+        detail["field"] = field
+    response.headers["HX-Trigger"] = json.dumps({"vb:error": detail})
     response.headers["HX-Reswap"] = "none"
     return response
 
@@ -59,7 +64,7 @@ def init_app(app):
         if wants_json():
             return json_error(status, error.code, message, error.field)
         if request.headers.get("HX-Request"):
-            return htmx_error(status, error.code, message)
+            return htmx_error(status, error.code, message, error.field)
         return render_template("error.html", status=status, message=message), status
 
     @app.errorhandler(HTTPException)
@@ -70,4 +75,17 @@ def init_app(app):
             return json_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
         if request.headers.get("HX-Request"):
             return htmx_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
-        return render_template("error.html", status=error.code, message=error.description), error.code
+        return render_template("error.html", status=error.code, message=page_message(error.code)), error.code
+
+
+def page_message(status):
+    """What an error page says, in the page's language (werkzeug's own texts are English)."""
+    messages = {
+        400: _("The request could not be understood. Go back and try again."),
+        401: _("Log in to see this page."),
+        403: _("You do not have access to this page. Ask an administrator if you need it."),
+        404: _("This page does not exist (any more). Check the address, or start from your actions."),
+        405: _("This address cannot be used this way."),
+        413: _("What was sent is too large."),
+    }
+    return messages.get(status, _("Something went wrong on our side. Try again in a moment."))

@@ -47,7 +47,8 @@ def card_text(closed=False):
     return SimpleNamespace(
         no_goal=gettext("No goal"), needs_help=gettext("Needs help"),
         move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
-        edit_label=gettext("Edit"), detail=around_id("pages.action_detail"),
+        edit_label=gettext("Edit"), move_to=gettext("Move to…"),
+        detail=around_id("pages.action_detail"),
         edit=around_id("pages.edit_form"), closed=closed, today=today_local(),
         overdue=gettext("Overdue"), completed=gettext("Completed"),
         carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),

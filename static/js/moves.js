@@ -69,6 +69,8 @@
       window.Sortable.create(col, {
         group: "board", animation: 120, draggable: "article", filter: "button, a, input",
         preventOnFilter: false,
+        // On a touch screen a drag starts with a long press, so that a swipe still scrolls.
+        delay: 350, delayOnTouchOnly: true, touchStartThreshold: 6,
         onChoose: (evt) => { dragOrigin = placeOf(evt.item); },
         onEnd: (evt) => {
           if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
@@ -166,6 +168,70 @@
     VB.updateCounts();
     card.focus();
     sendMove(card, origin);
+  });
+
+  // "Move to…": pick the column from a list, for touch screens (and anyone who prefers it).
+  let moveDialog = null;
+  let moving = null;
+
+  function dialogFor() {
+    if (moveDialog) return moveDialog;
+    moveDialog = document.createElement("dialog");
+    moveDialog.id = "move-to";
+    moveDialog.setAttribute("aria-labelledby", "move-to-title");
+    const title = document.createElement("h2");
+    title.id = "move-to-title";
+    const list = document.createElement("div");
+    list.className = "move-choices";
+    for (const status of VB.ORDER) {
+      const choice = document.createElement("button");
+      choice.type = "button";
+      choice.dataset.moveTo = status;
+      list.appendChild(choice);
+    }
+    const cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "link";
+    cancel.textContent = t.cancel;
+    cancel.addEventListener("click", () => moveDialog.close());
+    moveDialog.append(title, list, cancel);
+    moveDialog.addEventListener("close", () => {
+      if (moving && document.contains(moving)) moving.focus({preventScroll: true});
+      moving = null;
+    });
+    list.addEventListener("click", (evt) => {
+      const choice = evt.target.closest("button[data-move-to]");
+      const card = moving;
+      moveDialog.close();
+      if (!choice || !card || !document.contains(card)) return;
+      const target = VB.column(choice.dataset.moveTo);
+      if (target === card.parentElement) return;
+      const origin = placeOf(card);
+      target.insertBefore(card, target.firstElementChild);
+      VB.updateCounts();
+      sendMove(card, origin);
+    });
+    document.body.appendChild(moveDialog);
+    return moveDialog;
+  }
+
+  document.addEventListener("click", (evt) => {
+    const button = evt.target.closest && evt.target.closest("button.moveto");
+    const card = button && button.closest("article.card");
+    if (!card) return;
+    const dialog = dialogFor();
+    moving = card;
+    dialog.querySelector("h2").textContent = VB.fmt("move_to_title", {title: VB.cardTitle(card)});
+    dialog.querySelectorAll("button[data-move-to]").forEach((choice) => {
+      const col = VB.column(choice.dataset.moveTo);
+      const here = col === card.parentElement;
+      choice.textContent = col.dataset.title;
+      choice.disabled = here;
+      choice.classList.toggle("current", here);
+    });
+    dialog.showModal();
+    const first = dialog.querySelector("button[data-move-to]:not(:disabled)");
+    if (first) first.focus();
   });
 
   // A newer version of the held card arrived: it replaces the held one where it belongs.

@@ -51,18 +51,63 @@
                         pos: cards.indexOf(card) + 1, count: cards.length});
   };
 
+  // Every count of a column (its heading, the phone's column switcher); cards hidden by the
+  // stand-up's person filter do not count.
   VB.updateCounts = function () {
     for (const status of VB.ORDER) {
       const col = VB.column(status);
-      const count = document.querySelector(`[data-count="${status}"]`);
-      if (col && count) count.textContent = VB.cardsIn(col).length;
+      if (!col) continue;
+      const shown = VB.cardsIn(col).filter((card) => !card.hidden).length;
+      document.querySelectorAll(`[data-count="${status}"], [data-switch-count="${status}"]`).forEach((count) => {
+        count.textContent = shown;
+      });
     }
+    VB.touched();
+  };
+
+  // "Last updated": the time the page last took in a change or re-read its data.
+  VB.touched = function () {
+    const stamp = document.getElementById("updated-at");
+    if (!stamp) return;
+    const now = new Date();
+    stamp.dateTime = now.toISOString();
+    stamp.textContent = now.toLocaleTimeString(document.documentElement.lang || "nl",
+                                               {hour: "2-digit", minute: "2-digit"});
   };
 
   // Re-read what the page shows: htmx elements listening for vb:resync do the fetch and swap.
   VB.resync = () => window.htmx.trigger(document.body, "vb:resync");
 
+  // An error about one field of a form shows next to that field, tied to it for screen readers.
+  function showAtField(form, field, text) {
+    const input = form && form.querySelector && form.querySelector(`[name="${field}"]`);
+    if (!input || !input.id) return false;
+    const id = `${input.id}-error`;
+    let note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("p");
+      note.id = id;
+      note.className = "field-error";
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = text;
+    input.setAttribute("aria-invalid", "true");
+    const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(id)) input.setAttribute("aria-describedby", [...described, id].join(" "));
+    input.focus();
+    const clear = () => {
+      note.remove();
+      input.removeAttribute("aria-invalid");
+      const rest = described.filter((other) => other !== id).join(" ");
+      if (rest) input.setAttribute("aria-describedby", rest); else input.removeAttribute("aria-describedby");
+    };
+    input.addEventListener("input", clear, {once: true});
+    return true;
+  }
+
   document.body.addEventListener("vb:error", (evt) => {
+    const form = evt.target.closest ? evt.target.closest("form") : null;
+    if (evt.detail.field && showAtField(form, evt.detail.field, evt.detail.message)) return;
     VB.showMessage(evt.detail.message);
     if (evt.detail.code === "conflict") VB.resync();
   });

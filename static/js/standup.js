@@ -26,6 +26,7 @@
     label.textContent = index < 0 ? data.everyone
       : `${data.names[index]} (${data.of.replace("%(pos)s", index + 1).replace("%(count)s", data.members.length)})`;
     markChanged();
+    window.Verbeterbord.updateCounts(); // the counts follow the person shown
   }
 
   function step(delta) {

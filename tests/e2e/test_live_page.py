@@ -48,7 +48,7 @@ def test_a_change_before_the_socket_joins_is_not_missed(new_page, api):
         api.move(action_id, DOING)
         route.continue_()
 
-    page.route("**/static/js/socket-bridge.js", move_then_load)
+    page.route("**/static/js/socket-bridge.js?v=*", move_then_load)  # static URLs carry ?v=<hash>
     rendered = page.goto(BOARD).text()
     assert re.search(rf'id="action-{action_id}"[^>]*data-status="{TODO}"', rendered)
     wait_live(page)

@@ -122,3 +122,15 @@ def test_timer_counts_down(standup):
     stopped = display.inner_text()
     page.wait_for_timeout(1_100)
     expect(display).to_have_text(stopped)
+
+
+def test_column_counts_follow_the_person_shown(standup):
+    """Walking to one person: each column's count is the number of that person's cards in it."""
+    standup.click("#next-person")
+    expect(standup.locator("#current-person")).to_contain_text(FIRST)
+    counts = standup.evaluate("""() => ["todo", "doing", "done"].map((key) => [
+        Number(document.querySelector(`[data-count="${key}"]`).textContent),
+        document.querySelectorAll(`[data-column="${key}"] > article:not([hidden])`).length,
+        document.querySelectorAll(`[data-column="${key}"] > article`).length])""")
+    assert all(shown == visible for shown, visible, _all in counts), counts
+    assert any(shown < everything for shown, _visible, everything in counts), counts
