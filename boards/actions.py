@@ -1,14 +1,25 @@
 """The one write path for actions: validate, authorise, version, order, log, commit."""
 
-from sqlalchemy import func
+from sqlalchemy import Integer, String, bindparam, func
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from . import escalation, events, ordering
 from .access import active_person, is_id, require_team_writer
-from .changes import Change, check_open, check_version, commit_change, locked_action, lock_team, unchanged
+from .changes import (
+    Change,
+    check_open,
+    check_version,
+    check_writable,
+    commit_change,
+    lock_team,
+    locked_action,
+    locked_card,
+    unchanged,
+)
 from .cycles import current_cycle
 from .errors import N_, Invalid
-from .models import STATUSES, Action, Event, Person, utcnow
+from .models import STATUSES, Action, Person, utcnow
 from .queries import team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
@@ -111,21 +122,25 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     `before_id` is the card that will precede it, `after_id` the card that will
     follow it; either may be None. A neighbour that is no longer in the target
     column is ignored, so the card still lands in a consistent place.
+
+    One read of the card with everything the checks and the broadcast need (under the
+    board's lock), one read for the new position, the UPDATE, the log's INSERT, one commit.
     """
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
-    actor = active_person(session, actor_id)
-    action, team = locked_action(session, action_id)
-    if op_id is not None:
-        done = session.exec(select(Event).where(Event.op_id == op_id)).first()
-        if done is not None and done.person_id == actor.id and done.action_id == action.id:
-            return unchanged(session, action, team)
-        if done is not None:
-            raise Invalid(N_("This operation id was already used."), field="op_id")
-    require_team_writer(session, actor, team)
-    check_open(session, action.team_id, action.cycle_number)
+    locked = locked_card(session, actor_id, action_id, op_id)
+    action, team, actor = locked.action, locked.team, locked.actor
+    done = locked.op_event
+    if done is not None:
+        if done.person_id == actor.id and done.action_id == action.id:
+            return Change("changed", action, team, locked.card.owner, None, card=locked.card)
+        raise Invalid(N_("This operation id was already used."), field="op_id")
+    check_writable(locked)
     check_version(action, version)
+    for neighbour_id in (before_id, after_id):
+        if neighbour_id is not None and neighbour_id != action_id and not is_id(neighbour_id):
+            raise Invalid(N_("Invalid neighbour card."), field="before_id")
     before = events.snapshot(action)
     action.position = _position_for(session, action, status, before_id, after_id)
     action.status = status
@@ -137,8 +152,8 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     if status == "done":
         escalation.end_escalation(session, action, actor.id, escalation.ENDED_DONE)
     _rebalance_if_long(session, action)
-    return commit_change(session, Change("changed", action, team,
-                                         session.get(Person, action.owner_id), entry))
+    session.commit()
+    return Change("changed", action, team, locked.card.owner, entry, card=locked.card)
 
 
 def _clean_op_id(op_id):
@@ -150,38 +165,48 @@ def _clean_op_id(op_id):
     return op_id
 
 
-def _neighbour(session, action, status, neighbour_id):
-    if neighbour_id is None or neighbour_id == action.id:
-        return None
-    if not is_id(neighbour_id):
-        raise Invalid(N_("Invalid neighbour card."), field="before_id")
-    other = session.get(Action, neighbour_id)
-    if other is None or other.team_id != action.team_id or other.cycle_number != action.cycle_number \
-            or other.status != status:
-        return None
-    return other
+def _position_statement():
+    """Built once: the neighbours' keys and the keys next to them in the target column."""
+    team_id, number = bindparam("team_id", type_=Integer), bindparam("number", type_=Integer)
+    status, moving = bindparam("status", type_=String), bindparam("moving", type_=Integer)
+
+    def column(alias):
+        return (alias.team_id == team_id, alias.cycle_number == number, alias.status == status,
+                alias.id != moving)
+
+    def key_of(name):
+        card = aliased(Action, name=f"{name}_card")
+        return (select(card.position).where(card.id == bindparam(name, type_=Integer), *column(card))
+                .scalar_subquery())
+
+    before_key, after_key = key_of("before_id"), key_of("after_id")
+    others = aliased(Action, name="others")
+    return select(
+        before_key,
+        select(func.min(others.position)).where(*column(others), others.position > before_key)
+        .scalar_subquery(),
+        after_key,
+        select(func.max(others.position)).where(*column(others), others.position < after_key)
+        .scalar_subquery(),
+        select(func.max(others.position)).where(*column(others)).scalar_subquery())
 
 
-def _column(session, action, status):
-    return (Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
-            Action.status == status, Action.id != action.id)
+POSITION_STATEMENT = _position_statement()
 
 
 def _position_for(session, action, status, before_id, after_id):
-    """A key between the wanted neighbours and their actual neighbours in the column."""
-    column = _column(session, action, status)
-    before = _neighbour(session, action, status, before_id)
+    """A key between the wanted neighbours and their actual neighbours in the column (one read).
+
+    A neighbour that is the card itself, or no longer in the column, is not used.
+    """
+    before, following, after, preceding, last = session.exec(POSITION_STATEMENT, params={
+        "team_id": action.team_id, "number": action.cycle_number, "status": status,
+        "moving": action.id, "before_id": before_id, "after_id": after_id}).one()
     if before is not None:
-        following = session.exec(select(func.min(Action.position)).where(
-            *column, Action.position > before.position)).one()
-        return ordering.key_between(before.position, following)
-    after = _neighbour(session, action, status, after_id)
+        return ordering.key_between(before, following)
     if after is not None:
-        preceding = session.exec(select(func.max(Action.position)).where(
-            *column, Action.position < after.position)).one()
-        return ordering.key_between(preceding, after.position)
+        return ordering.key_between(preceding, after)
     # No usable neighbour: the card goes to the bottom of the column.
-    last = session.exec(select(func.max(Action.position)).where(*column)).one()
     return ordering.key_between(last, None)
 
 
