@@ -9,6 +9,7 @@ from .access import active_person, is_id, require_team_writer
 from .changes import (
     Change,
     check_open,
+    CARD_STATEMENT,
     check_version,
     check_writable,
     commit_change,
@@ -123,13 +124,16 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     follow it; either may be None. A neighbour that is no longer in the target
     column is ignored, so the card still lands in a consistent place.
 
-    One read of the card with everything the checks and the broadcast need (under the
-    board's lock), one read for the new position, the UPDATE, the log's INSERT, one commit.
+    One read of the card with everything the checks, its new position and the broadcast need
+    (under the board's lock), the UPDATE, the log's INSERT, one commit.
     """
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
-    locked = locked_card(session, actor_id, action_id, op_id)
+    # A neighbour that is not a key is refused below, after the checks that come first.
+    locked = locked_card(session, actor_id, action_id, op_id, statement=MOVE_STATEMENT, params={
+        "status": status, "before_id": before_id if is_id(before_id) else None,
+        "after_id": after_id if is_id(after_id) else None})
     action, team, actor = locked.action, locked.team, locked.actor
     done = locked.op_event
     if done is not None:
@@ -142,7 +146,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         if neighbour_id is not None and neighbour_id != action_id and not is_id(neighbour_id):
             raise Invalid(N_("Invalid neighbour card."), field="before_id")
     before = events.snapshot(action)
-    action.position = _position_for(session, action, status, before_id, after_id)
+    action.position = _position_from(locked.extra)
     action.status = status
     action.version += 1
     action.updated_at = utcnow()
@@ -165,43 +169,42 @@ def _clean_op_id(op_id):
     return op_id
 
 
-def _position_statement():
-    """Built once: the neighbours' keys and the keys next to them in the target column."""
-    team_id, number = bindparam("team_id", type_=Integer), bindparam("number", type_=Integer)
-    status, moving = bindparam("status", type_=String), bindparam("moving", type_=Integer)
+def _neighbour_keys():
+    """Columns for the card's read: the neighbours' keys and the keys next to them in the
+    target column (`status`), correlated with the card being moved."""
+    status = bindparam("status", type_=String)
 
     def column(alias):
-        return (alias.team_id == team_id, alias.cycle_number == number, alias.status == status,
-                alias.id != moving)
+        return (alias.team_id == Action.team_id, alias.cycle_number == Action.cycle_number,
+                alias.status == status, alias.id != Action.id)
 
     def key_of(name):
         card = aliased(Action, name=f"{name}_card")
         return (select(card.position).where(card.id == bindparam(name, type_=Integer), *column(card))
-                .scalar_subquery())
+                .correlate(Action).scalar_subquery())
 
     before_key, after_key = key_of("before_id"), key_of("after_id")
     others = aliased(Action, name="others")
-    return select(
+    return (
         before_key,
         select(func.min(others.position)).where(*column(others), others.position > before_key)
-        .scalar_subquery(),
+        .correlate(Action).scalar_subquery(),
         after_key,
         select(func.max(others.position)).where(*column(others), others.position < after_key)
-        .scalar_subquery(),
-        select(func.max(others.position)).where(*column(others)).scalar_subquery())
+        .correlate(Action).scalar_subquery(),
+        select(func.max(others.position)).where(*column(others)).correlate(Action).scalar_subquery())
 
 
-POSITION_STATEMENT = _position_statement()
+# The card, everything its checks and broadcast need, and where it can go: one statement.
+MOVE_STATEMENT = CARD_STATEMENT.add_columns(*_neighbour_keys())
 
 
-def _position_for(session, action, status, before_id, after_id):
-    """A key between the wanted neighbours and their actual neighbours in the column (one read).
+def _position_from(keys):
+    """A key between the wanted neighbours and their actual neighbours in the column.
 
-    A neighbour that is the card itself, or no longer in the column, is not used.
+    A neighbour that is the card itself, or no longer in the column, was read as None.
     """
-    before, following, after, preceding, last = session.exec(POSITION_STATEMENT, params={
-        "team_id": action.team_id, "number": action.cycle_number, "status": status,
-        "moving": action.id, "before_id": before_id, "after_id": after_id}).one()
+    before, following, after, preceding, last = keys
     if before is not None:
         return ordering.key_between(before, following)
     if after is not None:

@@ -80,6 +80,7 @@ class LockedCard:
     may_write: bool  # the actor is an admin or a member of the card's team
     cycle_closed: bool
     op_event: Optional[Event]  # the earlier event with this operation id, if any
+    extra: tuple = ()  # the values of the statement's extra columns (see locked_card)
 
     @property
     def action(self):
@@ -122,8 +123,13 @@ LOCK_TEAM_OF_ACTION = (
         Action.id == bindparam("action_id", type_=Integer)).scalar_subquery()).with_for_update())
 
 
-def locked_card(session, actor_id, action_id, op_id=None):
+def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STATEMENT,
+                params=None):
     """The card, its actor's rights and its cycle's state, read once with its board locked.
+
+    `statement` may be CARD_STATEMENT with columns added (`.add_columns(...)`, built once), to
+    read what a write needs about the card's board in the same statement; `params` fills their
+    parameters and `.extra` holds their values.
 
     SQLite: the write transaction (BEGIN IMMEDIATE) holds the database's write lock already,
     so one SELECT reads everything. PostgreSQL: the team row is locked first (every write to a
@@ -135,14 +141,15 @@ def locked_card(session, actor_id, action_id, op_id=None):
         raise NotFound(N_("Unknown action."))
     if session.get_bind().dialect.name != "sqlite":
         session.exec(LOCK_TEAM_OF_ACTION, params={"action_id": action_id})
-    row = session.exec(CARD_STATEMENT, params={"action_id": action_id, "actor_id": actor_id,
-                                               "op_id": op_id}).first()
+    row = session.exec(statement, params={"action_id": action_id, "actor_id": actor_id,
+                                          "op_id": op_id, **(params or {})}).first()
     if row is None or row[3] is None or not row[3].active:
         active_person(session, actor_id)  # an inactive actor is told so first
         raise NotFound(N_("Unknown action."))
-    action, team, owner, actor, member, closed_at, goal, long_goal, ambition, op_event = row
+    action, team, owner, actor, member, closed_at, goal, long_goal, ambition, op_event = row[:10]
     return LockedCard(actor, Card(action, owner, team, goal, long_goal, ambition),
-                      actor.is_admin or member is not None, closed_at is not None, op_event)
+                      actor.is_admin or member is not None, closed_at is not None, op_event,
+                      tuple(row[10:]))
 
 
 def check_writable(locked):
