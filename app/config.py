@@ -17,6 +17,8 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL")
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # The Redis pub/sub channel of the queue: distinct per installation sharing one Redis.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "socketio")
     # eventlet in production (gunicorn -k eventlet); "threading" or "gevent" are a switch away.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Comma-separated origins allowed to open a socket; empty means the app's own origin only.

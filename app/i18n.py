@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_babel import gettext
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale, gettext
 
 bp = Blueprint("i18n", __name__)
 
@@ -47,7 +47,20 @@ def init_app(app):
 
 def card_text():
     """What every card shows alike: labels in the UI language and its links as (before, after) the
-    action id. Built once per page, so a card costs no gettext or url_for calls."""
+    action id. Built once per language and URL prefix (kept per process), so a card, and a page
+    or a broadcast, costs no gettext or url_for calls for them."""
+    key = (str(get_locale()), request.script_root if has_request_context() else "")
+    kept = _CARD_TEXTS.get(key)
+    if kept is None:
+        kept = _CARD_TEXTS[key] = _card_text()
+    # A copy: a page may note things on it (app/card_cache.py), the kept one stays as built.
+    return SimpleNamespace(**vars(kept))
+
+
+_CARD_TEXTS = {}
+
+
+def _card_text():
     def around_id(endpoint):
         before, _sep, after = url_for(endpoint, action_id=999999999).partition("999999999")
         return before, after
