@@ -5,8 +5,16 @@ both workers patch the standard library before they import this module (so no --
 """
 
 import gc
+import os
 
-from . import create_app
+# psycopg waits for PostgreSQL's answers in C unless told otherwise, which under eventlet stalls
+# every socket of the process for each query. Its select-based wait is green once eventlet has
+# patched `select` (the gunicorn worker does that before importing this module); gevent is
+# detected by psycopg itself. Set before the first `import psycopg` (in create_app).
+if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+from . import create_app  # noqa: E402
 
 app = create_app()
 # What is loaded now lives as long as the process: keep it out of the collector's full passes,
