@@ -214,7 +214,7 @@ class Watch:
         if not ack.get("ok"):
             raise RuntimeError(f"move refused: {ack}")
         card.update(status=status, version=ack["action"]["version"])
-        if self.waiting[key]["left"] <= 0:
+        if self.waiting[key]["left"] <= 0 and not done.done():  # a board nobody watches
             done.set_result(time.perf_counter())
         try:
             last = await asyncio.wait_for(done, MISSED_AFTER)
