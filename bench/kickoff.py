@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import socketio  # noqa: E402
 
-from bench.harness import Server, cpu_seconds, machine, percentile, revision  # noqa: E402
+from bench.harness import Server, machine, percentile, revision  # noqa: E402
 
 MISSED_AFTER = 10.0  # seconds a move may take before it counts as missed
 CONNECTS_AT_ONCE = 50  # socket handshakes in flight per client process (phase 1 paces itself)
