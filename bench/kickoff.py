@@ -269,6 +269,8 @@ async def run(args, folder):
               f"{time.perf_counter() - started:.0f} s", file=sys.stderr)
         env = {"DATABASE_URL": url, "SOCKETIO_MESSAGE_QUEUE": args.redis,
                "SOCKETIO_CHANNEL": channel}
+        if args.pool_size:
+            env["DATABASE_POOL_SIZE"] = str(args.pool_size)
         servers = [stack.enter_context(Server("app.wsgi:app", env=env,
                                               log_path=folder / f"server-{n}.log"))
                    for n in "ab"]
@@ -343,6 +345,7 @@ def report(result, args):
     print(f"Kick-off: {result['people']} people on {result['boards']} boards, 2 × gunicorn -k "
           f"eventlet -w 1, PostgreSQL + Redis; {info['nproc']} × {info['cpu']}, Python "
           f"{info['python']}, {revision()}")
+    print(f"database pool per process: {args.pool_size or 'SQLAlchemy default (5 + 10)'}")
     print(f"load at start of opening {result['load_at_open']:.2f}, of moves {result['load_at_moves']:.2f}")
     print(f"opening ({o['seconds']} s): board page p50 {o['page_ms'].get('p50')} / p95 "
           f"{o['page_ms'].get('p95')} / max {o['page_ms'].get('max')} ms ({o['page_ms']['n']}); "
@@ -377,6 +380,7 @@ def main():
                         help="processes the 1,200 clients are spread over (default 2)")
     parser.add_argument("--redis", default=os.environ.get("TEST_REDIS_URL",
                                                           "redis://127.0.0.1:6379/0"))
+    parser.add_argument("--pool-size", type=int, help="DATABASE_POOL_SIZE of the servers")
     parser.add_argument("--json", metavar="FILE", help="also write the figures as JSON")
     args = parser.parse_args()
     load = os.getloadavg()[0]

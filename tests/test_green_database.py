@@ -1,4 +1,4 @@
-"""Under eventlet a PostgreSQL query must not stall the server process's other sockets.
+"""Under eventlet a PostgreSQL query must not stall the server process's other sockets; the pool.
 
 psycopg waits for the server in C unless told otherwise; app/wsgi.py chooses its select-based
 wait, which eventlet makes green. Checked in a fresh process set up as gunicorn's eventlet worker
@@ -48,3 +48,20 @@ def test_a_query_does_not_stall_the_eventlet_server():
     wait, ticks = done.stdout.split()[-2:]
     assert wait == "wait_select"
     assert int(ticks) >= 10, "the process stood still while PostgreSQL answered"
+
+
+def test_pool_size_is_configurable(db_url):
+    """DATABASE_POOL_SIZE sets the connections a process keeps (and as many more in a burst)."""
+    from .conftest import make_app
+
+    app = make_app(db_url, DATABASE_POOL_SIZE=7)
+    try:
+        pool = app.extensions["verbeterbord.db"].read_engine.pool
+        assert pool.size() == 7 and pool._max_overflow == 7
+    finally:
+        app.extensions["verbeterbord.db"].dispose()
+    default = make_app(db_url)
+    try:
+        assert default.extensions["verbeterbord.db"].read_engine.pool.size() == 5
+    finally:
+        default.extensions["verbeterbord.db"].dispose()
