@@ -30,11 +30,12 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import i18n, live, security, security_log, wire
+    from . import card_cache, i18n, live, security, security_log, wire
     from .auth import init_auth
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
+    card_cache.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
     security_log.init_app(app)

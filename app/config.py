@@ -16,7 +16,11 @@ class Config:
     DEMO = _bool("VERBETERBORD_DEMO")
     SECRET_KEY = os.environ.get("SECRET_KEY")
     DATABASE_URL = os.environ.get("DATABASE_URL")
+    # Database connections per process (and as many more in a burst); empty: SQLAlchemy's 5 + 10.
+    DATABASE_POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE") or 0) or None
     SOCKETIO_MESSAGE_QUEUE = os.environ.get("SOCKETIO_MESSAGE_QUEUE")
+    # The Redis pub/sub channel of the queue: distinct per installation sharing one Redis.
+    SOCKETIO_CHANNEL = os.environ.get("SOCKETIO_CHANNEL", "socketio")
     # eventlet in production (gunicorn -k eventlet); "threading" or "gevent" are a switch away.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Comma-separated origins allowed to open a socket; empty means the app's own origin only.

@@ -7,7 +7,7 @@ from boards.db import Database
 
 def init_app(app, url):
     """Create the app's Database and close each request's session afterwards."""
-    app.extensions["verbeterbord.db"] = Database(url)
+    app.extensions["verbeterbord.db"] = Database(url, pool_size=app.config.get("DATABASE_POOL_SIZE"))
     app.teardown_appcontext(_close_reader)
 
 

@@ -2,8 +2,8 @@
 
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, redirect, request, session, url_for
-from flask_babel import gettext
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import get_locale, gettext
 
 from boards.cycles import today_local
 
@@ -39,8 +39,23 @@ def init_app(app):
 
 def card_text(closed=False):
     """What every card shows alike: labels in the UI language and its links as (before, after) the
-    action id. Built once per page, so a card costs no gettext or url_for calls. `closed`: the
-    cards belong to a cycle their team has closed (they show their outcome, no tools)."""
+    action id. Built once per language and URL prefix (kept per process), so a card, and a page
+    or a broadcast, costs no gettext or url_for calls for them. `closed`: the cards belong to a
+    cycle their team has closed (they show their outcome, no tools)."""
+    key = (str(get_locale()), request.script_root if has_request_context() else "")
+    kept = _CARD_TEXTS.get(key)
+    if kept is None:
+        kept = _CARD_TEXTS[key] = _card_text()
+    # A copy: a page may note things on it (app/card_cache.py), the kept one stays as built.
+    texts = SimpleNamespace(**vars(kept))
+    texts.closed, texts.today = closed, today_local()
+    return texts
+
+
+_CARD_TEXTS = {}
+
+
+def _card_text():
     def around_id(endpoint):
         before, _sep, after = url_for(endpoint, action_id=999999999).partition("999999999")
         return before, after
@@ -49,7 +64,7 @@ def card_text(closed=False):
         move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
         edit_label=gettext("Edit"), move_to=gettext("Move to…"),
         detail=around_id("pages.action_detail"),
-        edit=around_id("pages.edit_form"), closed=closed, today=today_local(),
+        edit=around_id("pages.edit_form"),
         overdue=gettext("Overdue"), completed=gettext("Completed"),
         carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
         split=gettext("Split up; the rest continues in cycle %(n)s"),

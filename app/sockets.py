@@ -57,7 +57,9 @@ def init_app(app, socketio_ext):
                "cors_allowed_origins": app.config["ALLOWED_ORIGINS"] or None,
                "ping_interval": 10, "ping_timeout": 10}
     if queue:
-        options["client_manager"] = KickingRedisManager(queue)
+        # Installations (or benchmarks) sharing one Redis keep apart by channel.
+        options["client_manager"] = KickingRedisManager(
+            queue, channel=app.config.get("SOCKETIO_CHANNEL") or "socketio")
     socketio_ext.init_app(app, **options)
 
 

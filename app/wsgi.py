@@ -5,9 +5,17 @@ both workers patch the standard library before they import this module (so no --
 """
 
 import gc
+import os
 
-from . import create_app
-from .serving import mark_serving
+# psycopg waits for PostgreSQL's answers in C unless told otherwise, which under eventlet stalls
+# every socket of the process for each query. Its select-based wait is green once eventlet has
+# patched `select` (the gunicorn worker does that before importing this module); gevent is
+# detected by psycopg itself. Set before the first `import psycopg` (in create_app).
+if os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet") == "eventlet":
+    os.environ.setdefault("PSYCOPG_WAIT_FUNC", "wait_select")
+
+from . import create_app  # noqa: E402
+from .serving import mark_serving  # noqa: E402
 
 app = create_app()
 # `flask restore` refuses to run while a marked server serves this database.

@@ -1,9 +1,10 @@
 """Realtime benchmark: a card move → seen by every client on the board, app vs bare Flask-SocketIO.
 
-    .venv/bin/python bench/realtime.py [--clients 50] [--moves 200] [--no-big] [--json FILE]
+    .venv/bin/python bench/realtime.py [--database-url sqlite|postgres|URL] [--clients 50]
+        [--moves 200] [--no-big] [--json FILE]
 
-The app runs as in production (gunicorn -k eventlet -w 1) on a fresh migrated SQLite file with the
-test world and 50 cards on board "wonen". N python-socketio AsyncClients (websocket transport,
+The app runs as in production (gunicorn -k eventlet -w 1) on a fresh migrated SQLite file (or a
+fresh PostgreSQL schema with `--database-url postgres`) with the test world and 50 cards on board "wonen". N python-socketio AsyncClients (websocket transport,
 bearer tokens of anna and bert; spread over --client-procs processes, many per asyncio loop) join
 the board; one more client moves cards one at a time (right version, next column) and the time
 from its emit until the last of the N has received the matching `action.changed` (same action id
@@ -43,14 +44,26 @@ TITLES = ("Terugbelverzoeken binnen een dag afhandelen", "Wachtlijst huurtoeslag
 WARMUP = 10  # moves before measuring, not counted
 
 
-def seed(folder, cards):
-    """A migrated SQLite file with the test world and `cards` cards on board "wonen"."""
+def database_url(stack, folder, wanted):
+    """The URL to run on: a fresh migrated SQLite file, or a fresh schema of the test PostgreSQL
+    ("postgres"), or a given empty database URL (migrated here)."""
+    from app.cli import upgrade_database
+    from tests.databases import PostgresSchema, sqlite_url
+
+    if wanted in (None, "sqlite"):
+        return sqlite_url(folder)
+    if wanted == "postgres":
+        return stack.enter_context(PostgresSchema()).url
+    upgrade_database(wanted)
+    return wanted
+
+
+def seed(url, cards):
+    """The test world and `cards` cards on board "wonen" in the migrated database at `url`."""
     from boards import actions
     from boards.db import Database
-    from tests.databases import sqlite_url
     from tests.factories import build_world
 
-    url = sqlite_url(folder)
     db = Database(url)
     world = build_world(db)
     made = []
@@ -130,8 +143,10 @@ async def run(args, folder):
     """Seed, start the app and the bare server, measure both at N clients, then at 600."""
     from tests.factories import PASSWORD
 
-    url, _world, cards = seed(folder, args.cards)
     with ExitStack() as servers:
+        url = database_url(servers, folder, args.database_url)
+        args.database = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
+        url, _world, cards = seed(url, args.cards)
         app = servers.enter_context(Server("app.wsgi:app", env={"DATABASE_URL": url},
                                            log_path=folder / "app.log"))
         tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]
@@ -177,14 +192,17 @@ def report(results, args):
     by = {r["name"]: r for r in results}
     app, bare = by["app"], by["bare"]
     ratio = {p: round(app[p] / bare[p], 2) for p in ("p50", "p95")}
+    limit = 1.5 if args.database == "SQLite" else 1.7  # issue "Faster than every peer"
     targets = {f"p95 <= 20 ms at {args.clients} clients": app["p95"] <= 20,
-               "p95 <= 2.5x bare rebroadcast": ratio["p95"] <= 2.5}
+               f"p95 <= {limit}x bare rebroadcast ({args.database})": ratio["p95"] <= limit}
+    if args.database == "SQLite":
+        targets["server CPU per move <= 6 ms"] = app["server_cpu_ms_per_move"] <= 6
     if "app, big" in by:
         targets[f"p95 <= 300 ms at {args.big_clients} sockets"] = by["app, big"]["p95"] <= 300
     info = dict(machine(), loadavg_1m_at_start=args.load_at_start)
     print(f"Realtime: move -> all clients received (ms), loopback, "
           f"{info['nproc']} x {info['cpu']}, "
-          f"Python {info['python']}, payload {app['payload_bytes']} B, "
+          f"Python {info['python']}, {args.database}, payload {app['payload_bytes']} B, "
           f"load {info['loadavg_1m_at_start']:.2f}, {revision()}")
     print(line(HEADER) + "   (ms; CPU per move)")
     for r in results:
@@ -196,6 +214,7 @@ def report(results, args):
     for target, ok in targets.items():
         print(f"target {target}: {verdict(ok)}")
     return {"date": time.strftime("%Y-%m-%d %H:%M:%S%z"), "revision": revision(), "machine": info,
+            "database": args.database,
             "command": " ".join(sys.argv), "results": results, "ratio_app_bare": ratio,
             "targets": targets}
 
@@ -209,6 +228,9 @@ def main():
     parser.add_argument("--big-clients", type=int, default=600)
     parser.add_argument("--big-moves", type=int, default=50)
     parser.add_argument("--cards", type=int, default=50, help="cards on the board (default 50)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help='"sqlite" (default: a fresh file), "postgres" (a fresh schema in the '
+                             "test PostgreSQL, dropped afterwards) or the URL of an empty database")
     parser.add_argument("--gap", type=float, default=0.01, help="pause between moves, s")
     parser.add_argument("--client-procs", type=int, default=2,
                         help="processes the receiving clients are spread over (default 2)")

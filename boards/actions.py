@@ -2,12 +2,24 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import Integer, String, bindparam, func
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from . import escalation, events, ordering
 from .access import active_person, is_id, require_team_writer
-from .changes import Change, check_open, check_version, commit_change, locked_action, lock_team, unchanged
+from .changes import (
+    Change,
+    check_open,
+    CARD_STATEMENT,
+    check_version,
+    check_writable,
+    commit_change,
+    lock_team,
+    locked_action,
+    locked_card,
+    unchanged,
+)
 from .cycles import current_cycle
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import STATUSES, Action, Event, Goal, Person, utcnow
@@ -113,23 +125,30 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     `before_id` is the card that will precede it, `after_id` the card that will
     follow it; either may be None. A neighbour that is no longer in the target
     column is ignored, so the card still lands in a consistent place.
+
+    One read of the card with everything the checks, its new position and the broadcast need
+    (under the board's lock), the UPDATE, the log's INSERT, one commit.
     """
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
-    actor = active_person(session, actor_id)
-    action, team = locked_action(session, action_id)
-    if op_id is not None:
-        done = session.exec(select(Event).where(Event.op_id == op_id)).first()
-        if done is not None and done.person_id == actor.id and done.action_id == action.id:
-            return unchanged(session, action, team)
-        if done is not None:
-            raise Invalid(N_("This operation id was already used."), field="op_id")
-    require_team_writer(session, actor, team)
-    check_open(session, action.team_id, action.cycle_number)
+    # A neighbour that is not a key is refused below, after the checks that come first.
+    locked = locked_card(session, actor_id, action_id, op_id, statement=MOVE_STATEMENT, params={
+        "status": status, "before_id": before_id if is_id(before_id) else None,
+        "after_id": after_id if is_id(after_id) else None})
+    action, team, actor = locked.action, locked.team, locked.actor
+    done = locked.op_event
+    if done is not None:
+        if done.person_id == actor.id and done.action_id == action.id:
+            return Change("changed", action, team, locked.card.owner, None, card=locked.card)
+        raise Invalid(N_("This operation id was already used."), field="op_id")
+    check_writable(locked)
     check_version(action, version)
+    for neighbour_id in (before_id, after_id):
+        if neighbour_id is not None and neighbour_id != action_id and not is_id(neighbour_id):
+            raise Invalid(N_("Invalid neighbour card."), field="before_id")
     before = events.snapshot(action)
-    action.position = _position_for(session, action, status, before_id, after_id)
+    action.position = _position_from(locked.extra)
     action.status = status
     action.version += 1
     action.updated_at = utcnow()
@@ -139,8 +158,8 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     if status == "done":
         escalation.end_escalation(session, action, actor.id, escalation.ENDED_DONE)
     _rebalance_if_long(session, action)
-    return commit_change(session, Change("changed", action, team,
-                                         session.get(Person, action.owner_id), entry))
+    session.commit()
+    return Change("changed", action, team, locked.card.owner, entry, card=locked.card)
 
 
 def _clean_op_id(op_id):
@@ -152,38 +171,47 @@ def _clean_op_id(op_id):
     return op_id
 
 
-def _neighbour(session, action, status, neighbour_id):
-    if neighbour_id is None or neighbour_id == action.id:
-        return None
-    if not is_id(neighbour_id):
-        raise Invalid(N_("Invalid neighbour card."), field="before_id")
-    other = session.get(Action, neighbour_id)
-    if other is None or other.team_id != action.team_id or other.cycle_number != action.cycle_number \
-            or other.status != status:
-        return None
-    return other
+def _neighbour_keys():
+    """Columns for the card's read: the neighbours' keys and the keys next to them in the
+    target column (`status`), correlated with the card being moved."""
+    status = bindparam("status", type_=String)
+
+    def column(alias):
+        return (alias.team_id == Action.team_id, alias.cycle_number == Action.cycle_number,
+                alias.status == status, alias.id != Action.id)
+
+    def key_of(name):
+        card = aliased(Action, name=f"{name}_card")
+        return (select(card.position).where(card.id == bindparam(name, type_=Integer), *column(card))
+                .correlate(Action).scalar_subquery())
+
+    before_key, after_key = key_of("before_id"), key_of("after_id")
+    others = aliased(Action, name="others")
+    return (
+        before_key,
+        select(func.min(others.position)).where(*column(others), others.position > before_key)
+        .correlate(Action).scalar_subquery(),
+        after_key,
+        select(func.max(others.position)).where(*column(others), others.position < after_key)
+        .correlate(Action).scalar_subquery(),
+        select(func.max(others.position)).where(*column(others)).correlate(Action).scalar_subquery())
 
 
-def _column(session, action, status):
-    return (Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
-            Action.status == status, Action.id != action.id)
+# The card, everything its checks and broadcast need, and where it can go: one statement.
+MOVE_STATEMENT = CARD_STATEMENT.add_columns(*_neighbour_keys())
 
 
-def _position_for(session, action, status, before_id, after_id):
-    """A key between the wanted neighbours and their actual neighbours in the column."""
-    column = _column(session, action, status)
-    before = _neighbour(session, action, status, before_id)
+def _position_from(keys):
+    """A key between the wanted neighbours and their actual neighbours in the column.
+
+    A neighbour that is the card itself, or no longer in the column, was read as None.
+    """
+    before, following, after, preceding, last = keys
     if before is not None:
-        following = session.exec(select(func.min(Action.position)).where(
-            *column, Action.position > before.position)).one()
-        return ordering.key_between(before.position, following)
-    after = _neighbour(session, action, status, after_id)
+        return ordering.key_between(before, following)
     if after is not None:
-        preceding = session.exec(select(func.max(Action.position)).where(
-            *column, Action.position < after.position)).one()
-        return ordering.key_between(preceding, after.position)
+        return ordering.key_between(preceding, after)
     # No usable neighbour: the card goes to the bottom of the column.
-    last = session.exec(select(func.max(Action.position)).where(*column)).one()
     return ordering.key_between(last, None)
 
 

@@ -3,13 +3,15 @@
 from dataclasses import dataclass
 from typing import Optional
 
+from sqlalchemy import Integer, String, bindparam
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from .access import get_or_404
+from .access import active_person, get_or_404, is_id
 from .cycles import team_cycle_closed
-from .errors import N_, Conflict, Invalid
-from .models import Action, Event, Person, Team
-from .queries import card_in_session
+from .errors import N_, Conflict, Forbidden, Invalid, NotFound
+from .models import Action, Ambition, Event, Goal, Membership, Person, Team, TeamCycle
+from .queries import Card, card_in_session
 
 
 @dataclass
@@ -78,3 +80,92 @@ class GoalChange:
     ambition: object
     goal: Optional[object] = None
     team_slugs: tuple = ()
+
+
+@dataclass
+class LockedCard:
+    """What a write to one card needs, read in one statement under the board's lock."""
+
+    actor: Person
+    card: Card  # action, owner, team and goal path: all the broadcast needs
+    may_write: bool  # the actor is an admin or a member of the card's team
+    cycle_closed: bool
+    op_event: Optional[Event]  # the earlier event with this operation id, if any
+    extra: tuple = ()  # the values of the statement's extra columns (see locked_card)
+
+    @property
+    def action(self):
+        return self.card.action
+
+    @property
+    def team(self):
+        return self.card.team
+
+
+_Actor = aliased(Person, name="actor")
+_Owner = aliased(Person, name="owner")
+_LongGoal = aliased(Goal, name="long_goal")
+
+
+def _card_statement():
+    """Built once: the card, its owner, team and goal path, the actor, membership, cycle, op id."""
+    action_id, actor_id = bindparam("action_id", type_=Integer), bindparam("actor_id", type_=Integer)
+    return (
+        select(Action, Team, _Owner, _Actor, Membership.person_id, TeamCycle.closed_at,
+               Goal, _LongGoal, Ambition, Event)
+        .join(Team, Team.id == Action.team_id)
+        .join(_Owner, _Owner.id == Action.owner_id)
+        .outerjoin(_Actor, _Actor.id == actor_id)
+        .outerjoin(Membership, (Membership.team_id == Action.team_id)
+                   & (Membership.person_id == actor_id))
+        .outerjoin(TeamCycle, (TeamCycle.team_id == Action.team_id)
+                   & (TeamCycle.cycle_number == Action.cycle_number))
+        .outerjoin(Goal, Goal.id == Action.goal_id)
+        .outerjoin(_LongGoal, _LongGoal.id == Goal.parent_id)
+        .outerjoin(Ambition, Ambition.id == Goal.ambition_id)
+        # `= NULL` matches nothing: without an operation id no event joins.
+        .outerjoin(Event, Event.op_id == bindparam("op_id", type_=String))
+        .where(Action.id == action_id))
+
+
+CARD_STATEMENT = _card_statement()
+LOCK_TEAM_OF_ACTION = (
+    select(Team.id).where(Team.id == select(Action.team_id).where(
+        Action.id == bindparam("action_id", type_=Integer)).scalar_subquery()).with_for_update())
+
+
+def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STATEMENT,
+                params=None):
+    """The card, its actor's rights and its cycle's state, read once with its board locked.
+
+    `statement` may be CARD_STATEMENT with columns added (`.add_columns(...)`, built once), to
+    read what a write needs about the card's board in the same statement; `params` fills their
+    parameters and `.extra` holds their values.
+
+    SQLite: the write transaction (BEGIN IMMEDIATE) holds the database's write lock already,
+    so one SELECT reads everything. PostgreSQL: the team row is locked first (every write to a
+    board takes that lock, so writes to one board run one at a time), then the same SELECT runs
+    with a snapshot taken after the lock: it sees whatever the previous writer committed.
+    """
+    if not is_id(action_id):
+        active_person(session, actor_id)
+        raise NotFound(N_("Unknown action."))
+    if session.get_bind().dialect.name != "sqlite":
+        session.exec(LOCK_TEAM_OF_ACTION, params={"action_id": action_id})
+    row = session.exec(statement, params={"action_id": action_id, "actor_id": actor_id,
+                                          "op_id": op_id, **(params or {})}).first()
+    if row is None or row[3] is None or not row[3].active:
+        active_person(session, actor_id)  # an inactive actor is told so first
+        raise NotFound(N_("Unknown action."))
+    action, team, owner, actor, member, closed_at, goal, long_goal, ambition, op_event = row[:10]
+    return LockedCard(actor, Card(action, owner, team, goal, long_goal, ambition),
+                      actor.is_admin or member is not None, closed_at is not None, op_event,
+                      tuple(row[10:]))
+
+
+def check_writable(locked):
+    """Forbidden unless the actor may write the board; Conflict once its cycle is closed."""
+    if not locked.may_write:
+        raise Forbidden(N_("Only members of this team can change its board."))
+    if locked.cycle_closed:
+        raise Conflict(N_("This cycle is closed; its cards can no longer change."))

@@ -52,17 +52,21 @@ def restrict_sqlite_file(url):
 class Database:
     """A reader and a writer engine on one database URL."""
 
-    def __init__(self, url, *, echo=False):
+    def __init__(self, url, *, echo=False, pool_size=None):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        # Connections each engine keeps (and as many more in a burst); SQLAlchemy's 5 + 10 unless
+        # set. Under eventlet or gevent this caps the requests of one process using the database
+        # at once: the others wait (up to 30 s) for a connection.
+        pool = {} if not pool_size else {"pool_size": pool_size, "max_overflow": pool_size}
         if self.is_sqlite:
             restrict_sqlite_file(url)
-            self.read_engine = create_engine(url, echo=echo)
-            self.write_engine = create_engine(url, echo=echo)
+            self.read_engine = create_engine(url, echo=echo, **pool)
+            self.write_engine = create_engine(url, echo=echo, **pool)
             _configure_sqlite(self.read_engine, immediate=False)
             _configure_sqlite(self.write_engine, immediate=True)
         else:
-            self.read_engine = create_engine(url, echo=echo, pool_pre_ping=True)
+            self.read_engine = create_engine(url, echo=echo, pool_pre_ping=True, **pool)
             self.write_engine = self.read_engine
 
     def reader(self):
