@@ -7,7 +7,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from boards.overview import Tally
 
 from . import database
-from .config import Config, database_url, secret_key
+from .config import Config, database_url, secret_key, secure_cookies
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
 from .i18n import event_labels
@@ -21,22 +21,25 @@ def create_app(config=None):
     if config:
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app)
+    secure = secure_cookies(app.config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
     # Ids in paths must fit a database key: larger numbers do not match a route (404).
     app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import i18n, live, security
+    from . import i18n, limits, live, security
     from .auth import init_auth
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
+    limits.init_app(app)
     live.init_app(app)
 
-    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages
+    from . import admin, api, cycles, displays, errors, escalations, exports, overview, pages, tokens
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -45,6 +48,7 @@ def create_app(config=None):
     app.register_blueprint(overview.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(tokens.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     errors.init_app(app)
 

@@ -1,9 +1,12 @@
 """Socket.IO glue: authenticate on connect, authorise every event, call a service, ack."""
 
+import time
+from functools import wraps
+
 import socketio as python_socketio
 from flask import current_app, request, session
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, join_room
+from flask_socketio import ConnectionRefusedError, disconnect, join_room
 
 from boards import actions, displays, people
 from boards.access import active_person
@@ -20,6 +23,62 @@ from .writes import write
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
+SLOW_DOWN = N_("Too many changes at once. Wait a moment and try again.")
+
+
+class EventBudget:
+    """A socket's token bucket (`rate` events a second, bursts up to `burst`) and its strikes.
+
+    Every refused event is a strike; strikes fade at `rate` a second. A socket whose strikes
+    pile up past `limit` keeps flooding and is disconnected.
+    """
+
+    def __init__(self, rate, burst, limit, clock=time.monotonic):
+        self.rate, self.burst, self.limit, self.clock = rate, burst, limit, clock
+        self.tokens, self.strikes, self.last = float(burst), 0.0, clock()
+
+    def take(self):
+        """True when an event may run now; False when it is refused (a strike)."""
+        moment = self.clock()
+        elapsed, self.last = moment - self.last, moment
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.strikes = max(0.0, self.strikes - elapsed * self.rate)
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.strikes += 1
+        return False
+
+    @property
+    def flooding(self):
+        """True when the socket keeps sending after being refused."""
+        return self.strikes > self.limit
+
+
+# Per socket of this process (sockets live in one process): sid → EventBudget.
+_budgets = {}
+
+
+def limited(handler):
+    """Refuse a socket's events beyond its budget with an ack error; cut off a flooding socket."""
+
+    @wraps(handler)
+    def wrapped(*args):
+        budget = _budgets.get(request.sid)
+        if budget is None:
+            config = current_app.config
+            budget = _budgets[request.sid] = EventBudget(
+                config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
+                config["SOCKET_FLOOD_DISCONNECT"])
+        if not budget.take():
+            if budget.flooding:
+                _budgets.pop(request.sid, None)
+                current_app.logger.warning("socket %s disconnected: event flood", request.sid)
+                disconnect()
+            return {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
+        return handler(*args)
+
+    return wrapped
 
 
 class _KickRooms:
@@ -99,7 +158,14 @@ def on_connect(auth):
         join_room(f"login:{session['login_key']}")
 
 
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    """Forget the socket's event budget."""
+    _budgets.pop(request.sid, None)
+
+
 @socketio.on("join")
+@limited
 def on_join(data=None, *_extra):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
@@ -148,6 +214,7 @@ def _int_or_none(value, field):
 
 
 @socketio.on("move")
+@limited
 def on_move(data=None, *_extra):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:
