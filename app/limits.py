@@ -14,13 +14,15 @@ from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from boards.errors import N_
+
 from .errors import json_error, wants_json
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True,
                   strategy="moving-window")
 
 # Shown on the login page and in the API's 429 body (Dutch by default, English on request).
-TOO_MANY = "Too many attempts. Wait %(seconds)s seconds and try again."
+TOO_MANY = N_("Too many attempts. Wait %(seconds)s seconds and try again.")
 
 
 def storage_uri(config):
