@@ -36,6 +36,7 @@ class EventBudget:
     def __init__(self, rate, burst, limit, clock=time.monotonic):
         self.rate, self.burst, self.limit, self.clock = rate, burst, limit, clock
         self.tokens, self.strikes, self.last = float(burst), 0.0, clock()
+        self.cut_off = False
 
     def take(self):
         """True when an event may run now; False when it is refused (a strike)."""
@@ -66,13 +67,15 @@ def limited(handler):
     def wrapped(*args):
         budget = _budgets.get(request.sid)
         if budget is None:
+            if not socketio.server.manager.is_connected(request.sid, "/"):
+                return {"ok": False, "error": "rate_limited"}  # an event left after a cut-off
             config = current_app.config
             budget = _budgets[request.sid] = EventBudget(
                 config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
                 config["SOCKET_FLOOD_DISCONNECT"])
-        if not budget.take():
-            if budget.flooding:
-                _budgets.pop(request.sid, None)
+        if budget.cut_off or not budget.take():
+            if budget.flooding and not budget.cut_off:
+                budget.cut_off = True  # events already received are refused, not run
                 current_app.logger.warning("socket %s disconnected: event flood", request.sid)
                 disconnect()
             return {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
