@@ -109,7 +109,7 @@ def user_for_bearer():
 
 def authenticate(email, password):
     """The person with this e-mail and password, or None; argon2 runs off the event loop."""
-    return people.authenticate(database.reader(), email, password, run=off_loop)
+    return people.authenticate(database.reader(), email, password, run=off_loop, release=True)
 
 
 def init_auth(app, login_manager):

@@ -41,6 +41,9 @@ class Config:
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "50 per 15 minutes")
     TOKEN_LIMIT_ADDRESS = os.environ.get("TOKEN_LIMIT_ADDRESS", "30 per minute")
+    # Password checks (argon2) at the same time per process, in a thread pool; empty: half the
+    # cores (1 to 4), so that the event loop keeps a core for everyone else.
+    PASSWORD_HASH_THREADS = _int("PASSWORD_HASH_THREADS", 0)
     # Socket events per socket: a token bucket (rate per second, burst); a socket whose events
     # keep being refused (SOCKET_FLOOD_DISCONNECT refusals in a row) is disconnected.
     SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "20"))

@@ -88,13 +88,22 @@ def _verify(stored, password):
         return False
 
 
-def authenticate(session, email, password, run=_direct):
-    """The active person with this e-mail and password, or None (`run`: see hash_password)."""
+def authenticate(session, email, password, run=_direct, *, release=False):
+    """The active person with this e-mail and password, or None (`run`: see hash_password).
+
+    With `release` (a read session of the caller's own), the session's transaction ends before
+    the slow check, so that a wave of logins does not hold every pooled connection meanwhile;
+    the person comes back detached.
+    """
     try:
         email = normalise_email(email)
     except Invalid:
         return None
     person = session.exec(select(Person).where(Person.email == email)).first()
+    if release:
+        if person is not None:
+            session.expunge(person)
+        session.rollback()
     stored = person.password_hash if person and person.password_hash else _DUMMY_HASH
     secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
     if not run(_verify, stored, secret):

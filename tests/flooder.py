@@ -1,7 +1,8 @@
 """A socket that floods, in its own process (so its loop does not slow the measuring process).
 
-python -m tests.flooder URL TOKEN BOARD ACTION_ID COUNT → prints one JSON line:
-{"sent", "acks", "refused", "disconnected", "seconds"}.
+python -m tests.flooder URL TOKEN BOARD ACTION_ID COUNT [SECONDS] → prints one JSON line:
+{"sent", "acks", "refused", "disconnected", "seconds"}. With SECONDS, a persistent attacker:
+it connects again after each cut-off and floods until the time is up ("rounds": connections).
 """
 
 import json
@@ -37,6 +38,29 @@ def flood(url, token, board, action_id, count, wait=10.0):
             "seconds": round(time.monotonic() - started, 3)}
 
 
+def flood_for(url, token, board, action_id, count, seconds):
+    """Flood, reconnect after each cut-off, flood again, until `seconds` have passed."""
+    deadline, totals = time.monotonic() + seconds, {"sent": 0, "acks": 0, "refused": 0,
+                                                    "disconnected": 0, "rounds": 0}
+    while time.monotonic() < deadline:
+        try:
+            result = flood(url, token, board, action_id, count,
+                           wait=max(0.1, deadline - time.monotonic()))
+        except Exception:  # noqa: BLE001  (refused or reset: try again)
+            time.sleep(0.05)
+            continue
+        totals["rounds"] += 1
+        for key in ("sent", "acks", "refused"):
+            totals[key] += result[key]
+        totals["disconnected"] += result["disconnected"]
+    totals["seconds"] = seconds
+    return totals
+
+
 if __name__ == "__main__":
     url, token, board, action_id, count = sys.argv[1:6]
-    print(json.dumps(flood(url, token, board, int(action_id), int(count))), flush=True)
+    if len(sys.argv) > 6:
+        outcome = flood_for(url, token, board, int(action_id), int(count), float(sys.argv[6]))
+    else:
+        outcome = flood(url, token, board, int(action_id), int(count))
+    print(json.dumps(outcome), flush=True)
