@@ -1,12 +1,12 @@
 """Socket.IO glue: authenticate on connect, authorise every event, call a service, ack."""
 
 import time
-from functools import wraps
 
 import socketio as python_socketio
 from flask import current_app, request, session
+from flask_babel import force_locale
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, disconnect, join_room
+from flask_socketio import ConnectionRefusedError, join_room
 
 from boards import actions, displays, people
 from boards.access import active_person
@@ -56,32 +56,49 @@ class EventBudget:
         return self.strikes > self.limit
 
 
-# Per socket of this process (sockets live in one process): sid → EventBudget.
-_budgets = {}
+def guard_events(server, app):
+    """Give every socket of this server an EventBudget, checked before an event is dispatched.
 
+    The check sits in front of python-socketio's event dispatch: a refused event costs no
+    greenlet, no request context and no session copy, so a flood is cheap to refuse. The ack
+    of a refused event is `{"ok": false, "error": "rate_limited", "message": …}` (in the default
+    language: a socket has no request to choose one from). A flooding socket is disconnected;
+    what it had already sent is dropped unanswered.
+    """
+    config = app.config
+    rate, burst = config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"]
+    limit = config["SOCKET_FLOOD_DISCONNECT"]
+    with app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        refusal = {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
+    budgets = {}  # engine.io sid → EventBudget, for this process's sockets
+    dispatch, forget = server._handle_event, server._handle_eio_disconnect
 
-def limited(handler):
-    """Refuse a socket's events beyond its budget with an ack error; cut off a flooding socket."""
-
-    @wraps(handler)
-    def wrapped(*args):
-        budget = _budgets.get(request.sid)
+    def handle_event(eio_sid, namespace, id, data):
+        budget = budgets.get(eio_sid)
         if budget is None:
-            if not socketio.server.manager.is_connected(request.sid, "/"):
-                return {"ok": False, "error": "rate_limited"}  # an event left after a cut-off
-            config = current_app.config
-            budget = _budgets[request.sid] = EventBudget(
-                config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"],
-                config["SOCKET_FLOOD_DISCONNECT"])
-        if budget.cut_off or not budget.take():
-            if budget.flooding and not budget.cut_off:
-                budget.cut_off = True  # events already received are refused, not run
-                current_app.logger.warning("socket %s disconnected: event flood", request.sid)
-                disconnect()
-            return {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
-        return handler(*args)
+            budget = budgets[eio_sid] = EventBudget(rate, burst, limit)
+        if budget.cut_off:
+            return None
+        if budget.take():
+            return dispatch(eio_sid, namespace, id, data)
+        if id is not None:
+            server._send_packet(eio_sid, server.packet_class(
+                python_socketio.packet.ACK, namespace=namespace or "/", data=[refusal], id=id))
+        if budget.flooding:
+            budget.cut_off = True
+            sid = server.manager.sid_from_eio_sid(eio_sid, namespace or "/")
+            app.logger.warning("socket %s disconnected: event flood", sid)
+            if sid is not None:
+                server.disconnect(sid, namespace=namespace or "/", ignore_queue=True)
+        return None
 
-    return wrapped
+    def handle_eio_disconnect(eio_sid, *args):
+        budgets.pop(eio_sid, None)
+        return forget(eio_sid, *args)
+
+    server._handle_event = handle_event
+    server._handle_eio_disconnect = handle_eio_disconnect
+    return budgets
 
 
 class _KickRooms:
@@ -120,6 +137,7 @@ def init_app(app, socketio_ext):
     if queue:
         options["client_manager"] = KickingRedisManager(queue)
     socketio_ext.init_app(app, **options)
+    guard_events(socketio_ext.server, app)
 
 
 def _person_id():
@@ -161,14 +179,7 @@ def on_connect(auth):
         join_room(f"login:{session['login_key']}")
 
 
-@socketio.on("disconnect")
-def on_disconnect(*_reason):
-    """Forget the socket's event budget."""
-    _budgets.pop(request.sid, None)
-
-
 @socketio.on("join")
-@limited
 def on_join(data=None, *_extra):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
@@ -217,7 +228,6 @@ def _int_or_none(value, field):
 
 
 @socketio.on("move")
-@limited
 def on_move(data=None, *_extra):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:

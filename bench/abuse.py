@@ -9,8 +9,9 @@ moves cards one at a time and a sample is the time from its emit until every vie
 version. /healthz is polled every 20 ms from another process.
 
 1. quiet: --moves moves, and /healthz, with nothing else going on.
-2. abuse: moves for --abuse-seconds while (a) one socket (carla's token, its own process, tests/flooder.py) sends
-   moves as fast as it can, and connects again each time the server cuts it off, and (b) --logins
+2. abuse: moves for --abuse-seconds while (a) one socket (carla's token, its own process,
+   tests/flooder.py) sends --flood-rate moves a second (2,000: the attack in issue 11) and
+   connects again each time the server cuts it off, and (b) --logins
    logins through the login form (CSRF included, right passwords, a thread each in another process)
    are released at the same moment. Password checks are queued (PASSWORD_HASH_THREADS at a
    time), so the queue stays full for the whole phase on a small machine; the wave's total time
@@ -38,7 +39,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.clients import Fleet  # noqa: E402
-from bench.harness import ROOT, Server, machine, percentile, revision  # noqa: E402
+from bench.harness import ROOT, Server, cpu_seconds, machine, percentile, revision  # noqa: E402
 from bench.realtime import next_column, seed  # noqa: E402
 from tests.live import api_token  # noqa: E402
 
@@ -141,12 +142,19 @@ async def run(args, folder):
                 if abuse:
                     flooder = subprocess.Popen(
                         [sys.executable, "-m", "tests.flooder", app.url, flood_token,
-                         world.wonen, str(cards[0]["id"]), "5000", str(args.abuse_seconds)],
+                         world.wonen, str(cards[0]["id"]), "5000", str(args.abuse_seconds),
+                         str(args.flood_rate)],
                         cwd=ROOT, stdout=subprocess.PIPE, text=True)
                     await asyncio.sleep(0.5)  # the flood is under way
                     logins_conn.send("go")
+                server_cpu, started = app.cpu_seconds(), time.monotonic()
                 samples = await moves(fleet, cards, args.moves, args.gap, offset,
                                       args.abuse_seconds - 1 if abuse else 0)
+                elapsed = time.monotonic() - started
+                load = {"seconds": round(elapsed, 1),
+                        "server_cpu_share": round((app.cpu_seconds() - server_cpu) / elapsed, 2)}
+                if abuse and flooder.poll() is None:
+                    load["flooder_cpu_seconds"] = round(cpu_seconds(flooder.pid), 1)
                 health_conn.send("stop")
                 health = await asyncio.to_thread(health_conn.recv)
                 poller.join(10)
@@ -155,13 +163,14 @@ async def run(args, folder):
                     flood = json.loads((await asyncio.to_thread(flooder.communicate, None,
                                                                 args.abuse_seconds + 60))[0])
                     waves = await asyncio.to_thread(logins_conn.recv)
-                return samples, health, flood, waves
+                return samples, health, flood, waves, load
 
-            quiet, quiet_health, _flood, _waves = await phase(100, abuse=False)
-            busy, busy_health, flood, waves = await phase(200, abuse=True)
+            quiet, quiet_health, _flood, _waves, quiet_load = await phase(100, abuse=False)
+            busy, busy_health, flood, waves, busy_load = await phase(200, abuse=True)
         login_process.join(10)
     return {"quiet": stats(quiet), "quiet_healthz": stats(quiet_health),
             "abuse": stats(busy), "abuse_healthz": stats(busy_health), "flood": flood,
+            "quiet_load": quiet_load, "abuse_load": busy_load,
             "login_waves": [{"logins": len(s), "ok": sum(1 for c in s if c == 302),
                              "seconds": round(t, 2)} for s, t in waves]}
 
@@ -182,6 +191,8 @@ def report(result, args):
               f"{r['p95']:>8.1f}{r['p99']:>8.1f}{r['max']:>8.1f}")
     print(f"ratio abuse/quiet p95: {ratio:.2f}")
     print(f"flood: {result['flood']}")
+    print(f"server worker CPU share (1.0 = one core), quiet: {result['quiet_load']}, "
+          f"abuse: {result['abuse_load']}")
     print(f"login waves: {result['login_waves']}")
     for target, ok in targets.items():
         print(f"target {target}: {'met' if ok else 'MISSED'}")
@@ -198,6 +209,9 @@ def main():
     parser.add_argument("--gap", type=float, default=0.05, help="pause between moves, s")
     parser.add_argument("--abuse-seconds", type=float, default=15.0,
                         help="how long the abuse phase measures and the flooder keeps at it")
+    parser.add_argument("--flood-rate", type=float, default=2000,
+                        help="events a second the flooding socket sends (0: as fast as it "
+                             "can; default 2000, the attack in issue 11)")
     parser.add_argument("--client-procs", type=int, default=2)
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (db, logs)")
