@@ -15,7 +15,8 @@ import socketio
 
 
 def flood(url, token, board, action_id, count, wait=10.0, rate=0):
-    """Send `count` moves, `rate` a second (0: as fast as possible); wait for the cut-off."""
+    """Send `count` moves, `rate` a second (0: as fast as possible), for at most `wait` s;
+    wait (up to `wait` s in all) for the cut-off."""
     sio = socketio.Client(reconnection=False, handle_sigint=False)
     acks, gone = [], threading.Event()
     sio.on("disconnect", lambda *_reason: gone.set())
@@ -23,7 +24,7 @@ def flood(url, token, board, action_id, count, wait=10.0, rate=0):
     sio.call("join", {"board": board}, timeout=5)
     started, sent = time.monotonic(), 0
     for _ in range(count):
-        if gone.is_set():
+        if gone.is_set() or time.monotonic() - started > wait:
             break
         if rate and sent % 50 == 0:
             ahead = started + sent / rate - time.monotonic()
@@ -35,7 +36,7 @@ def flood(url, token, board, action_id, count, wait=10.0, rate=0):
         except Exception:  # cut off mid-flood
             break
         sent += 1
-    gone.wait(wait)
+    gone.wait(max(0.0, wait - (time.monotonic() - started)))
     if sio.connected:
         sio.disconnect()
     refused = sum(1 for ack in acks if isinstance(ack, dict) and ack.get("error") == "rate_limited")
