@@ -9,7 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from boards.overview import Tally
 
 from . import database
-from .config import Config, database_url, secret_key
+from .config import Config, database_url, secret_key, secure_cookies
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
 from .public_url import configured_public_url
@@ -24,13 +24,15 @@ def create_app(config=None):
         app.config.update(config)
     app.config["SECRET_KEY"] = secret_key(app)
     app.config["PUBLIC_URL"] = configured_public_url(app.config)
+    secure = secure_cookies(app.config)
+    app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = secure
     # Ids in paths must fit a database key: larger numbers do not match a route (404).
     app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import card_cache, i18n, live, security, security_log, wire
+    from . import card_cache, i18n, limits, live, security, security_log, wire
     from .auth import init_auth
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -40,11 +42,12 @@ def create_app(config=None):
     security.init_app(app)
     security_log.init_app(app)
     wire.init_app(app)
+    limits.init_app(app)
     live.init_app(app)
 
     from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
                    exports, goals, overview, pages, passwords, scim, scim_discovery, scim_groups,
-                   security_pages)
+                   security_pages, tokens)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
@@ -58,6 +61,7 @@ def create_app(config=None):
     app.register_blueprint(passwords.bp)
     app.register_blueprint(admin_api.bp)
     app.register_blueprint(scim.bp)
+    app.register_blueprint(tokens.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     csrf.exempt(admin_api.bp)
     csrf.exempt(scim.bp)

@@ -14,10 +14,11 @@ from boards.overview import overview_for
 from boards.sign_in import may_use_password
 
 from . import database
-from .auth import user_for_bearer
+from .auth import authenticate, now, security_event, user_for_bearer
 from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
+from .limits import token_requests
 from .pages import column_titles
 from .passwords import close_sockets, link_url
 from .serializers import (
@@ -32,7 +33,6 @@ from .serializers import (
     review_json,
     timestamp,
 )
-from .security_log import log_security
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -61,22 +61,51 @@ def openapi():
 
 
 @bp.route("/tokens", methods=["POST"])
+@token_requests
 def create_token():
-    """Trade e-mail and password for a bearer token."""
+    """Trade e-mail and password for a bearer token with an optional name and lifetime.
+
+    Limited per address, and wrong passwords per account and address (app.limits): 429."""
     data = json_object()
-    _only(data, ("email", "password"))
-    person = people.authenticate(database.reader(), data.get("email"), data.get("password"))
+    _only(data, ("email", "password", "name", "expires_days"))
+    person = authenticate(data.get("email"), data.get("password"))
     if person is None:
-        log_security("login", "failure", email=str(data.get("email") or ""), method="api_token")
+        security_event("token_issue", outcome="failure", email=data.get("email"),
+                       method="api_token")
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
     if not may_use_password(person, current_app.config.get("LOCAL_LOGIN", True)):
-        log_security("login", "failure", person_id=person.id, email=person.email,
-                     method="api_token", detail="password login is off")
+        security_event("token_issue", outcome="failure", person_id=person.id, email=person.email,
+                       method="api_token", detail="password login is off")
         return json_error(403, "forbidden", "Password login is off.")
-    token = write(people.issue_token, person.id)
-    log_security("token_issued", "success", person_id=person.id, email=person.email,
-                 method="password")
+    moment = now()
+    token = write(people.issue_token, person.id, name=data.get("name"),
+                  expires_days=data.get("expires_days"), now=moment)
+    security_event("token_issue", outcome="success", person_id=person.id, email=person.email,
+                   method="api_token")
     return jsonify(token=token), 201
+
+
+@bp.route("/tokens")
+@token_required
+def token_list():
+    """The caller's own tokens that still work (never the token itself, only its hash is kept)."""
+    rows = people.list_tokens(database.reader(), g.api_user.id, now())
+    return jsonify(tokens=[token_json(t) for t in rows])
+
+
+@bp.route("/tokens/<int:token_id>", methods=["DELETE"])
+@token_required
+def revoke_token(token_id):
+    """Revoke one of the caller's own tokens; another person's token is 404."""
+    write(people.revoke_token, g.api_user.id, token_id)
+    security_event("token_revoke", outcome="success", person_id=g.api_user.id, token_id=token_id)
+    return "", 204
+
+
+def token_json(token):
+    """A token as the API lists it."""
+    return {"id": token.id, "name": token.name, "created": timestamp(token.created_at),
+            "expires": timestamp(token.expires_at), "last_used": timestamp(token.last_used_at)}
 
 
 @bp.route("/teams")

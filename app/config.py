@@ -10,6 +10,11 @@ def _bool(name, default=False):
     return default if value is None else value.lower() in ("1", "true", "yes", "on")
 
 
+def _int(name, default):
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
 class Config:
     """Settings read once at start-up; tests pass overrides to create_app."""
 
@@ -25,7 +30,29 @@ class Config:
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Comma-separated origins allowed to open a socket; empty means the app's own origin only.
     ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip()]
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    # Secure cookies and HSTS: on unless in demo mode; SECURE_COOKIES=0 turns them off (plain
+    # http on a closed network), SECURE_COOKIES=1 forces them on in demo mode too.
+    SECURE_COOKIES = os.environ.get("SECURE_COOKIES", os.environ.get("SESSION_COOKIE_SECURE"))
+    # Browser logins end after this long without a request, and this long after logging in.
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 8 * 60)
+    SESSION_MAX_DAYS = _int("SESSION_MAX_DAYS", 7)
+    # A function returning the current aware UTC time; tests freeze it. None: the real clock.
+    CLOCK = None
+    # Flask-Limiter: counters in Redis when this (or SOCKETIO_MESSAGE_QUEUE) is a Redis URL.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI")
+    # Wrong passwords (login form and token endpoint together) per account and per address,
+    # and token requests per address. Syntax: "10 per 15 minutes".
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "10 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "50 per 15 minutes")
+    TOKEN_LIMIT_ADDRESS = os.environ.get("TOKEN_LIMIT_ADDRESS", "30 per minute")
+    # Password checks (argon2) at the same time per process, in a thread pool; empty: half the
+    # cores (1 to 4), so that the event loop keeps a core for everyone else.
+    PASSWORD_HASH_THREADS = _int("PASSWORD_HASH_THREADS", 0)
+    # Socket events per socket: a token bucket (rate per second, burst); a socket whose events
+    # keep being refused (SOCKET_FLOOD_DISCONNECT refusals in a row) is disconnected.
+    SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "20"))
+    SOCKET_EVENT_BURST = _int("SOCKET_EVENT_BURST", 40)
+    SOCKET_FLOOD_DISCONNECT = _int("SOCKET_FLOOD_DISCONNECT", 100)
     # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
     TRUST_PROXY = _bool("TRUST_PROXY")
     # Sign-in with an OpenID Connect provider (Microsoft Entra ID): on when OIDC_ISSUER is set.
@@ -52,6 +79,16 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
+
+
+def secure_cookies(config):
+    """Secure cookies and HSTS: explicit SECURE_COOKIES wins, otherwise on outside demo mode."""
+    value = config.get("SECURE_COOKIES")
+    if value is None or value == "":
+        return not config.get("DEMO")
+    if isinstance(value, str):
+        return value.lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def database_url(app):

@@ -1,7 +1,10 @@
 """Socket.IO glue: authenticate on connect, authorise every event, call a service, ack."""
 
+import time
+
 import socketio as python_socketio
 from flask import current_app, request, session
+from flask_babel import force_locale
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -21,6 +24,82 @@ from .writes import write
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
+SLOW_DOWN = N_("Too many changes at once. Wait a moment and try again.")
+
+
+class EventBudget:
+    """A socket's token bucket (`rate` events a second, bursts up to `burst`) and its strikes.
+
+    Every refused event is a strike; strikes fade at `rate` a second. A socket whose strikes
+    pile up past `limit` keeps flooding and is disconnected.
+    """
+
+    def __init__(self, rate, burst, limit, clock=time.monotonic):
+        self.rate, self.burst, self.limit, self.clock = rate, burst, limit, clock
+        self.tokens, self.strikes, self.last = float(burst), 0.0, clock()
+        self.cut_off = False
+
+    def take(self):
+        """True when an event may run now; False when it is refused (a strike)."""
+        moment = self.clock()
+        elapsed, self.last = moment - self.last, moment
+        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
+        self.strikes = max(0.0, self.strikes - elapsed * self.rate)
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        self.strikes += 1
+        return False
+
+    @property
+    def flooding(self):
+        """True when the socket keeps sending after being refused."""
+        return self.strikes > self.limit
+
+
+def guard_events(server, app):
+    """Give every socket of this server an EventBudget, checked before an event is dispatched.
+
+    The check sits in front of python-socketio's event dispatch: a refused event costs no
+    greenlet, no request context and no session copy, so a flood is cheap to refuse. The ack
+    of a refused event is `{"ok": false, "error": "rate_limited", "message": …}` (in the default
+    language: a socket has no request to choose one from). A flooding socket is disconnected;
+    what it had already sent is dropped unanswered.
+    """
+    config = app.config
+    rate, burst = config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"]
+    limit = config["SOCKET_FLOOD_DISCONNECT"]
+    with app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
+        refusal = {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
+    budgets = {}  # engine.io sid → EventBudget, for this process's sockets
+    dispatch, forget = server._handle_event, server._handle_eio_disconnect
+
+    def handle_event(eio_sid, namespace, id, data):
+        budget = budgets.get(eio_sid)
+        if budget is None:
+            budget = budgets[eio_sid] = EventBudget(rate, burst, limit)
+        if budget.cut_off:
+            return None
+        if budget.take():
+            return dispatch(eio_sid, namespace, id, data)
+        if id is not None:
+            server._send_packet(eio_sid, server.packet_class(
+                python_socketio.packet.ACK, namespace=namespace or "/", data=[refusal], id=id))
+        if budget.flooding:
+            budget.cut_off = True
+            sid = server.manager.sid_from_eio_sid(eio_sid, namespace or "/")
+            app.logger.warning("socket %s disconnected: event flood", sid)
+            if sid is not None:
+                server.disconnect(sid, namespace=namespace or "/", ignore_queue=True)
+        return None
+
+    def handle_eio_disconnect(eio_sid, *args):
+        budgets.pop(eio_sid, None)
+        return forget(eio_sid, *args)
+
+    server._handle_event = handle_event
+    server._handle_eio_disconnect = handle_eio_disconnect
+    return budgets
 
 
 class _KickRooms:
@@ -61,6 +140,7 @@ def init_app(app, socketio_ext):
         options["client_manager"] = KickingRedisManager(
             queue, channel=app.config.get("SOCKETIO_CHANNEL") or "socketio")
     socketio_ext.init_app(app, **options)
+    guard_events(socketio_ext.server, app)
 
 
 def _person_id():

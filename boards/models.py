@@ -175,12 +175,16 @@ class Event(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token; only its hash is stored."""
+    """A bearer token; only its hash is stored. It ends at `expires_at` or when revoked."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    name: str = Field(default="", max_length=100)
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
+    # Kept to the hour (boards.people.LAST_USED_PRECISION): a read writes at most hourly.
+    last_used_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     revoked: bool = False
 
 
@@ -209,7 +213,11 @@ class TeamCycle(SQLModel, table=True):
 
 
 class LoginSession(SQLModel, table=True):
-    """A browser login; logging out ends it, so a copied cookie no longer works."""
+    """A browser login; logging out ends it, so a copied cookie no longer works.
+
+    It also ends on its own: after an idle time (the cookie carries when it was last used) and
+    `SESSION_MAX_DAYS` after `created_at` (app.auth).
+    """
 
     key_hash: str = Field(max_length=64, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)

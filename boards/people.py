@@ -4,6 +4,7 @@ import hashlib
 import os
 import re
 import secrets
+from datetime import timedelta, timezone
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
@@ -11,7 +12,7 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .errors import N_, Conflict, Invalid
+from .errors import N_, Conflict, Invalid, NotFound
 from .models import ApiToken, LoginSession, Person, utcnow
 from .password_policy import check_password
 from .validation import storable
@@ -23,6 +24,22 @@ _hasher = (PasswordHasher.from_parameters(profiles.CHEAPEST)
 # Verifying against this keeps a wrong e-mail as slow as a wrong password.
 _DUMMY_HASH = _hasher.hash("not a real password")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_DAYS = 90  # a token's life when the request names none
+MAX_TOKEN_DAYS = 366
+TOKEN_NAME_MAX = 100
+# A token's last use is kept to this precision, so reading with it writes at most this often.
+LAST_USED_PRECISION = timedelta(hours=1)
+
+
+def _direct(function, *args):
+    return function(*args)
+
+
+def aware(moment):
+    """A stored time as UTC; SQLite hands back stored UTC times without their offset."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
 
 
 def normalise_email(email):
@@ -53,60 +70,134 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
     return person
 
 
-def hash_password(password):
-    """An argon2 hash of a password that meets the policy."""
+def hash_password(password, run=_direct):
+    """An argon2 hash of a password that meets the policy (boards.password_policy).
+
+    `run(function, *args)` runs the (slow) hashing; the app passes one that keeps its event
+    loop free (a thread pool), the default calls it directly.
+    """
     check_password(password)
-    return _hasher.hash(storable(password, "password"))
+    return run(_hasher.hash, storable(password, "password"))
 
 
-def password_matches(person, password):
+def _verify(stored, password):
+    try:
+        return _hasher.verify(stored, password)
+    except (VerifyMismatchError, InvalidHashError):
+        return False
+
+
+def password_matches(person, password, run=_direct):
     """True when the password is the person's (always as slow as a real check)."""
     stored = person.password_hash if person is not None and person.password_hash else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password.encode("utf-8", "surrogatepass")
-                       if isinstance(password, str) else b"")
-    except (VerifyMismatchError, InvalidHashError):
+    secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
+    if not run(_verify, stored, secret):
         return False
     return person is not None and bool(person.password_hash)
 
 
-def authenticate(session, email, password):
-    """The active person with this e-mail and password, or None."""
+def authenticate(session, email, password, run=_direct, *, release=False):
+    """The active person with this e-mail and password, or None (`run`: see hash_password).
+
+    With `release` (a read session of the caller's own), the session's transaction ends before
+    the slow check, so that a wave of logins does not hold every pooled connection meanwhile;
+    the person comes back detached.
+    """
     try:
         email = normalise_email(email)
     except Invalid:
         return None
     person = session.exec(select(Person).where(Person.email == email)).first()
-    if not password_matches(person, password) or not person.active:
+    if release:
+        if person is not None:
+            session.expunge(person)
+        session.rollback()
+    if not password_matches(person, password, run) or not person.active:
         return None
     return person
 
 
-def issue_token(session, person_id):
-    """A new bearer token for the person; only its hash is kept."""
+def issue_token(session, person_id, *, name=None, expires_days=None, now=None):
+    """A new bearer token for the person, ending after `expires_days`; only its hash is kept."""
     active_person(session, person_id)
+    if name is None:
+        name = ""
+    if not isinstance(name, str) or len(name) > TOKEN_NAME_MAX:
+        raise Invalid(N_("A token name has at most 100 characters."), field="name")
+    name = storable(name, "name").strip()
+    if expires_days is None:
+        expires_days = TOKEN_DAYS
+    if not isinstance(expires_days, int) or isinstance(expires_days, bool) \
+            or not 1 <= expires_days <= MAX_TOKEN_DAYS:
+        raise Invalid(N_("A token lasts from 1 to 366 days."), field="expires_days")
+    now = now or utcnow()
     token = secrets.token_urlsafe(32)
-    session.add(ApiToken(person_id=person_id, token_hash=token_hash(token)))
+    session.add(ApiToken(person_id=person_id, token_hash=token_hash(token), name=name,
+                         created_at=now, expires_at=now + timedelta(days=expires_days)))
     session.commit()
     return token
 
 
-def person_for_token(session, token):
-    """The active person a bearer token belongs to, or None."""
+def token_for_bearer(session, token, now=None):
+    """(ApiToken, Person) for a bearer token that is neither revoked nor expired, or None."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
     row = session.exec(select(ApiToken, Person).join(Person, Person.id == ApiToken.person_id)
                        .where(ApiToken.token_hash == token_hash(token))).first()
     if row is None or row[0].revoked or not row[1].active:
         return None
-    return row[1]
+    if aware(row[0].expires_at) <= (now or utcnow()):
+        return None
+    return row[0], row[1]
 
 
-def start_login(session, person_id):
+def person_for_token(session, token, now=None):
+    """The active person a valid bearer token belongs to, or None."""
+    found = token_for_bearer(session, token, now)
+    return found[1] if found else None
+
+
+def token_needs_touch(token, now=None):
+    """True when a token's recorded last use is older than LAST_USED_PRECISION."""
+    last = aware(token.last_used_at)
+    return last is None or (now or utcnow()) - last >= LAST_USED_PRECISION
+
+
+def touch_token(session, token_id, now=None):
+    """Record that a token was used (to LAST_USED_PRECISION)."""
+    token = session.get(ApiToken, token_id)
+    if token is not None and token_needs_touch(token, now):
+        token.last_used_at = now or utcnow()
+        session.commit()
+
+
+def list_tokens(session, person_id, now=None):
+    """The person's tokens that still work, newest first."""
+    now = now or utcnow()
+    rows = session.exec(select(ApiToken).where(ApiToken.person_id == person_id,
+                                               ApiToken.revoked.is_(False))
+                        .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())).all()
+    return [t for t in rows if aware(t.expires_at) > now]
+
+
+def revoke_token(session, person_id, token_id):
+    """Revoke one of the person's own tokens; anyone else's (or none) is NotFound."""
+    token = session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    if token is None or token.person_id != person_id or token.revoked:
+        raise NotFound(N_("Unknown token."))
+    token.revoked = True
+    events.record(session, kind="token_revoked", person_id=person_id,
+                  after={"token_id": token.id, "name": token.name})
+    session.commit()
+    return token
+
+
+def start_login(session, person_id, now=None):
     """Record a browser login; returns the key the session cookie carries."""
     active_person(session, person_id)
     key = secrets.token_urlsafe(24)
-    session.add(LoginSession(key_hash=token_hash(key), person_id=person_id))
+    session.add(LoginSession(key_hash=token_hash(key), person_id=person_id,
+                             created_at=now or utcnow()))
     session.commit()
     return key
 
@@ -119,12 +210,15 @@ def end_login(session, key):
         session.commit()
 
 
-def login_is_active(session, key, person_id):
-    """True while the login with this key belongs to the person and has not ended."""
+def login_is_active(session, key, person_id, *, max_age=None, now=None):
+    """True while the login with this key belongs to the person, has not ended and (when
+    `max_age`, a timedelta, is given) was started less than `max_age` ago."""
     if not isinstance(key, str) or not key:
         return False
     login = session.get(LoginSession, token_hash(key))
-    return login is not None and login.person_id == person_id and login.ended_at is None
+    if login is None or login.person_id != person_id or login.ended_at is not None:
+        return False
+    return max_age is None or (now or utcnow()) - aware(login.created_at) < max_age
 
 
 def token_hash(token):

@@ -39,7 +39,8 @@ class LiveServer:
         if async_mode not in ASYNC_MODES:
             raise ValueError(f"async_mode must be one of {ASYNC_MODES}")
         self.async_mode = async_mode
-        env = dict(os.environ, SECRET_KEY="live-test-secret",
+        # Plain http on loopback: cookies without `Secure` (http clients would not send them).
+        env = dict(os.environ, SECRET_KEY="live-test-secret", SECURE_COOKIES="0",
                    SOCKETIO_ASYNC_MODE=async_mode, PYTHONUNBUFFERED="1",
                    PUBLIC_URL=self.url)
         env.pop("VERBETERBORD_DEMO", None)
