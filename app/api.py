@@ -70,11 +70,10 @@ def create_token():
     _only(data, ("email", "password", "name", "expires_days"))
     person = authenticate(data.get("email"), data.get("password"))
     if person is None:
-        security_event("token_issue", outcome="failure", email=data.get("email"),
-                       method="api_token")
+        security_event("login", outcome="failure", email=data.get("email"), method="api_token")
         return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
     if not may_use_password(person, current_app.config.get("LOCAL_LOGIN", True)):
-        security_event("token_issue", outcome="failure", person_id=person.id, email=person.email,
+        security_event("login", outcome="failure", person_id=person.id, email=person.email,
                        method="api_token", detail="password login is off")
         return json_error(403, "forbidden", "Password login is off.")
     moment = now()
