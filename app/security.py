@@ -20,13 +20,18 @@ def init_app(app):
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.endpoint != "static":
+        if request.endpoint not in PUBLIC_FILES:
             # Logged-in pages, API answers and exports must not stay in a shared or browser
             # cache; public pages (login, display links) lose nothing by it either.
             headers["Cache-Control"] = "no-store"
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
+
+
+# Files that are the same for everyone and hold nothing personal: static files (hashed URLs,
+# app/wire.py) and the service worker script (revalidated on every use).
+PUBLIC_FILES = ("static", "wire_sw")
 
 
 def csp_for(issuer):

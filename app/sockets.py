@@ -139,6 +139,9 @@ def init_app(app, socketio_ext):
         # Installations (or benchmarks) sharing one Redis keep apart by channel.
         options["client_manager"] = KickingRedisManager(
             queue, channel=app.config.get("SOCKETIO_CHANNEL") or "socketio")
+    else:
+        # The extension is one object per process and keeps its options from app to app.
+        socketio_ext.server_options.pop("client_manager", None)
     socketio_ext.init_app(app, **options)
     guard_events(socketio_ext.server, app)
 

@@ -296,6 +296,12 @@ def restore_action(session, actor_id, action_id):
     return commit_change(session, Change("created", action, team, owner, entry))
 
 
+def _column(session, action, status):
+    """The other cards of the action's column (its team, cycle and status)."""
+    return (Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
+            Action.status == status, Action.id != action.id)
+
+
 def _moment(value):
     return datetime.fromisoformat(value) if value else None
 

@@ -41,6 +41,7 @@ PROBE = textwrap.dedent("""
 def test_a_query_does_not_stall_the_eventlet_server():
     require_postgres()
     env = {"SOCKETIO_ASYNC_MODE": "eventlet", "SECRET_KEY": "probe", "DATABASE_URL": PG_URL,
+           "PUBLIC_URL": "http://127.0.0.1:8000",
            "PATH": "/usr/bin:/bin"}
     done = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, text=True,
                           capture_output=True, timeout=60)

@@ -9,7 +9,7 @@ from sqlmodel import func, select
 
 from boards.models import Event, LoginSession, Person
 
-from .conftest import login, make_app
+from .conftest import PUBLIC_URL, login, make_app
 from .live import free_port
 from .factories import PASSWORD
 from .oidc import (choose_account, local_path, oidc_config, provider_server, set_user, sign_in,
@@ -67,7 +67,7 @@ def test_authorization_request_uses_pkce_state_and_nonce(browser, issuer):
     query = parse_qs(urlsplit(location).query)
     assert query["code_challenge_method"] == ["S256"] and len(query["code_challenge"][0]) >= 43
     assert query["state"][0] and query["nonce"][0]
-    assert query["redirect_uri"] == ["http://localhost/login/oidc/callback"]
+    assert query["redirect_uri"] == [f"{PUBLIC_URL}/login/oidc/callback"]
     assert set(query["scope"][0].split()) >= {"openid", "email"}
 
 
@@ -188,7 +188,7 @@ def test_logout_ends_the_session_here_and_at_the_provider(browser, issuer, world
     location = response.headers["Location"]
     assert location.startswith(f"{issuer}/oauth2/end_session?")
     query = parse_qs(urlsplit(location).query)
-    assert query["post_logout_redirect_uri"] == ["http://localhost/login"]
+    assert query["post_logout_redirect_uri"] == [f"{PUBLIC_URL}/login"]
     assert query["id_token_hint"][0].count(".") == 2
     assert logins_of(db, world.anna) == before - 1
     assert browser.get("/me").status_code == 302
@@ -196,7 +196,7 @@ def test_logout_ends_the_session_here_and_at_the_provider(browser, issuer, world
     assert provider_page.status_code == 200
     confirmed = requests.post(f"{issuer}/oauth2/end_session/confirm", allow_redirects=False,
                               data={"redirect_uri": query["post_logout_redirect_uri"][0]}, timeout=10)
-    assert confirmed.headers["Location"] == "http://localhost/login"
+    assert confirmed.headers["Location"] == f"{PUBLIC_URL}/login"
 
 
 @pytest.mark.settings(LOCAL_LOGIN=False)

@@ -12,7 +12,7 @@ from boards.models import PasswordLink, utcnow
 from boards.password_policy import check_password
 from boards.people import authenticate
 
-from .conftest import Api, login, make_app
+from .conftest import PUBLIC_URL, Api, login, make_app
 from .factories import PASSWORD
 
 NEW = "vier losse woorden samen"
@@ -77,7 +77,7 @@ def test_reset_link_works_once(app, api_as, client, world, db):
     response = api_as("admin@test.example").post(f"/people/{world.bert}/reset-link")
     assert response.status_code == 201
     body = response.get_json()
-    assert body["url"].startswith("http://localhost/password/")
+    assert body["url"].startswith(f"{PUBLIC_URL}/password/")
     path = urlsplit(body["url"]).path
     token = path.rsplit("/", 1)[1]
     with db.reader() as s:
@@ -148,8 +148,8 @@ def test_admin_adds_a_person_without_typing_a_password(client, world, db):
     response = client.post("/admin/people", data={"name": "Dirk Nieuw",
                                                    "email": "dirk@test.example"})
     text = response.get_data(as_text=True)
-    assert response.status_code == 200 and "http://localhost/password/" in text
-    token = text.split("http://localhost/password/")[1].split('"')[0]
+    assert response.status_code == 200 and f"{PUBLIC_URL}/password/" in text
+    token = text.split(f"{PUBLIC_URL}/password/")[1].split('"')[0]
     assert client.post("/logout").status_code == 302
     assert client.post(f"/password/{token}", data={"new": NEW, "repeat": NEW}).status_code == 302
     assert login(client, "dirk@test.example", NEW).status_code == 302
