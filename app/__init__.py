@@ -75,9 +75,20 @@ def create_app(config=None):
                 "format_datetime": format_datetime, "format_date": format_date,
                 "card_text": i18n.card_text,
                 "now_utc": lambda: datetime.now(timezone.utc),
-                "now_iso": lambda: datetime.now(timezone.utc).isoformat()}
+                "now_iso": lambda: datetime.now(timezone.utc).isoformat(),
+                "my_teams": _my_teams}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)
     cli.init_app(app)
     return app
+
+
+def _my_teams():
+    """The logged-in person's teams (for the header); read only when a page shows them."""
+    from flask_login import current_user
+
+    from boards.directory import teams_of
+    if not current_user.is_authenticated:
+        return []
+    return teams_of(database.reader(), current_user.id)
