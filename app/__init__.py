@@ -46,6 +46,8 @@ def create_app(config=None):
     app.register_blueprint(api.bp)
     app.register_blueprint(admin.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
+    from . import notifications
+    notifications.init_app(app, csrf)
     errors.init_app(app)
 
     @app.context_processor

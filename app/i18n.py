@@ -4,6 +4,9 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext
+from flask_login import current_user
+
+from boards import notifications
 
 bp = Blueprint("i18n", __name__)
 
@@ -20,6 +23,9 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated:  # their e-mail follows the language they read
+            from .writes import write  # writes -> broadcast -> i18n: import when used
+            write(notifications.set_language, current_user.id, lang)
     target = request.form.get("next", "")
     if not target.startswith("/") or target.startswith("//"):
         target = url_for("pages.home")

@@ -1,0 +1,65 @@
+"""`flask send-notifications`: plan the time-based mails, then send what the outbox holds."""
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from boards import outbox
+from boards.cycles import today_local
+from boards.models import Webhook, utcnow
+
+from . import database, mail, webhook_delivery
+from .writes import write
+
+
+def deliver(row):
+    """Send one outbox row; raises when it has to be tried again."""
+    session = database.reader()
+    if row.channel == "webhook":
+        hook = session.get(Webhook, row.webhook_id)
+        if hook is None or not hook.active:
+            return "subscription removed"
+        webhook_delivery.deliver(hook, row.payload)
+        return None
+    person, message = mail.compose(session, row)
+    if message is None:
+        return "nothing to send any more"
+    mail.send(mail.message_for(person, message))
+    return None
+
+
+def send_due(limit=20):
+    """Claim and send due rows until none are left; returns (sent, failed)."""
+    config = current_app.config
+    lease = int(config.get("OUTBOX_LEASE_SECONDS", 300))
+    retry = float(config.get("OUTBOX_RETRY_SECONDS", 60))
+    sent = failed = 0
+    while True:
+        rows = write(outbox.claim, now=utcnow(), lease_seconds=lease, limit=limit)
+        if not rows:
+            return sent, failed
+        for row in rows:
+            try:
+                skipped = deliver(row)
+            except Exception as error:  # noqa: BLE001  (any failure: try again later)
+                write(outbox.mark_failed, row.id, error, now=utcnow(), retry_seconds=retry)
+                failed += 1
+                continue
+            write(outbox.mark_sent, row.id, now=utcnow(), note=skipped or "")
+            sent += 1
+
+
+@click.command("send-notifications")
+@with_appcontext
+def send_notifications():
+    """Plan today's reminders and digests, then send every due e-mail and webhook call."""
+    with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
+                                          or "http://localhost/"):
+        write(outbox.plan_time_based, today_local())
+        sent, failed = send_due()
+    click.echo(f"Sent {sent}, failed {failed} (to be retried).")
+
+
+def init_app(app):
+    """Register the command."""
+    app.cli.add_command(send_notifications)
