@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from boards import actions, displays
+from boards import actions, calendar_feed, displays
 
 from .conftest import login
 from .factories import PASSWORD
@@ -51,10 +51,12 @@ def test_no_get_writes(app, client, db, world, statements):
     with db.writer() as s:
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
+        feed_token = calendar_feed.new_calendar_token(s, world.admin)
     login(client, "admin@test.example")
     bearer = client.post("/api/v1/tokens", json={"email": "admin@test.example",
                                                  "password": PASSWORD}).get_json()["token"]
-    values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token}
+    values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
+              "feed_token": feed_token}
     paths = list(_paths(app, values))
     paths += [("board next", "/teams/wonen?cycle=next"), ("board earlier", "/teams/wonen?cycle=1"),
               ("cycle 1", "/cycles/1"), ("next review", f"/cycles/{world.cycle + 1}"),
