@@ -51,11 +51,15 @@ def send_due(limit=20):
 
 @click.command("send-notifications")
 @with_appcontext
-def send_notifications():
+@click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Plan reminders and digests as on this day (YYYY-MM-DD); default: today.")
+def send_notifications(today):
     """Plan today's reminders and digests, then send every due e-mail and webhook call."""
+    day = today.date() if today else today_local()
+    # Links in mails are built as if requested at PUBLIC_URL (there is no request here).
     with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
                                           or "http://localhost/"):
-        write(outbox.plan_time_based, today_local())
+        write(outbox.plan_time_based, day)
         sent, failed = send_due()
     click.echo(f"Sent {sent}, failed {failed} (to be retried).")
 
