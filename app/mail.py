@@ -170,6 +170,8 @@ def init_app(app):
         "OUTBOX_LEASE_SECONDS": int(env.get("OUTBOX_LEASE_SECONDS") or 300),
         # The first retry's wait; it doubles with every failed try.
         "OUTBOX_RETRY_SECONDS": float(env.get("OUTBOX_RETRY_SECONDS") or 60),
+        # Reminders and digests are planned from this hour (Dutch time) on.
+        "NOTIFY_FROM_HOUR": int(env.get("NOTIFY_FROM_HOUR") or 7),
     }
     for name, value in defaults.items():
         app.config.setdefault(name, value)

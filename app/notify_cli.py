@@ -1,11 +1,13 @@
 """`flask send-notifications`: plan the time-based mails, then send what the outbox holds."""
 
+from datetime import datetime
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
 from boards import outbox
-from boards.cycles import today_local
+from boards.cycles import TIMEZONE, today_local
 from boards.models import Webhook, utcnow
 
 from . import database, mail, webhook_delivery
@@ -56,10 +58,14 @@ def send_due(limit=20):
 def send_notifications(today):
     """Plan today's reminders and digests, then send every due e-mail and webhook call."""
     day = today.date() if today else today_local()
+    # Reminders and digests wait for the working day to begin (not at midnight).
+    plan = today is not None or \
+        datetime.now(TIMEZONE).hour >= int(current_app.config.get("NOTIFY_FROM_HOUR", 7))
     # Links in mails are built as if requested at PUBLIC_URL (there is no request here).
     with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
                                           or "http://localhost/"):
-        write(outbox.plan_time_based, day)
+        if plan:
+            write(outbox.plan_time_based, day)
         sent, failed = send_due()
     click.echo(f"Sent {sent}, failed {failed} (to be retried).")
 

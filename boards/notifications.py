@@ -100,9 +100,12 @@ def planned_mails(session, today):
     planning them again harmless."""
     org = organisation(session)
     number = cycle_number_on(org, today)
+    # Overdue mails only for deadlines of the last cycle length: the first run after
+    # installing does not dig up every forgotten card.
     open_cards = session.exec(select(Action).where(
         Action.status != "done", Action.outcome.is_(None), Action.due_date.is_not(None),
-        Action.due_date <= today + timedelta(days=4))).all()
+        Action.due_date <= today + timedelta(days=4),
+        Action.due_date >= today - timedelta(days=org.cycle_length_days))).all()
     planned = []
     for action in open_cards:
         if action.due_date < today:
