@@ -223,3 +223,42 @@ def test_mail_waits_while_the_smtp_server_is_down(db_url, db, world):
         app.extensions["verbeterbord.db"].dispose()
     with db.writer() as s:
         assert {(r.state, r.attempts) for r in s.exec(select(Outbox)).all()} == {("sent", 2)}
+
+
+def test_a_sender_that_dies_after_claiming_loses_nothing(db_url, db, world, smtp):
+    """Rows claimed by a sender that never marks them go out once its lease has run out."""
+    from boards import outbox
+    from boards.models import utcnow
+    _reminders(db, world, 2)
+    with db.writer() as s:
+        outbox.plan_time_based(s, date.fromisoformat(_no_digest(db)[1]))
+    with db.writer() as s:
+        assert len(outbox.claim(s, now=utcnow(), lease_seconds=1)) == 2  # then it "crashes"
+    app = _app(db_url, smtp.port)
+    try:
+        assert "Sent 0" in _send(app, *_no_digest(db))  # the lease still holds
+        time.sleep(1.1)
+        assert "Sent 2, failed 0" in _send(app, *_no_digest(db))
+    finally:
+        app.extensions["verbeterbord.db"].dispose()
+    assert len(smtp.inbox.wait_for(2)) == 2
+
+
+def test_a_refused_change_leaves_no_message(db, world):
+    """The outbox row commits with its change: a move refused for a stale version adds none."""
+    from boards.errors import Conflict
+    with db.writer() as s:
+        oversight = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
+        catalog.add_member(s, world.admin, oversight.id, world.carla)
+        card = actions.create_action(s, world.anna, "wonen", title="Kaart").action
+    with db.writer() as s:
+        with pytest.raises(Conflict):
+            actions.edit_action(s, world.anna, card.id, version=7,
+                                fields={"needs_help": True, "help_reason": "Hulp"})
+    with db.writer() as s:
+        assert s.exec(select(Outbox)).all() == []
+        actions.edit_action(s, world.anna, card.id, version=1,
+                            fields={"needs_help": True, "help_reason": "Hulp"})
+    with db.writer() as s:
+        assert [(r.kind, r.person_id) for r in s.exec(select(Outbox)).all()] == [
+            ("team_needs_help", world.carla)]
