@@ -172,6 +172,9 @@ def init_app(app):
         "OUTBOX_RETRY_SECONDS": float(env.get("OUTBOX_RETRY_SECONDS") or 60),
         # Reminders and digests are planned from this hour (Dutch time) on.
         "NOTIFY_FROM_HOUR": int(env.get("NOTIFY_FROM_HOUR") or 7),
+        # Optional: the web process sends itself, every NOTIFY_INTERVAL_SECONDS (no cron).
+        "NOTIFY_IN_PROCESS": (env.get("NOTIFY_IN_PROCESS") or "").lower() in ("1", "true", "yes", "on"),
+        "NOTIFY_INTERVAL_SECONDS": float(env.get("NOTIFY_INTERVAL_SECONDS") or 60),
     }
     for name, value in defaults.items():
         app.config.setdefault(name, value)

@@ -1,5 +1,6 @@
 """`flask send-notifications`: plan the time-based mails, then send what the outbox holds."""
 
+import threading
 from datetime import datetime
 
 import click
@@ -57,19 +58,48 @@ def send_due(limit=20):
               help="Plan reminders and digests as on this day (YYYY-MM-DD); default: today.")
 def send_notifications(today):
     """Plan today's reminders and digests, then send every due e-mail and webhook call."""
-    day = today.date() if today else today_local()
-    # Reminders and digests wait for the working day to begin (not at midnight).
-    plan = today is not None or \
-        datetime.now(TIMEZONE).hour >= int(current_app.config.get("NOTIFY_FROM_HOUR", 7))
-    # Links in mails are built as if requested at PUBLIC_URL (there is no request here).
-    with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
-                                          or "http://localhost/"):
-        if plan:
-            write(outbox.plan_time_based, day)
-        sent, failed = send_due()
+    sent, failed = run_once(current_app, today.date() if today else None)
     click.echo(f"Sent {sent}, failed {failed} (to be retried).")
 
 
+def run_once(app, today=None):
+    """One round: plan the time-based mails (given a day, or after NOTIFY_FROM_HOUR), send."""
+    # Reminders and digests wait for the working day to begin (not at midnight).
+    plan = today is not None or \
+        datetime.now(TIMEZONE).hour >= int(app.config.get("NOTIFY_FROM_HOUR", 7))
+    # Links in mails are built as if requested at PUBLIC_URL (there is no request here).
+    with app.test_request_context("/", base_url=app.config.get("PUBLIC_URL")
+                                  or "http://localhost/"):
+        if plan:
+            write(outbox.plan_time_based, today or today_local())
+        return send_due()
+
+
+def _scheduler(app, stop):
+    interval = float(app.config.get("NOTIFY_INTERVAL_SECONDS", 60))
+    while not stop.wait(interval):
+        try:
+            run_once(app)
+        except Exception:  # noqa: BLE001  (a bad round must not end the scheduler)
+            app.logger.exception("send-notifications round failed")
+
+
 def init_app(app):
-    """Register the command."""
+    """Register the command; with NOTIFY_IN_PROCESS the web process sends too (a thread
+    started by its first request, so CLI commands never start one)."""
     app.cli.add_command(send_notifications)
+    if not app.config.get("NOTIFY_IN_PROCESS"):
+        return
+    stop = app.extensions["verbeterbord.notify_stop"] = threading.Event()
+    lock = threading.Lock()
+
+    @app.before_request
+    def start_scheduler():
+        if app.extensions.get("verbeterbord.notify_thread"):
+            return
+        with lock:
+            if not app.extensions.get("verbeterbord.notify_thread"):
+                thread = threading.Thread(target=_scheduler, args=(app, stop), daemon=True,
+                                          name="send-notifications")
+                app.extensions["verbeterbord.notify_thread"] = thread
+                thread.start()

@@ -262,3 +262,24 @@ def test_a_refused_change_leaves_no_message(db, world):
     with db.writer() as s:
         assert [(r.kind, r.person_id) for r in s.exec(select(Outbox)).all()] == [
             ("team_needs_help", world.carla)]
+
+
+def test_in_process_scheduler_sends_without_cron(db_url, db, world, smtp):
+    """NOTIFY_IN_PROCESS: the web process's first request starts the sender; mails arrive."""
+    with db.writer() as s:
+        actions.create_action(s, world.anna, "wonen", title="Gisteren af",
+                              due_date=date.today() - timedelta(days=1))
+        notifications.save_choices(s, world.anna, {"reminders"})
+        notifications.save_choices(s, world.bert, set())
+        notifications.save_choices(s, world.carla, set())
+    app = _app(db_url, smtp.port, NOTIFY_IN_PROCESS=True, NOTIFY_INTERVAL_SECONDS=0.2,
+               NOTIFY_FROM_HOUR=0)
+    try:
+        app.test_client().get("/healthz")
+        mails = smtp.inbox.wait_for(1)
+        assert [m["Subject"] for _to, m in mails] == ["Over de deadline: Gisteren af"]
+    finally:
+        app.extensions["verbeterbord.notify_stop"].set()
+        app.extensions["verbeterbord.notify_thread"].join(5)
+        app.extensions["verbeterbord.db"].dispose()
+    assert len(smtp.inbox.messages) == 1
