@@ -31,8 +31,9 @@ def deliver(row):
     return None
 
 
-def send_due(limit=20):
-    """Claim and send due rows until none are left; returns (sent, failed)."""
+def send_due(limit=10):
+    """Claim and send due rows until none are left; returns (sent, failed). A batch stays
+    well inside the lease: 10 rows at 20 s each at worst."""
     config = current_app.config
     lease = int(config.get("OUTBOX_LEASE_SECONDS", 300))
     retry = float(config.get("OUTBOX_RETRY_SECONDS", 60))
