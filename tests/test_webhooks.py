@@ -71,6 +71,9 @@ def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world
         assert moved_message["data"]["owner"]["name"] == "Anna Ëlsen"
         assert states == {(1, "created", "sent", 2), (1, "moved", "sent", 1),
                           (2, "created", "sent", 1)}
+        with db.writer() as s:  # no SMTP_HOST: mails wait untried
+            mails = s.exec(select(Outbox).where(Outbox.channel == "mail")).all()
+        assert {(r.state, r.attempts) for r in mails} <= {("pending", 0)}
     app.extensions["verbeterbord.db"].dispose()
 
 
