@@ -18,7 +18,7 @@ def choice_labels():
         "digest": _("A digest at the start of each cycle: my actions and my teams' goals"),
         "reminders": _("A reminder the working day before a deadline, and when an action is overdue"),
         "help_updates": _("When my request for help is answered or resolved"),
-        "escalations": _("When a team needs help (for members of the Team van teams)"),
+        "escalations": _("When a team needs help (for the Team van teams and team delegates)"),
     }
 
 

@@ -79,10 +79,13 @@ def mail_recipients(session, entry):
         if asker is not None and asker != entry.person_id:
             found.append((asker, kind))
     elif entry.kind == "help_requested":
-        delegates = session.exec(
+        # The Team van teams: its members and every team's delegate to it.
+        members = session.exec(
             select(Membership.person_id).join(Team, Team.id == Membership.team_id)
-            .where(Team.kind == "team_of_teams").distinct()).all()
-        found = [(pid, "team_needs_help") for pid in sorted(set(delegates))
+            .where(Team.kind == "team_of_teams")).all()
+        delegates = session.exec(select(Team.delegate_id)
+                                 .where(Team.delegate_id.is_not(None))).all()
+        found = [(pid, "team_needs_help") for pid in sorted(set(members) | set(delegates))
                  if pid != entry.person_id]
     return [(pid, kind) for pid, kind in found if _wants(session, pid, kind)]
 

@@ -245,11 +245,13 @@ def test_a_sender_that_dies_after_claiming_loses_nothing(db_url, db, world, smtp
 
 
 def test_a_refused_change_leaves_no_message(db, world):
-    """The outbox row commits with its change: a move refused for a stale version adds none."""
+    """The outbox row commits with its change: an edit refused for a stale version adds none;
+    the accepted one tells the Team van teams (its members and the teams' delegates)."""
     from boards.errors import Conflict
     with db.writer() as s:
         oversight = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
         catalog.add_member(s, world.admin, oversight.id, world.carla)
+        catalog.add_member(s, world.admin, world.wonen_id, world.bert, delegate=True)
         card = actions.create_action(s, world.anna, "wonen", title="Kaart").action
     with db.writer() as s:
         with pytest.raises(Conflict):
@@ -260,8 +262,8 @@ def test_a_refused_change_leaves_no_message(db, world):
         actions.edit_action(s, world.anna, card.id, version=1,
                             fields={"needs_help": True, "help_reason": "Hulp"})
     with db.writer() as s:
-        assert [(r.kind, r.person_id) for r in s.exec(select(Outbox)).all()] == [
-            ("team_needs_help", world.carla)]
+        assert sorted((r.kind, r.person_id) for r in s.exec(select(Outbox)).all()) == [
+            ("team_needs_help", world.bert), ("team_needs_help", world.carla)]
 
 
 def test_in_process_scheduler_sends_without_cron(db_url, db, world, smtp):
