@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from sqlmodel import select
 
+from . import events
 from .access import active_person
 from .cycles import cycle_of, cycle_number_on, organisation
 from .errors import N_, Invalid
@@ -42,6 +43,8 @@ def save_choices(session, person_id, wanted):
             row = NotificationChoice(person_id=person.id, kind=choice)
             session.add(row)
         row.enabled = choice in wanted
+    events.record(session, kind="notification_choices_saved", person_id=person.id,
+                  after={"choices": sorted(wanted)})
     session.commit()
 
 
@@ -49,6 +52,8 @@ def set_language(session, person_id, language):
     """Remember the language a person reads (mail comes in it)."""
     person = session.get(Person, person_id)
     if person is not None and language in ("nl", "en") and person.language != language:
+        events.record(session, kind="language_set", person_id=person.id,
+                      before={"language": person.language}, after={"language": language})
         person.language = language
         session.commit()
 
