@@ -65,6 +65,8 @@ def create_app(config=None):
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     csrf.exempt(admin_api.bp)
     csrf.exempt(scim.bp)
+    from . import notifications
+    notifications.init_app(app, csrf)
     errors.init_app(app)
     from . import oidc
     oidc.init_app(app)

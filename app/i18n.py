@@ -4,7 +4,9 @@ from types import SimpleNamespace
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
 from flask_babel import get_locale, gettext
+from flask_login import current_user
 
+from boards import notifications
 from boards.cycles import today_local
 
 from .redirects import local_target
@@ -24,6 +26,9 @@ def set_language():
     lang = request.form.get("lang")
     if lang in current_app.config["LANGUAGES"]:
         session["lang"] = lang
+        if current_user.is_authenticated:  # their e-mail follows the language they read
+            from .writes import write  # writes -> broadcast -> i18n: import when used
+            write(notifications.set_language, current_user.id, lang)
     return redirect(local_target(request.form.get("next"), url_for("pages.home")))
 
 

@@ -3,6 +3,7 @@
 from sqlalchemy import func
 from sqlmodel import select
 
+from . import outbox
 from .models import Event
 
 SNAPSHOT_FIELDS = (
@@ -25,6 +26,7 @@ def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=No
     entry = Event(kind=kind, person_id=person_id, team_id=team_id, action_id=action_id,
                   goal_id=goal_id, before=before, after=after, op_id=op_id)
     session.add(entry)
+    outbox.note_event(session, entry)  # its notifications commit with it
     return entry
 
 

@@ -65,6 +65,8 @@ class Person(SQLModel, table=True):
     deprovisioned_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
     # Set when an admin anonymised a leaver: name and e-mail are "Oud-medewerker <n>".
     anonymised_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The language mail is written in ("nl" or "en"); set when the person switches language.
+    language: Optional[str] = Field(default=None, max_length=5)
 
 
 class Team(SQLModel, table=True):
@@ -254,3 +256,55 @@ class PasswordLink(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     expires_at: datetime = Field(sa_type=sa.DateTime(timezone=True))
     used_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+class CalendarFeed(SQLModel, table=True):
+    """A person's secret calendar link; only its hash is stored, a new one revokes the old."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    revoked: bool = False
+
+
+class NotificationChoice(SQLModel, table=True):
+    """A person's choice for one kind of e-mail (no row: the kind's default)."""
+
+    person_id: int = Field(foreign_key="person.id", primary_key=True)
+    kind: str = Field(max_length=30, primary_key=True)
+    enabled: bool = True
+
+
+class Webhook(SQLModel, table=True):
+    """A receiver (entered by an admin) of every change of the chosen kinds."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    url: str = Field(max_length=2000)
+    secret: str = Field(max_length=200)
+    events: list = Field(default_factory=list, sa_type=sa.JSON)
+    created_by: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    active: bool = True
+
+
+class Outbox(SQLModel, table=True):
+    """A message to send (an e-mail or a webhook call), written with the change that caused it."""
+
+    __table_args__ = (sa.Index("ix_outbox_due", "state", "next_attempt_at"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    channel: str = Field(max_length=10)  # "mail" or "webhook"
+    kind: str = Field(max_length=40)
+    # Makes time-based messages idempotent: one per person, action (or cycle) and kind.
+    key: str = Field(max_length=200, sa_column_kwargs={"unique": True})
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id", index=True)
+    webhook_id: Optional[int] = Field(default=None, foreign_key="webhook.id", index=True)
+    event_id: Optional[int] = Field(default=None)
+    payload: dict = Field(default_factory=dict, sa_type=sa.JSON)
+    state: str = Field(default="pending", max_length=10)  # pending, sent, failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    # A sender's lease: another sender takes the row over only once it has run out.
+    claimed_until: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    last_error: str = Field(default="", max_length=1000)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    sent_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))

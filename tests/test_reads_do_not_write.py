@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import event
 
-from boards import actions, displays, password_links
+from boards import actions, calendar_feed, displays, password_links
 
 from .conftest import login
 from .factories import PASSWORD
@@ -73,12 +73,13 @@ def test_no_get_writes(app, client, db, world, statements):
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
         link_token, _expires = password_links.create_password_link(s, world.admin, world.bert)
+        feed_token = calendar_feed.new_calendar_token(s, world.admin)
     login(client, "admin@test.example")
     bearer = client.post("/api/v1/tokens", json={"email": "admin@test.example",
                                                  "password": PASSWORD}).get_json()["token"]
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
               "link_token": link_token, "person_id": world.anna, "team_id": world.wonen_id,
-              "ident": world.anna, "_rest": "Nothing"}
+              "ident": world.anna, "_rest": "Nothing", "feed_token": feed_token}
     paths = list(_paths(app, values))
     paths += [("board next", "/teams/wonen?cycle=next"), ("board earlier", "/teams/wonen?cycle=1"),
               ("cycle 1", "/cycles/1"), ("next review", f"/cycles/{world.cycle + 1}"),

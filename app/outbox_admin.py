@@ -1,0 +1,61 @@
+"""Admin pages: the outbox with each message's state, and the webhook subscriptions."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from boards import outbox, webhooks
+from boards.errors import DomainError
+from boards.models import Webhook
+
+from . import database
+from .admin import admin_required
+from .i18n import translate_error
+from .writes import write
+
+bp = Blueprint("outbox_admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/outbox")
+@admin_required
+def outbox_page():
+    """The newest e-mails and webhook calls with their state."""
+    session = database.reader()
+    return render_template("notifications/outbox.html", rows=outbox.recent(session),
+                           counts=outbox.counts(session))
+
+
+@bp.route("/webhooks")
+@admin_required
+def webhooks_page():
+    """The subscriptions, a form for a new one, and the delivery log of a chosen one."""
+    session = database.reader()
+    hooks = webhooks.list_webhooks(session)
+    chosen = request.args.get("log", type=int)
+    hook = session.get(Webhook, chosen) if chosen and chosen < 2**31 else None
+    log = outbox.recent(session, webhook_id=hook.id, limit=100) if hook else []
+    return render_template("notifications/webhooks.html", hooks=hooks, hook=hook, log=log,
+                           kinds=outbox.ACTION_KINDS)
+
+
+@bp.route("/webhooks", methods=["POST"])
+@admin_required
+def add_webhook():
+    """Subscribe a receiver."""
+    kinds = request.form.getlist("events") or ["*"]
+    try:
+        write(webhooks.create_webhook, current_user.id, url=request.form.get("url", ""),
+              secret=request.form.get("secret", ""), kinds=kinds)
+        flash(_("The webhook is added."))
+    except DomainError as error:
+        flash(translate_error(error.message), "error")
+    return redirect(url_for("outbox_admin.webhooks_page"))
+
+
+@bp.route("/webhooks/<int:webhook_id>/delete", methods=["POST"])
+@admin_required
+def remove_webhook(webhook_id):
+    """Stop a subscription."""
+    write(webhooks.delete_webhook, current_user.id, webhook_id)
+    flash(_("The webhook is removed."))
+    return redirect(url_for("outbox_admin.webhooks_page"))

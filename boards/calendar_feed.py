@@ -1,0 +1,96 @@
+"""A person's calendar feed (RFC 5545): their open actions, this cycle and the next.
+
+The link is a secret token; only its hash is stored. Making a new link revokes the old one.
+There is no stand-up time in the model yet, so the feed holds no stand-ups.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from icalendar import Calendar, Event as CalendarEvent
+from sqlmodel import select
+
+from . import events
+from .access import active_person
+from .cycles import cycle_of, cycle_number_on, organisation, today_local
+from .models import Action, CalendarFeed, Person, Team
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_calendar_token(session, person_id):
+    """A new calendar link for the person; every older one stops working. Returns the token."""
+    person = active_person(session, person_id)
+    for feed in session.exec(select(CalendarFeed).where(CalendarFeed.person_id == person.id,
+                                                        ~CalendarFeed.revoked)).all():
+        feed.revoked = True
+    token = secrets.token_urlsafe(24)
+    session.add(CalendarFeed(person_id=person.id, token_hash=_hash(token)))
+    events.record(session, kind="calendar_link_created", person_id=person.id)
+    session.commit()
+    return token
+
+
+def feed_owner(session, token):
+    """The active person whose unrevoked link this is, or None."""
+    if not isinstance(token, str) or not 0 < len(token) <= 100:
+        return None
+    row = session.exec(select(Person).join(CalendarFeed, CalendarFeed.person_id == Person.id)
+                       .where(CalendarFeed.token_hash == _hash(token),
+                              ~CalendarFeed.revoked)).first()
+    return row if row is not None and row.active else None
+
+
+def feed_actions(session, person_id, today=None):
+    """My open actions this cycle and the next, with their teams, soonest first."""
+    org = organisation(session)
+    current = cycle_number_on(org, today or today_local())
+    rows = session.exec(
+        select(Action, Team).join(Team, Team.id == Action.team_id)
+        .where(Action.owner_id == person_id, Action.status != "done", Action.outcome.is_(None),
+               Action.cycle_number.in_((current, current + 1)))
+        .order_by(Action.cycle_number, Action.due_date, Action.id)).all()
+    return org, current, rows
+
+
+def calendar_ics(session, person, *, base_url, labels, today=None, now=None):
+    """The feed as iCalendar bytes. `labels` holds the person's texts: name, cycle_start,
+    cycle_end (with {number}) and team (with {team}); links start at `base_url`."""
+    org, current, rows = feed_actions(session, person.id, today)
+    stamp = now or datetime.now(timezone.utc)
+    host = base_url.split("//", 1)[-1].split("/", 1)[0] or "verbeterbord"
+    cal = Calendar()
+    cal.add("prodid", "-//Verbeterbord//NL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", labels["name"])
+    cal.add("x-published-ttl", "PT1H")
+    cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    for number in (current, current + 1):
+        cycle = cycle_of(org, number)
+        for kind, day in (("start", cycle.start), ("end", cycle.end)):
+            cal.add_component(_all_day(f"cycle-{number}-{kind}@{host}", day, stamp,
+                                       labels[f"cycle_{kind}"].format(number=number)))
+    for action, team in rows:
+        day = action.due_date or cycle_of(org, action.cycle_number).end
+        item = _all_day(f"action-{action.id}@{host}", day, stamp, action.title)
+        link = f"{base_url.rstrip('/')}/actions/{action.id}"
+        item.add("description", "\n".join(filter(None, [
+            labels["team"].format(team=team.name), action.notes, link])))
+        item.add("url", link)
+        cal.add_component(item)
+    return cal.to_ical()
+
+
+def _all_day(uid, day, stamp, summary):
+    item = CalendarEvent()
+    item.add("uid", uid)
+    item.add("dtstamp", stamp)
+    item.add("dtstart", day)
+    item.add("dtend", day + timedelta(days=1))
+    item.add("summary", summary)
+    item.add("transp", "TRANSPARENT")
+    return item

@@ -1,0 +1,144 @@
+"""The outbox: messages written in the same transaction as the change that caused them.
+
+`events.record` notes each new Event on the session; just before that session commits, the
+notifications the Events call for (webhook calls, a few kinds of e-mail) are added to the
+outbox, so a change is never committed without them. Senders claim rows with a lease
+(row locks with SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises the claim),
+and a crash between sending and marking sends a row at most twice, never loses it.
+"""
+
+from datetime import timedelta
+
+from sqlalchemy import event, func, or_, update
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session, select
+
+from . import notifications
+from .models import Action, Outbox, Person, Team, Webhook, utcnow
+
+PENDING_EVENTS = "verbeterbord.new_events"
+MAX_ATTEMPTS = 8
+# Action events a webhook may subscribe to ("*" for all of them).
+ACTION_KINDS = ("created", "edited", "moved", "deleted", "help_requested", "help_note",
+                "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped", "split",
+                "restored")
+_action_data = None
+
+
+def set_action_data(build):
+    """How a webhook shows an action: `build(action, owner, team)` (the API's JSON)."""
+    global _action_data
+    _action_data = build
+
+
+def note_event(session, entry):
+    """Remember a new Event; its notifications are added when the session commits."""
+    session.info.setdefault(PENDING_EVENTS, []).append(entry)
+
+
+@event.listens_for(Session, "before_commit")
+def _add_notifications(session):
+    entries = session.info.pop(PENDING_EVENTS, None)
+    if not entries:
+        return
+    session.flush()  # the Events' ids
+    webhooks = session.exec(select(Webhook).where(Webhook.active)).all()
+    for entry in entries:
+        if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
+            _add_webhook_calls(session, entry, webhooks)
+        for person_id, kind in notifications.mail_recipients(session, entry):
+            add(session, channel="mail", kind=kind, key=f"mail:{kind}:{entry.id}:{person_id}",
+                person_id=person_id, event_id=entry.id,
+                payload={"action_id": entry.action_id, "event_id": entry.id})
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_events(session):
+    session.info.pop(PENDING_EVENTS, None)
+
+
+def _add_webhook_calls(session, entry, webhooks):
+    wanted = [w for w in webhooks if "*" in w.events or entry.kind in w.events]
+    if not wanted:
+        return
+    action = session.get(Action, entry.action_id)
+    if action is None or entry.kind == "deleted":
+        data = {"id": entry.action_id, **(entry.before or {})}
+    else:
+        data = _action_data(action, session.get(Person, action.owner_id),
+                            session.get(Team, action.team_id)) if _action_data else \
+            {"id": action.id, **(entry.after or {})}
+        data["cycle"] = action.cycle_number
+    message = {"specversion": "1.0", "type": f"nl.verbeterbord.action.{entry.kind}",
+               "id": str(entry.id), "time": entry.at.isoformat(),
+               "datacontenttype": "application/json", "data": data}
+    for hook in wanted:
+        add(session, channel="webhook", kind=entry.kind, key=f"webhook:{hook.id}:{entry.id}",
+            webhook_id=hook.id, event_id=entry.id, payload=message)
+
+
+def add(session, *, channel, kind, key, person_id=None, webhook_id=None, event_id=None,
+        payload=None):
+    """Add a message unless one with this key exists (then nothing happens): idempotent."""
+    insert = postgres_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    now = utcnow()
+    session.execute(insert(Outbox).values(
+        channel=channel, kind=kind, key=key, person_id=person_id, webhook_id=webhook_id,
+        event_id=event_id, payload=payload or {}, state="pending", attempts=0,
+        next_attempt_at=now, last_error="", created_at=now).on_conflict_do_nothing())
+
+
+def plan_time_based(session, today):
+    """Add today's reminders and digests; the keys make running this again harmless."""
+    for key, kind, person_id, payload in notifications.planned_mails(session, today):
+        add(session, channel="mail", kind=kind, key=key, person_id=person_id, payload=payload)
+    session.commit()
+
+
+def claim(session, *, now, lease_seconds, limit=20, channels=("mail", "webhook")):
+    """Due rows (of these channels) no other sender holds, leased to this sender until
+    now + lease."""
+    due = session.exec(
+        select(Outbox).where(Outbox.state == "pending", Outbox.next_attempt_at <= now,
+                             Outbox.channel.in_(channels),
+                             or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
+        .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)).all()
+    for row in due:
+        row.claimed_until = now + timedelta(seconds=lease_seconds)
+    session.commit()
+    return due
+
+
+def mark_sent(session, outbox_id, *, now, note=""):
+    """The message went out (or, with a note, had nothing left to send)."""
+    session.execute(update(Outbox).where(Outbox.id == outbox_id).values(
+        state="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
+        last_error=note))
+    session.commit()
+
+
+def mark_failed(session, outbox_id, error, *, now, retry_seconds):
+    """A failed try: back off (doubling each time), and give up after MAX_ATTEMPTS."""
+    row = session.get(Outbox, outbox_id)
+    row.attempts += 1
+    row.last_error = str(error)[:1000]
+    row.claimed_until = None
+    if row.attempts >= MAX_ATTEMPTS:
+        row.state = "failed"
+    else:
+        row.next_attempt_at = now + timedelta(seconds=retry_seconds * 2 ** (row.attempts - 1))
+    session.commit()
+
+
+def recent(session, *, webhook_id=None, limit=200):
+    """The newest messages (all, or one webhook's deliveries), for admins."""
+    query = select(Outbox).order_by(Outbox.id.desc()).limit(limit)
+    if webhook_id is not None:
+        query = query.where(Outbox.webhook_id == webhook_id)
+    return session.exec(query).all()
+
+
+def counts(session):
+    """How many messages are in each state."""
+    return dict(session.exec(select(Outbox.state, func.count()).group_by(Outbox.state)).all())
