@@ -6,7 +6,7 @@ from sqlalchemy import Integer, String, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from . import escalation, events, ordering
+from . import escalation, events, ordering, outbox
 from .access import active_person, is_id, require_team_writer
 from .changes import (
     Change,
@@ -148,7 +148,10 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         if neighbour_id is not None and neighbour_id != action_id and not is_id(neighbour_id):
             raise Invalid(N_("Invalid neighbour card."), field="before_id")
     before = events.snapshot(action)
-    action.position = _position_from(locked.extra)
+    *keys, webhooks_exist = locked.extra
+    if not webhooks_exist:
+        outbox.skip_webhooks(session)
+    action.position = _position_from(keys)
     action.status = status
     action.version += 1
     action.updated_at = utcnow()
@@ -197,8 +200,9 @@ def _neighbour_keys():
         select(func.max(others.position)).where(*column(others)).correlate(Action).scalar_subquery())
 
 
-# The card, everything its checks and broadcast need, and where it can go: one statement.
-MOVE_STATEMENT = CARD_STATEMENT.add_columns(*_neighbour_keys())
+# The card, everything its checks and broadcast need, where it can go, and whether any webhook
+# wants to hear of it: one statement.
+MOVE_STATEMENT = CARD_STATEMENT.add_columns(*_neighbour_keys(), outbox.WEBHOOKS_EXIST)
 
 
 def _position_from(keys):

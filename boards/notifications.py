@@ -80,9 +80,9 @@ def mail_recipients(session, entry):
     found = []
     if entry.kind in ("help_note", "help_resolved") and entry.action_id is not None:
         asker = asker_of(session, entry.action_id)
-        kind = "help_answered" if entry.kind == "help_note" else "help_resolved"
+        mail_kind = "help_answered" if entry.kind == "help_note" else "help_resolved"
         if asker is not None and asker != entry.person_id:
-            found.append((asker, kind))
+            found.append((asker, mail_kind))
     elif entry.kind == "help_requested":
         # The Team van teams: its members and every team's delegate to it.
         members = session.exec(

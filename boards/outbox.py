@@ -9,7 +9,7 @@ and a crash between sending and marking sends a row at most twice, never loses i
 
 from datetime import timedelta
 
-from sqlalchemy import event, func, or_, update
+from sqlalchemy import event, exists, func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
@@ -32,6 +32,17 @@ def set_action_data(build):
     _action_data = build
 
 
+NO_WEBHOOKS = "verbeterbord.no_webhooks"
+# For a write that reads its rows in one statement (a move): "is any webhook active?" as a column,
+# so that committing it needs no query of its own when none is (see skip_webhooks).
+WEBHOOKS_EXIST = exists().where(Webhook.active).label("webhooks_exist")
+
+
+def skip_webhooks(session):
+    """This transaction has read that no webhook is active: its commit need not look again."""
+    session.info[NO_WEBHOOKS] = True
+
+
 def note_event(session, entry):
     """Remember a new Event; its notifications are added when the session commits."""
     session.info.setdefault(PENDING_EVENTS, []).append(entry)
@@ -40,10 +51,11 @@ def note_event(session, entry):
 @event.listens_for(Session, "before_commit")
 def _add_notifications(session):
     entries = session.info.pop(PENDING_EVENTS, None)
+    no_webhooks = session.info.pop(NO_WEBHOOKS, False)
     if not entries:
         return
     session.flush()  # the Events' ids
-    webhooks = session.exec(select(Webhook).where(Webhook.active)).all()
+    webhooks = [] if no_webhooks else session.exec(select(Webhook).where(Webhook.active)).all()
     for entry in entries:
         if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
             _add_webhook_calls(session, entry, webhooks)
@@ -56,6 +68,7 @@ def _add_notifications(session):
 @event.listens_for(Session, "after_rollback")
 def _forget_events(session):
     session.info.pop(PENDING_EVENTS, None)
+    session.info.pop(NO_WEBHOOKS, None)
 
 
 def _add_webhook_calls(session, entry, webhooks):
