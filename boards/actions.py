@@ -296,6 +296,12 @@ def restore_action(session, actor_id, action_id):
     return commit_change(session, Change("created", action, team, owner, entry))
 
 
+def _column(session, action, status):
+    """The conditions for the other cards in `status` of the action's board and cycle."""
+    return (Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
+            Action.status == status, Action.id != action.id)
+
+
 def _moment(value):
     return datetime.fromisoformat(value) if value else None
 
