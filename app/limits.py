@@ -5,7 +5,9 @@ failed attempts count, so people who type their password right are never slowed 
 limit is reached every attempt on it is refused with 429 and `Retry-After`, the right password
 too: it works again once the window has passed. Token requests also count all together per
 address. Counters live in Redis when `RATELIMIT_STORAGE_URI` or `SOCKETIO_MESSAGE_QUEUE` is a
-Redis URL (shared by all processes), otherwise in the process's memory.
+Redis URL (shared by all processes), otherwise in the process's memory. If Redis cannot be
+reached, each process counts in its own memory until Redis is back (checked now and then): logins
+and tokens keep working, still limited, while the message queue is down.
 """
 
 from flask import current_app, flash, render_template, request
@@ -40,6 +42,7 @@ def init_app(app):
     """Bind the limiter to the app (storage from the config) and answer 429 in the right form."""
     app.config["RATELIMIT_STORAGE_URI"] = storage_uri(app.config)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     limiter.init_app(app)
 
     @app.errorhandler(RateLimitExceeded)

@@ -127,3 +127,26 @@ def test_limits_shared_in_redis(db_url, world):
     assert login(second.test_client(), email, "wrong password!").status_code == 429
     for application in (first, second):
         application.extensions["verbeterbord.db"].dispose()
+
+
+def test_limits_count_in_memory_while_redis_is_down(db_url, world):
+    """Redis unreachable: logging in still works (no error page) and wrong passwords are still
+    limited, counted in the process's memory."""
+    from app.limits import limiter
+    from tests.live import free_port
+
+    application = make_app(db_url, RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0",
+                           LOGIN_LIMIT_ACCOUNT=f"3 per {WINDOW} seconds",
+                           LOGIN_LIMIT_ADDRESS="1000 per second")
+    try:
+        client = application.test_client()
+        assert login(client, "anna@test.example", PASSWORD).status_code == 302
+        for _ in range(3):
+            assert login(client, "anna@test.example", "wrong password!").status_code == 401
+        assert login(client, "anna@test.example", PASSWORD).status_code == 429
+        assert login(client, "bert@test.example", PASSWORD).status_code == 302
+    finally:
+        application.extensions["verbeterbord.db"].dispose()
+        # The limiter is one object for every app of this test run: let the next app start on
+        # its own storage again instead of after a back-off.
+        limiter._storage_dead = False

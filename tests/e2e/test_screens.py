@@ -20,8 +20,25 @@ TABLET = {"width": 768, "height": 1024}
 DESKTOP = {"width": 1920, "height": 1080}
 # One word of 200 letters: it must wrap, not widen the page.
 LONG_WORD = "Klantcontactcentrumverbeteringstraject" * 5 + "x" * 10
-PAGES = ["/me", BOARD, f"{BOARD}/standup", "/overview", "/cycles", "/teams", "/admin/",
+PAGES = ["/me", BOARD, f"{BOARD}/standup", "/overview", "/cycles", "/teams", "/goals", "/admin/",
+         "/admin/people", "/admin/teams", "/admin/organisation", "/admin/security/",
          "/admin/displays", f"{BOARD}/activity"]
+# Parts of a page that show only after a click: checked with the board's goals panel open and
+# with the close screen's confirmation ("#confirm": nothing is closed until it is confirmed).
+GOALS_OPEN = f"{BOARD}#goals"
+
+
+def open_goals_panel(page):
+    page.click("#goals-panel > summary")
+    expect(page.locator("#goals-panel")).to_have_attribute("open", "")
+
+
+def ask_to_close(page):
+    page.click("form.close-form button.primary")
+    expect(page.locator("form.confirm-close")).to_be_visible()
+
+
+PREPARE = {GOALS_OPEN: open_goals_panel}
 
 
 def overflow(page):
@@ -50,8 +67,9 @@ def long_card(api):
 
 
 @pytest.fixture(scope="module")
-def extra_pages(live_server, browser, login_states):
-    """Pages whose address depends on the data: a cycle review, an action, a wall screen."""
+def extra_pages(live_server, browser, login_states, api):
+    """Pages whose address depends on the data: a cycle review, a wall screen, an admin's page of
+    a person and of a team, and klantcontact's close screen (also with its confirmation)."""
     context = browser.new_context(base_url=live_server.url, storage_state=login_states(INGRID))
     page = context.new_page()
     page.goto("/cycles")
@@ -61,8 +79,15 @@ def extra_pages(live_server, browser, login_states):
     page.select_option("select[name=team]", "klantcontact")
     page.click("form.inline-form button.primary")
     display = page.input_value("#new-link")
+    details = []
+    for section in ("/admin/people", "/admin/teams"):
+        page.goto(section)
+        details.append(page.locator(".admin-list a").first.get_attribute("href"))
     context.close()
-    return [review, display]
+    number = api.board()["cycle"]["number"]
+    close = f"{BOARD}/cycles/{number}/close"
+    PREPARE[f"{close}#confirm"] = ask_to_close
+    return [review, display, *details, close, f"{close}#confirm"]
 
 
 @pytest.mark.parametrize("size", [PHONE, TABLET, DESKTOP], ids=["phone", "tablet", "desktop"])
@@ -70,12 +95,15 @@ def test_main_pages_at_size(new_page, long_card, extra_pages, size):
     """No sideways scrolling, the long title wraps, axe finds no violations, on every main page."""
     SHOTS.mkdir(exist_ok=True)
     problems = {}
-    for path in PAGES + extra_pages + [f"/actions/{long_card}", "/login"]:
+    for path in PAGES + [GOALS_OPEN] + extra_pages + [f"/actions/{long_card}", "/login"]:
         email = None if path == "/login" or path.startswith("http") else INGRID
-        if path in ("/me", BOARD):
+        if path in ("/me", BOARD, GOALS_OPEN) or path.startswith(f"{BOARD}/cycles/"):
             email = SANNE
         page = new_page(email, path=path, viewport=size, live=False, bypass_csp=True)
         page.wait_for_load_state("networkidle")
+        if path in PREPARE:
+            PREPARE[path](page)
+            page.wait_for_load_state("networkidle")
         name = path.split("//")[-1].strip("/").replace("/", "_") or "root"
         page.screenshot(path=str(SHOTS / f"{size['width']}-{name[:40]}.png"), full_page=True)
         found = {}
