@@ -50,7 +50,8 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
     login(client, "admin@test.example")
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": "x",
               "person_id": world.bert, "team_id": world.wonen_id, "ident": world.bert,
-              "link_id": 1, "municipality_id": 1, "link_token": "x", "_rest": "Nothing"}
+              "link_id": 1, "municipality_id": 1, "link_token": "x", "_rest": "Nothing",
+              "feed_token": "x"}
     seen = 0
     for path in list(_every_get(app, values)) + [
             "/admin/people?q=Oud", "/api/v1/people", f"/api/v1/actions/{card.id}/events",

@@ -79,7 +79,8 @@ def test_no_logged_in_response_without_no_store(app, client, db, world):
                                                  "password": PASSWORD}).get_json()["token"]
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
               "link_token": "x", "person_id": world.anna, "team_id": world.wonen_id,
-              "ident": world.anna, "_rest": "Nothing", "link_id": 1, "municipality_id": 1}
+              "ident": world.anna, "_rest": "Nothing", "link_id": 1, "municipality_id": 1,
+              "feed_token": "x"}
     checked = 0
     for rule in app.url_map.iter_rules():
         # Static files and the service worker script are the same for everyone (no-cache or
