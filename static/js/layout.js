@@ -34,15 +34,24 @@
     });
   }
 
-  // One-time links: a button copies the field next to it.
+  // One-time links and calendar links: a button copies the field it names.
   document.addEventListener("click", (evt) => {
     const button = evt.target.closest && evt.target.closest("button[data-copy]");
     if (!button) return;
     const field = document.getElementById(button.dataset.copy);
     field.select();
-    const done = () => { button.textContent = button.dataset.done; };
-    if (navigator.clipboard) navigator.clipboard.writeText(field.value).then(done, done);
-    else done();
+    // data-done: the button's new text; data-copied: the text for #copy-status (announced).
+    const done = () => {
+      if (button.dataset.done) button.textContent = button.dataset.done;
+      const status = document.getElementById("copy-status");
+      if (status && button.dataset.copied) status.textContent = button.dataset.copied;
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, done);
+    } else {
+      document.execCommand("copy");  // plain http: the selected field, the old way
+      done();
+    }
   });
 
   // Phone: one column at a time; the switcher's buttons carry the counts.

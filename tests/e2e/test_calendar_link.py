@@ -19,7 +19,7 @@ def test_make_and_copy_a_calendar_link(new_page, live_server):
     field = page.get_by_label("Agendalink")
     first = field.input_value()
     assert "/calendar/" in first and first.endswith(".ics")
-    page.get_by_role("button", name="Kopieer link").click()
+    page.get_by_role("button", name="Link kopiëren").click()
     expect(page.locator("#copy-status")).to_have_text("Gekopieerd")
     assert page.evaluate("navigator.clipboard.readText()") == first
     assert page.errors == []
