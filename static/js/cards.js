@@ -129,12 +129,24 @@
     });
   }
 
+  // The title is read before the request: the deletion's broadcast may remove the card from
+  // this page before the answer arrives.
+  const deletingTitles = new Map();
+  document.body.addEventListener("htmx:beforeRequest", (evt) => {
+    const form = evt.detail.elt;
+    if (!form.hasAttribute || !form.hasAttribute("data-delete-card")) return;
+    const card = document.getElementById(`action-${form.dataset.deleteCard}`);
+    if (card) deletingTitles.set(form.dataset.deleteCard, VB.cardTitle(card));
+  });
+
   document.body.addEventListener("htmx:afterRequest", (evt) => {
     const form = evt.detail.elt;
-    if (!form.hasAttribute || !form.hasAttribute("data-delete-card") || !evt.detail.successful) return;
+    if (!form.hasAttribute || !form.hasAttribute("data-delete-card")) return;
     const id = form.dataset.deleteCard;
+    const title = deletingTitles.get(id) || "";
+    deletingTitles.delete(id);
+    if (!evt.detail.successful) return;
     const card = document.getElementById(`action-${id}`);
-    const title = card ? VB.cardTitle(card) : "";
     if (card) { card.remove(); VB.updateCounts(); }
     offerUndo(id, title);
     // After the dialog has closed and handed focus back.
