@@ -116,7 +116,9 @@ def stats(samples):
 async def run(args, folder):
     from tests.factories import PASSWORD
 
-    url, world, cards = seed(folder, args.cards)
+    from tests.databases import sqlite_url
+
+    url, world, cards = seed(sqlite_url(folder), args.cards)
     context = multiprocessing.get_context("spawn")
     with Server("app.wsgi:app", env={"DATABASE_URL": url}, log_path=folder / "app.log") as app:
         tokens = [api_token(app.url, f"{name}@test.example", PASSWORD) for name in ("anna", "bert")]

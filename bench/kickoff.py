@@ -134,6 +134,7 @@ def build(url, secret):
     from sqlmodel import select
 
     from app import create_app
+    from app.auth import SEEN
     from bench.pages import build_city
     from boards import people
     from boards.db import Database
@@ -141,7 +142,8 @@ def build(url, secret):
 
     db = Database(url)
     city = build_city(db, random.Random(2024))
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "SOCKETIO_ASYNC_MODE": "threading"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "SOCKETIO_ASYNC_MODE": "threading",
+                      "PUBLIC_URL": "http://127.0.0.1"})
     signer = app.session_interface.get_signing_serializer(app)
     with db.writer() as s:
         members = s.exec(select(Membership.person_id, Team.slug, Person.session_epoch)
@@ -155,7 +157,7 @@ def build(url, secret):
             seen.add(person_id)
             key = people.start_login(s, person_id)
             cookie = signer.dumps({"_user_id": f"{person_id}.{epoch}", "_fresh": True,
-                                   "login_key": key})
+                                   "login_key": key, SEEN: int(time.time())})
             persons.append({"id": person_id, "board": slug, "cookie": cookie})
         admin_token = people.issue_token(s, city["admin"])
         cards = {}
