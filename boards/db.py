@@ -1,9 +1,10 @@
 """Engines and sessions: SQLite by default, PostgreSQL when the URL says so."""
 
 import os
+import time
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
@@ -29,6 +30,31 @@ def _configure_sqlite(engine, *, immediate):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+# A pooled PostgreSQL connection is pinged before use only when it has sat unused this long.
+# Restarts and idle time-outs drop connections that wait in the pool; pinging on every checkout
+# (SQLAlchemy's pool_pre_ping) would cost a round trip on every request and every move.
+PING_AFTER_IDLE_SECONDS = 5.0
+
+
+def _ping_when_idle(engine, idle_seconds):
+    """Before handing out a connection that has been idle, check that it still answers; a dead
+    one is replaced (the pool retries on DisconnectionError)."""
+
+    @event.listens_for(engine, "checkin")
+    def on_checkin(_dbapi_connection, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def on_checkout(dbapi_connection, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise exc.DisconnectionError("the pooled connection no longer answers") from error
+
+
 def restrict_sqlite_file(url):
     """Create the SQLite file readable by its owner only (0600), or tighten an existing one.
 
@@ -52,7 +78,8 @@ def restrict_sqlite_file(url):
 class Database:
     """A reader and a writer engine on one database URL."""
 
-    def __init__(self, url, *, echo=False, pool_size=None):
+    def __init__(self, url, *, echo=False, pool_size=None,
+                 ping_after_idle=PING_AFTER_IDLE_SECONDS):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # Connections each engine keeps (and as many more in a burst); SQLAlchemy's 5 + 10 unless
@@ -66,8 +93,9 @@ class Database:
             _configure_sqlite(self.read_engine, immediate=False)
             _configure_sqlite(self.write_engine, immediate=True)
         else:
-            self.read_engine = create_engine(url, echo=echo, pool_pre_ping=True, **pool)
+            self.read_engine = create_engine(url, echo=echo, **pool)
             self.write_engine = self.read_engine
+            _ping_when_idle(self.read_engine, ping_after_idle)
 
     def reader(self):
         """A session for reading; callers close it."""

@@ -1,0 +1,80 @@
+"""PostgreSQL connections are pinged before use only after sitting idle, and a dead one is replaced.
+
+A move or a page should not pay a round trip for a ping on every checkout; but a connection
+that PostgreSQL dropped while it waited in the pool (a restart, an idle time-out) must not reach
+a request. Here the server ends a pooled connection's backend for real.
+"""
+
+import time
+
+import psycopg
+import pytest
+from sqlalchemy import exc, text
+
+from boards.db import Database
+
+from .databases import PG_DSN, PG_URL, require_postgres
+
+
+def _backend_of(database):
+    with database.reader() as session:
+        return session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(pid):
+    with psycopg.connect(PG_DSN, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    time.sleep(0.1)
+
+
+@pytest.fixture
+def postgres():
+    require_postgres()
+
+
+def test_an_idle_connection_that_died_is_replaced_before_use(postgres):
+    database = Database(PG_URL, ping_after_idle=0.2)
+    try:
+        dead = _backend_of(database)
+        _terminate(dead)
+        time.sleep(0.3)  # idle past the limit: the next checkout pings
+        assert _backend_of(database) != dead  # a new connection, no error
+    finally:
+        database.dispose()
+
+
+def test_a_connection_used_a_moment_ago_is_not_pinged(postgres):
+    """Within the idle time no ping is sent: a connection that died meanwhile surfaces as the
+    request's error (once; SQLAlchemy then replaces the pool's connections)."""
+    database = Database(PG_URL, ping_after_idle=60)
+    try:
+        _terminate(_backend_of(database))
+        with pytest.raises(exc.OperationalError):
+            _backend_of(database)
+        assert _backend_of(database)  # the next one works again
+    finally:
+        database.dispose()
+
+
+def test_no_ping_statement_on_a_busy_connection(postgres):
+    """Back-to-back checkouts send only the work itself: no ping statement before it (with
+    pool_pre_ping every one of these would be preceded by one)."""
+    database = Database(PG_URL, ping_after_idle=60)
+    sent = []
+    original = psycopg.Cursor.execute
+
+    def counting(self, query, *args, **kwargs):
+        sent.append(str(query))
+        return original(self, query, *args, **kwargs)
+
+    try:
+        _backend_of(database)
+        psycopg.Cursor.execute = counting
+        try:
+            for _ in range(3):
+                _backend_of(database)
+        finally:
+            psycopg.Cursor.execute = original
+        assert sent == ["SELECT pg_backend_pid()"] * 3, sent
+    finally:
+        database.dispose()
