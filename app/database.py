@@ -2,7 +2,7 @@
 
 from flask import current_app, g
 
-from boards.db import Database
+from boards.db import Database, end_read
 
 
 def init_app(app, url):
@@ -26,4 +26,4 @@ def reader():
 def _close_reader(_exc):
     session = g.pop("db_reader", None)
     if session is not None:
-        session.close()
+        end_read(session)

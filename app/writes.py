@@ -22,9 +22,11 @@ def write(service, *args, **kwargs):
             session.commit()  # a no-op when the service committed itself
     finally:
         # The request's read transaction began before this write; end it so that
-        # later reads see the change (a SQLite snapshot would otherwise hide it).
+        # later reads see the change (a SQLite snapshot would otherwise hide it). With a
+        # commit: it wrote nothing, and a rollback would drop PostgreSQL's prepared statements.
         if "db_reader" in g:
-            g.db_reader.rollback()
+            g.db_reader.expunge_all()
+            g.db_reader.commit()
     for change in changes_in(result):
         publish(change)
     return result

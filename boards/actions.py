@@ -137,10 +137,9 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     locked = locked_card(session, actor_id, action_id, op_id, statement=MOVE_STATEMENT, params={
         "status": status, "before_id": before_id if is_id(before_id) else None,
         "after_id": after_id if is_id(after_id) else None})
-    action, team, actor = locked.action, locked.team, locked.actor
-    done = locked.op_event
-    if done is not None:
-        if done.person_id == actor.id and done.action_id == action.id:
+    action, team = locked.action, locked.team
+    if locked.op_used_by is not None:
+        if locked.op_used_by == (actor_id, action.id):
             return Change("changed", action, team, locked.card.owner, None, card=locked.card)
         raise Invalid(N_("This operation id was already used."), field="op_id")
     check_writable(locked)
@@ -158,11 +157,11 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     session.connection().execute(MOVE_UPDATE, {"card_id": action.id, **moved})
     for name, value in moved.items():
         set_committed_value(action, name, value)
-    entry = events.record_at_once(session, kind="moved", person_id=actor.id, team_id=team.id,
+    entry = events.record_at_once(session, kind="moved", person_id=actor_id, team_id=team.id,
                                   action_id=action.id, before=before,
                                   after=events.snapshot(action), op_id=op_id)
     if status == "done":
-        escalation.end_escalation(session, action, actor.id, escalation.ENDED_DONE)
+        escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
     _rebalance_if_long(session, action)
     session.commit()
     return Change("changed", action, team, locked.card.owner, entry, card=locked.card)

@@ -86,11 +86,11 @@ class GoalChange:
 class LockedCard:
     """What a write to one card needs, read in one statement under the board's lock."""
 
-    actor: Person
+    actor_id: int
     card: Card  # action, owner, team and goal path: all the broadcast needs
     may_write: bool  # the actor is an admin or a member of the card's team
     cycle_closed: bool
-    op_event: Optional[Event]  # the earlier event with this operation id, if any
+    op_used_by: Optional[tuple]  # (person_id, action_id) of an earlier event with this op id
     extra: tuple = ()  # the values of the statement's extra columns (see locked_card)
 
     @property
@@ -111,8 +111,11 @@ def _card_statement():
     """Built once: the card, its owner, team and goal path, the actor, membership, cycle, op id."""
     action_id, actor_id = bindparam("action_id", type_=Integer), bindparam("actor_id", type_=Integer)
     return (
-        select(Action, Team, _Owner, _Actor, Membership.person_id, TeamCycle.closed_at,
-               Goal, _LongGoal, Ambition, Event)
+        # Entities for what the card shows; plain columns for the rest (each entity costs
+        # every column of its table on the wire and an object to build).
+        select(Action, Team, _Owner, Goal, _LongGoal, Ambition, _Actor.active, _Actor.is_admin,
+               Membership.person_id, TeamCycle.closed_at, Event.id, Event.person_id,
+               Event.action_id)
         .join(Team, Team.id == Action.team_id)
         .join(_Owner, _Owner.id == Action.owner_id)
         .outerjoin(_Actor, _Actor.id == actor_id)
@@ -154,13 +157,15 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STAT
         session.exec(LOCK_TEAM_OF_ACTION, params={"action_id": action_id})
     row = session.exec(statement, params={"action_id": action_id, "actor_id": actor_id,
                                           "op_id": op_id, **(params or {})}).first()
-    if row is None or row[3] is None or not row[3].active:
+    if row is None or not row[6]:  # no such card, or the actor is unknown or inactive
         active_person(session, actor_id)  # an inactive actor is told so first
         raise NotFound(N_("Unknown action."))
-    action, team, owner, actor, member, closed_at, goal, long_goal, ambition, op_event = row[:10]
-    return LockedCard(actor, Card(action, owner, team, goal, long_goal, ambition),
-                      actor.is_admin or member is not None, closed_at is not None, op_event,
-                      tuple(row[10:]))
+    (action, team, owner, goal, long_goal, ambition, _active, is_admin, member, closed_at,
+     op_event_id, op_person_id, op_action_id) = row[:13]
+    return LockedCard(actor_id, Card(action, owner, team, goal, long_goal, ambition),
+                      is_admin or member is not None, closed_at is not None,
+                      (op_person_id, op_action_id) if op_event_id is not None else None,
+                      tuple(row[13:]))
 
 
 def check_writable(locked):

@@ -75,6 +75,22 @@ def restrict_sqlite_file(url):
             pass
 
 
+def end_read(session):
+    """End and close a read session with COMMIT rather than ROLLBACK; it wrote nothing.
+
+    psycopg forgets all of a connection's prepared statements whenever a transaction on it is
+    rolled back, which is how closing a session ends it. Read sessions ending that way meant
+    PostgreSQL never kept a statement prepared and parsed and planned every one anew (3-6 ms
+    for a move's card read alone). The session lets go of its objects first, so the commit has
+    nothing to write; should the commit fail, closing rolls back as before.
+    """
+    try:
+        session.expunge_all()
+        session.commit()
+    finally:
+        session.close()
+
+
 class Database:
     """A reader and a writer engine on one database URL."""
 

@@ -1,4 +1,5 @@
-"""PostgreSQL connections are pinged before use only after sitting idle, and a dead one is replaced.
+"""Pooled PostgreSQL connections: pinged only after sitting idle (a dead one is replaced), and
+keeping their prepared statements from one read session to the next.
 
 A move or a page should not pay a round trip for a ping on every checkout; but a connection
 that PostgreSQL dropped while it waited in the pool (a restart, an idle time-out) must not reach
@@ -11,7 +12,7 @@ import psycopg
 import pytest
 from sqlalchemy import exc, text
 
-from boards.db import Database
+from boards.db import Database, end_read
 
 from .databases import PG_DSN, PG_URL, require_postgres
 
@@ -76,5 +77,30 @@ def test_no_ping_statement_on_a_busy_connection(postgres):
         finally:
             psycopg.Cursor.execute = original
         assert sent == ["SELECT pg_backend_pid()"] * 3, sent
+    finally:
+        database.dispose()
+
+
+PREPARED = text("SELECT count(*) FROM pg_prepared_statements")
+
+
+def _read_a_few_times(database, finish):
+    for _ in range(8):  # psycopg prepares a statement from its fifth use on a connection
+        session = database.reader()
+        session.execute(text("SELECT CAST(:id AS integer)"), {"id": 1}).all()
+        finish(session)
+
+
+@pytest.mark.parametrize("finish, kept", [(end_read, True), (lambda session: session.close(), False)],
+                         ids=["end_read", "close"])
+def test_read_sessions_ended_by_end_read_keep_prepared_statements(postgres, finish, kept):
+    """end_read commits; closing rolls back, and psycopg drops a connection's prepared
+    statements on every rollback, so PostgreSQL would plan each statement anew."""
+    database = Database(PG_URL, pool_size=1)
+    try:
+        _read_a_few_times(database, finish)
+        session = database.reader()
+        assert (session.execute(PREPARED).scalar_one() > 0) is kept
+        session.close()
     finally:
         database.dispose()
