@@ -48,9 +48,10 @@ class SessionUser:
         return f"{self.id}.{self.session_epoch}"
 
 
-def now():
-    """The app's clock (config CLOCK, a function returning an aware UTC time; tests freeze it)."""
-    return (current_app.config.get("CLOCK") or utcnow)()
+def now(app=None):
+    """The app's clock (config CLOCK, a function returning an aware UTC time; tests freeze it).
+    `app`: for code outside an app context (socket event guards, background tasks)."""
+    return ((app or current_app).config.get("CLOCK") or utcnow)()
 
 
 # The security log's names for what this module reports.

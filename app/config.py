@@ -53,6 +53,11 @@ class Config:
     SOCKET_EVENT_RATE = float(os.environ.get("SOCKET_EVENT_RATE", "20"))
     SOCKET_EVENT_BURST = _int("SOCKET_EVENT_BURST", 40)
     SOCKET_FLOOD_DISCONNECT = _int("SOCKET_FLOOD_DISCONNECT", 100)
+    # Seconds a socket cut off for flooding (its person, token, or a wall screen's address) is
+    # refused on connect; 0: no cool-down.
+    SOCKET_FLOOD_COOLDOWN = float(os.environ.get("SOCKET_FLOOD_COOLDOWN", "30"))
+    # How often each process checks that its sockets' logins and tokens still work (seconds).
+    SOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("SOCKET_SESSION_CHECK_SECONDS", "60"))
     # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
     TRUST_PROXY = _bool("TRUST_PROXY")
     # Sign-in with an OpenID Connect provider (Microsoft Entra ID): on when OIDC_ISSUER is set.

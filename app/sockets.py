@@ -1,10 +1,10 @@
 """Socket.IO glue: authenticate on connect, authorise every event, call a service, ack."""
 
-import time
+from datetime import timedelta
 
 import socketio as python_socketio
 from flask import current_app, request, session
-from flask_babel import force_locale
+from flask_babel import gettext
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, join_room
 
@@ -14,92 +14,23 @@ from boards.errors import N_, DomainError, Forbidden, Invalid
 from boards.queries import team_by_slug
 
 from . import database
+from .auth import SEEN, now
 from .extensions import socketio
 from .i18n import translate_error
 from .live import log_position_now
 from .security_log import log_security
 from .serializers import card_json
+from .socket_guard import CoolDown, guard_events
+from .socket_leases import ENDED_EVENT, Lease, Leases
 from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
-SLOW_DOWN = N_("Too many changes at once. Wait a moment and try again.")
-
-
-class EventBudget:
-    """A socket's token bucket (`rate` events a second, bursts up to `burst`) and its strikes.
-
-    Every refused event is a strike; strikes fade at `rate` a second. A socket whose strikes
-    pile up past `limit` keeps flooding and is disconnected.
-    """
-
-    def __init__(self, rate, burst, limit, clock=time.monotonic):
-        self.rate, self.burst, self.limit, self.clock = rate, burst, limit, clock
-        self.tokens, self.strikes, self.last = float(burst), 0.0, clock()
-        self.cut_off = False
-
-    def take(self):
-        """True when an event may run now; False when it is refused (a strike)."""
-        moment = self.clock()
-        elapsed, self.last = moment - self.last, moment
-        self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
-        self.strikes = max(0.0, self.strikes - elapsed * self.rate)
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        self.strikes += 1
-        return False
-
-    @property
-    def flooding(self):
-        """True when the socket keeps sending after being refused."""
-        return self.strikes > self.limit
-
-
-def guard_events(server, app):
-    """Give every socket of this server an EventBudget, checked before an event is dispatched.
-
-    The check sits in front of python-socketio's event dispatch: a refused event costs no
-    greenlet, no request context and no session copy, so a flood is cheap to refuse. The ack
-    of a refused event is `{"ok": false, "error": "rate_limited", "message": …}` (in the default
-    language: a socket has no request to choose one from). A flooding socket is disconnected;
-    what it had already sent is dropped unanswered.
-    """
-    config = app.config
-    rate, burst = config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"]
-    limit = config["SOCKET_FLOOD_DISCONNECT"]
-    with app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        refusal = {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
-    budgets = {}  # engine.io sid → EventBudget, for this process's sockets
-    dispatch, forget = server._handle_event, server._handle_eio_disconnect
-
-    def handle_event(eio_sid, namespace, id, data):
-        budget = budgets.get(eio_sid)
-        if budget is None:
-            budget = budgets[eio_sid] = EventBudget(rate, burst, limit)
-        if budget.cut_off:
-            return None
-        if budget.take():
-            return dispatch(eio_sid, namespace, id, data)
-        if id is not None:
-            server._send_packet(eio_sid, server.packet_class(
-                python_socketio.packet.ACK, namespace=namespace or "/", data=[refusal], id=id))
-        if budget.flooding:
-            budget.cut_off = True
-            sid = server.manager.sid_from_eio_sid(eio_sid, namespace or "/")
-            app.logger.warning("socket %s disconnected: event flood", sid)
-            if sid is not None:
-                server.disconnect(sid, namespace=namespace or "/", ignore_queue=True)
-        return None
-
-    def handle_eio_disconnect(eio_sid, *args):
-        budgets.pop(eio_sid, None)
-        return forget(eio_sid, *args)
-
-    server._handle_event = handle_event
-    server._handle_eio_disconnect = handle_eio_disconnect
-    return budgets
+LEASES, COOL_DOWN = "verbeterbord.socket_leases", "verbeterbord.socket_cool_down"
+# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
+# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
+_LOGIN_ROOMS = ("login:", "person:")
 
 
 class _KickRooms:
@@ -115,8 +46,11 @@ class KickingRedisManager(_KickRooms, python_socketio.RedisManager):
 
 
 def disconnect_local(server, room, namespace="/"):
-    """Disconnect this process's sockets in a room."""
+    """Disconnect this process's sockets in a room (a login's: saying that the login ended)."""
     for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
+        if room and room.startswith(_LOGIN_ROOMS):
+            server.emit(ENDED_EVENT, {"reason": "ended"}, to=sid, namespace=namespace,
+                        ignore_queue=True)
         server.disconnect(sid, namespace=namespace, ignore_queue=True)
 
 
@@ -143,7 +77,9 @@ def init_app(app, socketio_ext):
         # The extension is one object per process and keeps its options from app to app.
         socketio_ext.server_options.pop("client_manager", None)
     socketio_ext.init_app(app, **options)
-    guard_events(socketio_ext.server, app)
+    leases = app.extensions[LEASES] = Leases(app)
+    cool_down = app.extensions[COOL_DOWN] = CoolDown(app.config["SOCKET_FLOOD_COOLDOWN"])
+    guard_events(socketio_ext.server, app, leases, cool_down)
 
 
 def _person_id():
@@ -159,33 +95,88 @@ def _refusal(error):
 
 @socketio.on("connect")
 def on_connect(auth):
-    """Only a logged-in browser session, a valid bearer token or a display link may connect."""
-    person = None
+    """Only a logged-in browser session, a valid bearer token or a display link may connect;
+    not while its person, token or address cools down after a flood."""
     if auth is not None and not isinstance(auth, dict):
         raise ConnectionRefusedError("unauthorized")
     auth = auth or {}
-    token = auth.get("token")
+    token, display = auth.get("token"), auth.get("display")
     if token is not None and not isinstance(token, str):
         raise ConnectionRefusedError("unauthorized")
-    if auth.get("display") is not None:
-        found = displays.display_for_token(database.reader(), auth["display"])
-        if found is None:
-            raise ConnectionRefusedError("unauthorized")
-        link, team = found
-        session[SOCKET_DISPLAY] = {"id": link.id, "board": team.slug if team else None}
-        join_room(f"display:{link.id}")
-        return
+    if display is not None:
+        keys = (f"display:{people.token_hash(str(display))}", f"address:{request.remote_addr}")
+        _refuse_while_cooling(keys)
+        return _connect_display(display, keys)
     if token:
-        found = people.person_for_token(database.reader(), token)
-        person = found.id if found else None
-    elif current_user.is_authenticated:
-        person = current_user.id
-    if person is None:
+        _refuse_while_cooling([f"token:{people.token_hash(token)}"])
+        lease = _token_lease(token)
+    else:
+        _refuse_while_cooling([f"person:{_cookie_person()}"])
+        lease = _login_lease()
+    _refuse_while_cooling([f"person:{lease.person_id}"])
+    session[SOCKET_PERSON] = lease.person_id
+    join_room(f"person:{lease.person_id}")
+    if lease.login_key:
+        join_room(f"login:{lease.login_key}")
+    current_app.extensions[LEASES].add(socketio.server, request.sid, lease)
+
+
+@socketio.on("disconnect")
+def on_disconnect(*_reason):
+    """A socket that is gone holds no lease."""
+    current_app.extensions[LEASES].drop(request.sid)
+
+
+def _refuse_while_cooling(keys):
+    """Refuse a connection whose person, token or address was cut off for flooding a moment
+    ago (in memory: before any database lookup)."""
+    left = current_app.extensions[COOL_DOWN].left(keys)
+    if left:
+        raise ConnectionRefusedError("rate_limited", {
+            "retry_after": left,
+            "message": gettext("Too many messages; try again in %(seconds)s seconds.",
+                               seconds=left)})
+
+
+def _cookie_person():
+    """The person id the session cookie names (signed, not yet checked against the database)."""
+    return str(session.get("_user_id") or "").partition(".")[0]
+
+
+def _connect_display(display, keys):
+    found = displays.display_for_token(database.reader(), display)
+    if found is None:
         raise ConnectionRefusedError("unauthorized")
-    session[SOCKET_PERSON] = person
-    join_room(f"person:{person}")
-    if session.get("login_key"):
-        join_room(f"login:{session['login_key']}")
+    link, team = found
+    session[SOCKET_DISPLAY] = {"id": link.id, "board": team.slug if team else None}
+    join_room(f"display:{link.id}")
+    current_app.extensions[LEASES].add(socketio.server, request.sid, Lease(flood_keys=keys))
+
+
+def _token_lease(token):
+    """A bearer token's socket lasts until the token expires (or is revoked)."""
+    found = people.token_for_bearer(database.reader(), token, now=now())
+    if found is None:
+        raise ConnectionRefusedError("unauthorized")
+    digest, person_id = people.token_hash(token), found[1].id
+    return Lease(person_id=person_id, token_hash=digest,
+                 ends=people.aware(found[0].expires_at).timestamp(),
+                 flood_keys=(f"token:{digest}", f"person:{person_id}"))
+
+
+def _login_lease():
+    """A browser login's socket lasts until the login's absolute end, or its idle time after
+    the last use (the last HTTP request, which the cookie carries, or a handled event)."""
+    if not current_user.is_authenticated:
+        raise ConnectionRefusedError("unauthorized")
+    moment, key = now().timestamp(), session.get("login_key")
+    started = people.login_started(database.reader(), key)
+    max_age = timedelta(days=current_app.config["SESSION_MAX_DAYS"]).total_seconds()
+    seen = session.get(SEEN)
+    return Lease(person_id=current_user.id, login_key=key,
+                 ends=started.timestamp() + max_age if started else moment,
+                 seen=seen if isinstance(seen, (int, float)) else moment,
+                 flood_keys=(f"person:{current_user.id}",))
 
 
 @socketio.on("join")

@@ -221,6 +221,46 @@ def login_is_active(session, key, person_id, *, max_age=None, now=None):
     return max_age is None or (now or utcnow()) - aware(login.created_at) < max_age
 
 
+def login_started(session, key):
+    """When the login with this key began (aware UTC), or None for an unknown key."""
+    login = session.get(LoginSession, token_hash(key)) if isinstance(key, str) and key else None
+    return aware(login.created_at) if login is not None else None
+
+
+# Keys per IN (...) list: well under SQLite's and PostgreSQL's parameter limits.
+_CHUNK = 500
+
+
+def _chunks(values):
+    values = list(values)
+    return (values[start:start + _CHUNK] for start in range(0, len(values), _CHUNK))
+
+
+def ended_logins(session, keys):
+    """The keys among `keys` whose login has ended (logout, disabled account) or is unknown."""
+    by_hash = {token_hash(key): key for key in keys}
+    open_ones = set()
+    for hashes in _chunks(by_hash):
+        open_ones.update(session.exec(select(LoginSession.key_hash).where(
+            LoginSession.key_hash.in_(hashes), LoginSession.ended_at.is_(None))).all())
+    return {key for digest, key in by_hash.items() if digest not in open_ones}
+
+
+def ended_tokens(session, hashes, now=None):
+    """The token hashes among `hashes` that no longer work: revoked, expired, unknown, or
+    their person disabled."""
+    now = now or utcnow()
+    working = set()
+    for chunk in _chunks(set(hashes)):
+        rows = session.exec(select(ApiToken.token_hash, ApiToken.expires_at, ApiToken.revoked,
+                                   Person.active)
+                            .join(Person, Person.id == ApiToken.person_id)
+                            .where(ApiToken.token_hash.in_(chunk))).all()
+        working.update(digest for digest, expires, revoked, active in rows
+                       if active and not revoked and aware(expires) > now)
+    return set(hashes) - working
+
+
 def token_hash(token):
     """The stored form of a secret token: its SHA-256."""
     # surrogatepass: a malformed key hashes to something no stored key matches, not an error

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -110,3 +111,23 @@ def api_token(base_url, email, password):
     response = requests.post(f"{base_url}/api/v1/tokens", json={"email": email, "password": password})
     assert response.status_code == 201, response.text
     return response.json()["token"]
+
+
+class LiveClock:
+    """Moves the clock of a live server started with `wsgi="tests.clock_wsgi:app"` and
+    TEST_CLOCK_FILE=`path` in its environment."""
+
+    def __init__(self, path):
+        self.path, self.offset = Path(path), 0.0
+        self.set(0)
+
+    def set(self, seconds):
+        """Put the server's clock `seconds` ahead of the real time."""
+        self.offset = float(seconds)
+        scratch = self.path.with_suffix(".new")  # replaced whole: never read half-written
+        scratch.write_text(str(self.offset))
+        os.replace(scratch, self.path)
+
+    def advance(self, **delta):
+        """Move the server's clock on by a timedelta's worth."""
+        self.set(self.offset + timedelta(**delta).total_seconds())

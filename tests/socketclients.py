@@ -21,13 +21,18 @@ class BoardClient:
         self.received = []
         self.changed = threading.Condition()
         self.disconnected = threading.Event()
+        self.refusal = None  # what the server said when it refused to connect
         self.sio.on("*", self._record)
         self.sio.on("disconnect", lambda *_reason: self.disconnected.set())
+        self.sio.on("connect_error", self._refused)
 
     def _record(self, event, data=None):
         with self.changed:
             self.received.append((event, data))
             self.changed.notify_all()
+
+    def _refused(self, data=None):
+        self.refusal = data
 
     def connect(self):
         """Connect (websocket only); raises socketio.exceptions.ConnectionError when refused."""

@@ -7,17 +7,19 @@ import time
 import uuid
 
 import pytest
+from socketio.exceptions import ConnectionError as SocketRefused
 
 from boards import actions
 from boards.db import Database
 
 from .factories import PASSWORD
-from .live import ROOT, LiveServer, api_token
-from .socketclients import BoardClient
+from .live import ROOT, LiveServer, api_token, login_session
+from .socketclients import BoardClient, cookie_header
 
 pytestmark = pytest.mark.live
 
 RATE, BURST, CUT_OFF = 5, 10, 50  # small budgets, so the test needs few events
+COOL_DOWN = 3  # seconds a flooder is refused on connect
 
 
 @pytest.fixture(scope="module", params=["eventlet", "gevent"])
@@ -26,11 +28,11 @@ def site(request, tmp_path_factory, sqlite_templates):
     copy = sqlite_templates.copy(folder, with_world=True)
     db = Database(copy.url)
     env = {"SOCKET_EVENT_RATE": str(RATE), "SOCKET_EVENT_BURST": str(BURST),
-           "SOCKET_FLOOD_DISCONNECT": str(CUT_OFF)}
+           "SOCKET_FLOOD_DISCONNECT": str(CUT_OFF), "SOCKET_FLOOD_COOLDOWN": str(COOL_DOWN)}
     with LiveServer(copy.url, log_path=folder / "server.log", async_mode=request.param,
                     extra_env=env) as server:
         tokens = {name: api_token(server.url, f"{name}@test.example", PASSWORD)
-                  for name in ("anna", "bert", "carla")}
+                  for name in ("anna", "bert", "carla", "admin")}
         yield server.url, db, copy.world, tokens
     db.dispose()
 
@@ -61,7 +63,8 @@ def _card(site):
 
 def _timed_move(mover, viewer, card, version, status):
     started = time.monotonic()
-    assert mover.move(card, status, version)["ok"]
+    ack = mover.move(card, status, version)
+    assert ack["ok"], ack
     viewer.wait_for(card, "action.changed", status=status, timeout=10)
     return time.monotonic() - started
 
@@ -102,3 +105,50 @@ def test_flooding_socket_is_cut_off_and_others_keep_working(site, clients):
     # bert and carla are still connected and still see each other's moves
     assert bert.sio.connected and carla.sio.connected
     _timed_move(bert, carla, card, version + 2, "todo")
+
+
+def _flood(client, card, count=2000):
+    """Moves as fast as the client can send them, unanswered, until the server cuts it off."""
+    for _ in range(count):
+        if client.disconnected.is_set():
+            break
+        try:
+            client.sio.emit("move", {"action_id": card, "status": "done", "version": 10**6})
+        except Exception:  # noqa: BLE001  (cut off mid-flood)
+            break
+    assert client.disconnected.wait(10), "the flooding socket was not cut off"
+
+
+def _refused(url, **how):
+    client = BoardClient(url, **how)
+    with pytest.raises(SocketRefused):
+        client.connect()
+    return client.refusal
+
+
+def test_cut_off_flooder_cannot_come_straight_back(site, clients):
+    """After a flood cut-off, the person's token and their browser session are refused on
+    connect for the cool-down, with how long to wait; others connect and work meanwhile; after
+    the cool-down the flooder may connect again."""
+    url, _db, world, tokens = site
+    bert, carla = (_client(site, clients, name) for name in ("bert", "carla"))
+    browser = login_session(url, "admin@test.example", PASSWORD)  # before: a login is a request
+    flooder = _client(site, clients, "admin")
+    card, version = _card(site)
+    _flood(flooder, card)
+    cut_off = time.monotonic()
+
+    refusal = _refused(url, token=tokens["admin"])
+    assert refusal["message"] == "rate_limited", refusal
+    assert 1 <= refusal["data"]["retry_after"] <= COOL_DOWN, refusal
+    assert "Te veel berichten" in refusal["data"]["message"]
+    assert _refused(url, cookie=cookie_header(browser))["message"] == "rate_limited"
+
+    newcomer = _client(site, clients, "bert")  # others connect, and moves reach everyone
+    _timed_move(bert, carla, card, version, "doing")
+    newcomer.wait_for(card, "action.changed", status="doing")
+
+    time.sleep(max(0.0, cut_off + COOL_DOWN + 0.2 - time.monotonic()))
+    again = _client(site, clients, "admin")
+    assert again.sio.connected
+    _timed_move(bert, again, card, version + 1, "done")

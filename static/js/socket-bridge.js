@@ -78,7 +78,39 @@
     });
   });
   socket.on("disconnect", () => setState(false));
-  socket.on("connect_error", () => setState(false));
+  socket.on("connect_error", (error) => {
+    setState(false);
+    const refusal = error && error.message;
+    // A browser login refused on connect has ended (a wall screen's link was revoked instead).
+    if (refusal === "unauthorized" && !displayToken) sessionEnded();
+    if (refusal === "rate_limited") retryAfter(error.data && error.data.retry_after);
+  });
+
+  // The server ends a socket whose login ended (idle, too old, logged out, account disabled),
+  // saying so first: show why and how to go on, instead of reconnecting to a refusal.
+  let ended = false;
+  socket.on("session.ended", sessionEnded);
+
+  function sessionEnded() {
+    if (ended) return;
+    ended = true;
+    socket.disconnect();
+    const here = window.location.pathname + window.location.search;
+    const link = document.createElement("a");
+    link.href = `${connection.dataset.login || "/login"}?next=${encodeURIComponent(here)}`;
+    link.textContent = VB.t.log_in_again || "Log in again.";
+    const p = document.createElement("p");
+    p.className = "flash flash-error";
+    p.id = "session-ended";
+    p.append(`${VB.t.session_ended || "Your session has expired."} `, link);
+    document.getElementById("messages").replaceChildren(p);
+  }
+
+  // Cut off for flooding: the server refuses new connections for a while; try after it.
+  function retryAfter(seconds) {
+    const wait = Math.min(Math.max(Number(seconds) || 30, 1), 300);
+    window.setTimeout(() => { if (!socket.connected && !ended) socket.connect(); }, wait * 1000);
+  }
 
   let announcePending = false; // one announcement, however often the connection flapped
   function announceWhenResynced() {
@@ -93,7 +125,7 @@
   // The network is back: connect now instead of when socket.io's backoff timer (up to 5 s, plus
   // jitter) next fires. disconnect() drops that pending attempt; connect() starts a new one.
   window.addEventListener("online", () => {
-    if (socket.connected) return;
+    if (socket.connected || ended) return;
     socket.disconnect();
     socket.connect();
   });
