@@ -153,13 +153,14 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         outbox.skip_webhooks(session)
     moved = {"position": _position_from(keys), "status": status, "version": action.version + 1,
              "updated_at": utcnow()}
-    # One UPDATE, written at once: the session's unit of work costs more than the write itself.
-    session.connection().execute(MOVE_UPDATE, {"card_id": action.id, **moved})
     for name, value in moved.items():
         set_committed_value(action, name, value)
+    # The UPDATE and the log's INSERT, written at once (the session's unit of work costs more
+    # than the writes): one statement on PostgreSQL, two on SQLite.
     entry = events.record_at_once(session, kind="moved", person_id=actor_id, team_id=team.id,
                                   action_id=action.id, before=before,
-                                  after=events.snapshot(action), op_id=op_id)
+                                  after=events.snapshot(action), op_id=op_id,
+                                  along=MOVE_UPDATE, along_params={"card_id": action.id, **moved})
     if status == "done":
         escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
     _rebalance_if_long(session, action)

@@ -1,6 +1,8 @@
 """The activity log: every change writes exactly one Event."""
 
-from sqlalchemy import func
+from functools import lru_cache
+
+from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from . import outbox
@@ -30,18 +32,37 @@ def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=No
     return entry
 
 
-_INSERT = Event.__table__.insert().returning(Event.__table__.c.id)
+_EVENT = Event.__table__
+_COLUMNS = ("at", "kind", "person_id", "team_id", "action_id", "goal_id", "before", "after", "op_id")
+_INSERT = _EVENT.insert().values(
+    {_EVENT.c[name]: bindparam(f"event_{name}", type_=_EVENT.c[name].type) for name in _COLUMNS}
+).returning(_EVENT.c.id)
 
 
-def record_at_once(session, *, kind, person_id, team_id, action_id, before, after, op_id):
+@lru_cache(maxsize=None)
+def _insert_along(statement):
+    return _INSERT.add_cte(statement.cte("along"))
+
+
+def record_at_once(session, *, kind, person_id, team_id, action_id, before, after, op_id,
+                   along=None, along_params=None):
     """`record`, written at once by one INSERT instead of the session's flush: for the hottest
-    write (a move). The Event returned is what was written; it is not in the session."""
+    write (a move). The Event returned is what was written; it is not in the session.
+
+    `along`, a statement built once (the change itself, with `along_params`), is written in
+    the same statement on PostgreSQL (a data-modifying WITH: one round trip less) and just
+    before the INSERT elsewhere.
+    """
     entry = Event(at=utcnow(), kind=kind, person_id=person_id, team_id=team_id,
                   action_id=action_id, goal_id=None, before=before, after=after, op_id=op_id)
-    entry.id = session.connection().execute(_INSERT, {
-        "at": entry.at, "kind": kind, "person_id": person_id, "team_id": team_id,
-        "action_id": action_id, "goal_id": None, "before": before, "after": after,
-        "op_id": op_id}).scalar_one()
+    params = {f"event_{name}": getattr(entry, name) for name in _COLUMNS}
+    connection, statement = session.connection(), _INSERT
+    if along is not None and connection.dialect.name == "postgresql":
+        statement = _insert_along(along)
+        params.update(along_params)
+    elif along is not None:
+        connection.execute(along, along_params)
+    entry.id = connection.execute(statement, params).scalar_one()
     outbox.note_event(session, entry)  # its notifications commit with it
     return entry
 

@@ -21,6 +21,9 @@ RAW = re.compile(r"\b(member_added|delegate_set|team_created|help_note|help_[a-z
                  r"\((todo|doing|done)")
 
 
+RECORDERS = ("record", "record_at_once")  # boards/events.py: the calls that log an Event
+
+
 def _values(node, constants):
     """The strings an expression can evaluate to: literals, either branch of `a if c else b`,
     the values of a dict it indexes, a module-level name's value."""
@@ -38,7 +41,8 @@ def _values(node, constants):
 
 
 def kinds_logged_in_boards():
-    """Every Event kind the services can log: the `kind=` of each `record(...)` call, the values
+    """Every Event kind the services can log: the `kind=` of each `record(...)` (or
+    `record_at_once(...)`) call, the values
     a `kind = ...` assignment can take and what a `..._kind()` function returns."""
     kinds = set()
     for path in BOARDS.glob("*.py"):
@@ -47,7 +51,7 @@ def kinds_logged_in_boards():
                      for t in node.targets if isinstance(t, ast.Name)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "attr",
-                                                      getattr(node.func, "id", None)) == "record":
+                                                      getattr(node.func, "id", None)) in RECORDERS:
                 for keyword in node.keywords:
                     if keyword.arg == "kind":
                         kinds |= _values(keyword.value, constants)
