@@ -2,8 +2,9 @@
 
 python -m tests.flooder URL TOKEN BOARD ACTION_ID COUNT [SECONDS [RATE]] → prints one JSON line:
 {"sent", "acks", "refused", "disconnected", "seconds"}. With SECONDS, a persistent attacker:
-it connects again after each cut-off and floods until the time is up ("rounds": connections),
-RATE events a second (0 or absent: as fast as it can).
+it connects again after each cut-off and floods until the time is up ("rounds": connections,
+"connects_refused": attempts the server turned away), RATE events a second (0 or absent: as
+fast as it can).
 """
 
 import json
@@ -47,12 +48,14 @@ def flood(url, token, board, action_id, count, wait=10.0, rate=0):
 def flood_for(url, token, board, action_id, count, seconds, rate=0):
     """Flood, reconnect after each cut-off, flood again, until `seconds` have passed."""
     deadline, totals = time.monotonic() + seconds, {"sent": 0, "acks": 0, "refused": 0,
-                                                    "disconnected": 0, "rounds": 0}
+                                                    "disconnected": 0, "rounds": 0,
+                                                    "connects_refused": 0}
     while time.monotonic() < deadline:
         try:
             result = flood(url, token, board, action_id, count,
                            wait=max(0.1, deadline - time.monotonic()), rate=rate)
         except Exception:  # noqa: BLE001  (refused or reset: try again)
+            totals["connects_refused"] += 1
             time.sleep(0.05)
             continue
         totals["rounds"] += 1
