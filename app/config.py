@@ -36,6 +36,9 @@ class Config:
     # Browser logins end after this long without a request, and this long after logging in.
     SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 8 * 60)
     SESSION_MAX_DAYS = _int("SESSION_MAX_DAYS", 7)
+    # A deleted card can be brought back ("Ongedaan maken") this many seconds after its delete:
+    # the page offers it for 10 s, the rest allows for a slow network.
+    UNDO_SECONDS = _int("UNDO_SECONDS", 60)
     # A function returning the current aware UTC time; tests freeze it. None: the real clock.
     CLOCK = None
     # Flask-Limiter: counters in Redis when this (or SOCKETIO_MESSAGE_QUEUE) is a Redis URL.

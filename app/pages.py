@@ -17,7 +17,7 @@ from boards.models import Person
 from boards.standup import changed_since_last_standup as standup_changes
 from boards.stale_edits import EditConflict
 
-from . import database
+from . import auth, database
 from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
@@ -216,7 +216,8 @@ def delete_action(action_id):
 @login_required
 def restore_action(action_id):
     """Undo the delete of a card: it comes back where it was, on every page that shows it."""
-    change = write(actions.restore_action, current_user.id, action_id)
+    change = write(actions.restore_action, current_user.id, action_id, now=auth.now(),
+                   undo_seconds=current_app.config["UNDO_SECONDS"])
     if request.headers.get("HX-Request"):
         return render_card(change.card), 201
     return redirect(url_for("pages.board", slug=change.team.slug, cycle=change.action.cycle_number))

@@ -1,6 +1,6 @@
 """Who may do what: everyone logged in reads; team members and admins write."""
 
-from .errors import N_, Forbidden, NotFound
+from .errors import N_, Conflict, Forbidden, NotFound
 from sqlmodel import select
 
 from .models import Membership, Person, Team
@@ -19,15 +19,27 @@ def is_member(session, person_id, team_id):
     return session.get(Membership, (team_id, person_id)) is not None
 
 
-def can_write_team(session, person, team):
-    """Members of the team and admins may change its board."""
+def _may_write(session, person, team):
     return person.is_admin or is_member(session, person.id, team.id)
 
 
+def can_write_team(session, person, team):
+    """Members of the team and admins may change its board, while the team is not retired."""
+    return team.retired_at is None and _may_write(session, person, team)
+
+
 def require_team_writer(session, person, team):
-    """Raise Forbidden unless the person may change the team's board."""
-    if not can_write_team(session, person, team):
+    """Raise Forbidden unless the person may change the team's board, Conflict once the team is
+    retired."""
+    if not _may_write(session, person, team):
         raise Forbidden(N_("Only members of this team can change its board."))
+    require_not_retired(team)
+
+
+def require_not_retired(team):
+    """Raise Conflict when the team is retired: its board is kept as it was and no longer changes."""
+    if team.retired_at is not None:
+        raise Conflict(N_("This team is retired; its board can no longer change."))
 
 
 def sets_organisation_goals(session, person):

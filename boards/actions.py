@@ -1,6 +1,6 @@
 """The one write path for actions: validate, authorise, version, order, log, commit."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, String, bindparam, func
 from sqlalchemy.orm import aliased
@@ -24,6 +24,7 @@ from .changes import (
 from .cycles import current_cycle
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import STATUSES, Action, Event, Goal, Person, utcnow
+from .people import aware
 from .queries import team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
@@ -268,8 +269,9 @@ def delete_action(session, actor_id, action_id, *, version):
     return Change("deleted", action, team, owner, entry)
 
 
-def restore_action(session, actor_id, action_id):
-    """Undo a delete: the card comes back as it was, at its place, with one version more."""
+def restore_action(session, actor_id, action_id, *, now, undo_seconds):
+    """Undo a delete made at most `undo_seconds` before `now`: the card comes back as it was,
+    at its place, with one version more."""
     actor = active_person(session, actor_id)
     if not is_id(action_id):
         raise NotFound(N_("Unknown action."))
@@ -283,6 +285,8 @@ def restore_action(session, actor_id, action_id):
     require_team_writer(session, actor, team)
     if session.get(Action, action_id) is not None:
         raise Conflict(N_("This card has not been deleted."))
+    if now - aware(last.at) > timedelta(seconds=undo_seconds):
+        raise Conflict(N_("This action was deleted too long ago to bring back."))
     data = last.before
     check_open(session, team.id, data["cycle_number"])
     owner = session.get(Person, data["owner_id"])

@@ -7,7 +7,7 @@ from sqlalchemy import Integer, String, bindparam
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
-from .access import active_person, get_or_404, is_id
+from .access import active_person, get_or_404, is_id, require_not_retired
 from .cycles import team_cycle_closed
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Action, Ambition, Event, Goal, Membership, Person, Team, TeamCycle
@@ -169,8 +169,10 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STAT
 
 
 def check_writable(locked):
-    """Forbidden unless the actor may write the board; Conflict once its cycle is closed."""
+    """Forbidden unless the actor may write the board; Conflict once its team is retired or its
+    cycle is closed."""
     if not locked.may_write:
         raise Forbidden(N_("Only members of this team can change its board."))
+    require_not_retired(locked.team)  # the team row came with the card: no extra statement
     if locked.cycle_closed:
         raise Conflict(N_("This cycle is closed; its cards can no longer change."))

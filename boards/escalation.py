@@ -9,7 +9,7 @@ original leaves every list. A closed cycle's cards are never escalated or answer
 from sqlmodel import select
 
 from . import events
-from .access import active_person, is_member
+from .access import active_person, is_member, require_not_retired
 from .changes import Change, check_open, check_version, commit_change, locked_action
 from .errors import N_, Forbidden, Invalid
 from .models import Action, Person, Team, utcnow
@@ -70,11 +70,13 @@ def hand_over(session, original, copy, actor_id):
 
 
 def open_escalations(session, goals, ambitions):
-    """Every card that still needs help, longest waiting first."""
+    """Every card of a team in service that still needs help, longest waiting first."""
     rows = session.exec(
         select(Action, Person, Team).join(Person, Person.id == Action.owner_id)
         .join(Team, Team.id == Action.team_id)
-        .where(Action.needs_help).order_by(Action.help_since, Action.id)).all()
+        # A retired team's board no longer changes: its requests cannot be answered there.
+        .where(Action.needs_help, Team.retired_at.is_(None))
+        .order_by(Action.help_since, Action.id)).all()
     return [make_card(a, p, t, goals, ambitions) for a, p, t in rows]
 
 
@@ -91,6 +93,7 @@ def _open_escalation(session, actor_id, action_id):
     action, team = locked_action(session, action_id)
     if not _may_answer(session, actor, team):
         raise Forbidden(N_("Only the team and the Team of teams can answer a request for help."))
+    require_not_retired(team)
     check_open(session, action.team_id, action.cycle_number)
     if not action.needs_help:
         raise Invalid(N_("This card does not need help (any more)."))

@@ -9,7 +9,8 @@ from datetime import date
 from sqlmodel import select
 
 from . import events
-from .access import active_person, get_or_404, is_id, require_goal_setter, require_team_writer
+from .access import (active_person, get_or_404, is_id, require_goal_setter, require_not_retired,
+                     require_team_writer)
 from .catalog import COLOUR_RE, clean_text
 from .changes import GoalChange, lock_team
 from .cycles import today_local
@@ -75,6 +76,7 @@ def create_team_goal(session, actor_id, team_slug, *, title, horizon, parent_id=
         require_team_writer(session, actor, team)
     else:
         require_goal_setter(session, actor)
+    require_not_retired(team)
     title = clean_text(title, "title", 300)
     target_date = _check_date(target_date)
     ambitions = _team_ambition_ids(session, team.id)

@@ -25,9 +25,18 @@ class Names:
     actions: dict = field(default_factory=dict)
 
 
+# Where each sort of name is read: Names' field, and the id and name columns.
+NAME_COLUMNS = (
+    ("people", Person.id, Person.name),
+    ("teams", Team.id, Team.name),
+    ("goals", Goal.id, Goal.title),
+    ("ambitions", Ambition.id, Ambition.title),
+    ("actions", Action.id, Action.title),
+)
+
+
 def _ids(events):
-    wanted = {"people": set(), "teams": set(), "goals": set(), "ambitions": set(),
-              "actions": set()}
+    wanted = {field_name: set() for field_name, _id, _name in NAME_COLUMNS}
     for event in events:
         wanted["people"].add(event.person_id)
         wanted["teams"].add(event.team_id)
@@ -51,19 +60,8 @@ def names_for(session, events):
     """The names the events mention (five queries at most, whatever their number)."""
     ids = _ids(events)
     names = Names()
-    if ids["people"]:
-        names.people = dict(session.exec(select(Person.id, Person.name)
-                                         .where(Person.id.in_(ids["people"]))).all())
-    if ids["teams"]:
-        names.teams = dict(session.exec(select(Team.id, Team.name)
-                                        .where(Team.id.in_(ids["teams"]))).all())
-    if ids["goals"]:
-        names.goals = dict(session.exec(select(Goal.id, Goal.title)
-                                        .where(Goal.id.in_(ids["goals"]))).all())
-    if ids["ambitions"]:
-        names.ambitions = dict(session.exec(select(Ambition.id, Ambition.title)
-                                            .where(Ambition.id.in_(ids["ambitions"]))).all())
-    if ids["actions"]:
-        names.actions = dict(session.exec(select(Action.id, Action.title)
-                                          .where(Action.id.in_(ids["actions"]))).all())
+    for field_name, id_column, name_column in NAME_COLUMNS:
+        if ids[field_name]:
+            setattr(names, field_name, dict(session.exec(
+                select(id_column, name_column).where(id_column.in_(ids[field_name]))).all()))
     return names

@@ -1,6 +1,7 @@
 """Correcting cards: delete (kept in the log) and undo, editing from the board and the detail
 page, and overdue cards marked in words."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -9,9 +10,9 @@ from sqlmodel import select
 from boards import actions, closing, queries, review
 from boards.cycles import cycle_by_number, today_local
 from boards.errors import Conflict, Forbidden, NotFound
-from boards.models import Action, Event
+from boards.models import Action, Event, utcnow
 
-from .conftest import login
+from .conftest import login, make_app
 
 
 def add(db, world, title="Kaart", actor=None, **fields):
@@ -27,7 +28,7 @@ def delete(db, actor, action_id, version=1):
 
 def restore(db, actor, action_id):
     with db.writer() as s:
-        return actions.restore_action(s, actor, action_id)
+        return actions.restore_action(s, actor, action_id, now=utcnow(), undo_seconds=60)
 
 
 def kinds(db, action_id):
@@ -158,6 +159,55 @@ def test_delete_and_undo_without_script(client, world, db):
     assert client.post(f"/actions/{card.id}/restore").status_code == 409
     login(client, "carla@test.example")
     assert client.post(f"/actions/{card.id}/delete", data={"version": "3"}).status_code == 403
+
+
+def test_restore_is_refused_once_the_undo_time_has_passed(db, world):
+    """The domain takes the limit and the time: a second too late is a conflict, the card stays
+    deleted; within the limit it comes back."""
+    card = add(db, world, "Te laat")
+    deleted_at = delete(db, world.anna, card.id).event.at
+    with db.writer() as s, pytest.raises(Conflict) as refused:
+        actions.restore_action(s, world.anna, card.id, undo_seconds=60,
+                               now=deleted_at + timedelta(seconds=61))
+    assert refused.value.message == "This action was deleted too long ago to bring back."
+    assert kinds(db, card.id) == ["created", "deleted"]
+    with db.writer() as s:
+        actions.restore_action(s, world.anna, card.id, undo_seconds=60,
+                               now=deleted_at + timedelta(seconds=59))
+    assert card.id in board_ids(db, world.wonen)
+
+
+class MovedClock:
+    """The app's clock (config CLOCK), moved ahead of the real one by the test."""
+
+    def __init__(self):
+        self.ahead = timedelta()
+
+    def __call__(self):
+        return utcnow() + self.ahead
+
+
+def test_undo_page_keeps_to_the_configured_time(db_url, world, db):
+    """POST /actions/<id>/restore after UNDO_SECONDS: 409 with the reason, nothing restored."""
+    clock = MovedClock()
+    app = make_app(db_url, CLOCK=clock, UNDO_SECONDS=30)
+    try:
+        client = app.test_client()
+        card = add(db, world, "Klok")
+        login(client, "anna@test.example")
+        assert client.post(f"/actions/{card.id}/delete", data={"version": "1"},
+                           headers={"HX-Request": "true"}).status_code == 200
+        clock.ahead = timedelta(seconds=31)
+        late = client.post(f"/actions/{card.id}/restore", headers={"HX-Request": "true"})
+        assert late.status_code == 409
+        assert json.loads(late.headers["HX-Trigger"])["vb:error"]["message"] == \
+            "Deze actie is te lang geleden verwijderd om terug te zetten."
+        assert card.id not in board_ids(db, world.wonen)
+        clock.ahead = timedelta(seconds=25)
+        back = client.post(f"/actions/{card.id}/restore", headers={"HX-Request": "true"})
+        assert back.status_code == 201 and card.id in board_ids(db, world.wonen)
+    finally:
+        app.extensions["verbeterbord.db"].dispose()
 
 
 def test_detail_page_shows_the_deadline_and_edits_without_script(client, world, db):

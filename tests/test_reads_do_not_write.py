@@ -1,14 +1,16 @@
 """No GET writes to the database: every page, export and API read, on both databases."""
 
 import re
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event
 
 from boards import actions, calendar_feed, displays, password_links
 
-from .conftest import login
+from .conftest import login, make_app
 from .factories import PASSWORD
+from .oidc import oidc_config, provider_server
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN IMMEDIATE)", re.I)
 # Reads that are known to write, on purpose: none.
@@ -36,9 +38,9 @@ TOKEN_TOUCH = re.compile(r"^\s*(BEGIN IMMEDIATE|UPDATE apitoken SET last_used_at
                          r"apitoken.id = \S+)\s*$", re.I)
 
 
-@pytest.fixture
-def statements(app):
-    """Every SQL statement the app sends, on its read and its write engine."""
+@contextmanager
+def recorded_statements(app):
+    """Every SQL statement the app sends, on its read and its write engine, while inside."""
     seen = []
     database = app.extensions["verbeterbord.db"]
     engines = {database.read_engine, database.write_engine}
@@ -53,10 +55,19 @@ def statements(app):
     for engine in engines:
         event.listen(engine, "before_cursor_execute", record)
         event.listen(engine, "begin", begin)
-    yield seen
-    for engine in engines:
-        event.remove(engine, "before_cursor_execute", record)
-        event.remove(engine, "begin", begin)
+    try:
+        yield seen
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", record)
+            event.remove(engine, "begin", begin)
+
+
+@pytest.fixture
+def statements(app):
+    """Every SQL statement the test's app sends."""
+    with recorded_statements(app) as seen:
+        yield seen
 
 
 def _paths(app, values):
@@ -101,3 +112,31 @@ def test_no_get_writes(app, client, db, world, statements):
         assert not writes or name in WRITING_READS, (name, path, writes)
         statements.clear()
     assert touches == 1  # the token's first use this hour, then no more writes
+
+
+def test_sign_in_routes_do_not_write(app, client, db_url, world, statements):
+    """The provider's routes: 404 without OIDC; with it, starting a sign-in only redirects (its
+    state travels in the session cookie) and a callback without that state is refused. No write
+    either way: only a callback that signs someone in writes (their login session)."""
+    for path in ("/login/oidc", "/login/oidc/callback"):
+        assert client.get(path).status_code == 404, path
+    assert board_writes(statements) == []
+    with provider_server() as server:
+        issuer = f"http://localhost:{server.server_port}"
+        oidc_app = make_app(db_url, **oidc_config(issuer))
+        try:
+            browser = oidc_app.test_client()
+            with recorded_statements(oidc_app) as seen:
+                walked = {rule.endpoint: browser.get(rule.rule)
+                          for rule in oidc_app.url_map.iter_rules()
+                          if rule.endpoint.startswith("oidc.") and "GET" in rule.methods}
+                assert set(walked) == {"oidc.start", "oidc.callback"}
+                start = walked["oidc.start"]
+                assert start.status_code == 302 and start.location.startswith(issuer)
+                assert "session=" in start.headers["Set-Cookie"]
+                assert walked["oidc.callback"].status_code == 400
+                # The walk in tests/test_safe_output.py does not see these routes: checked here.
+                assert all(r.headers["Cache-Control"] == "no-store" for r in walked.values())
+                assert board_writes(seen) == []
+        finally:
+            oidc_app.extensions["verbeterbord.db"].dispose()

@@ -12,8 +12,9 @@ import pytest
 import requests
 from socketio.exceptions import ConnectionError as SocketRefused
 
-from boards import actions, catalog, people
+from boards import actions, catalog, people, teams
 from boards.db import Database
+from boards.models import Action
 
 from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
@@ -181,6 +182,26 @@ def test_other_team_member_cannot_move(site, connect):
     assert anna.about(card) == [] and carla.about(card) == []
     now = site.api_card(card)
     assert (now["status"], now["version"]) == ("todo", version)
+
+
+def test_move_on_a_retired_teams_board_is_a_conflict(site, connect):
+    """A retired team's board no longer changes: a member's move is refused, nothing is pushed."""
+    with site.db.writer() as session:
+        team = catalog.create_team(session, site.world.admin, name=f"Archief {uuid.uuid4().hex[:6]}")
+        catalog.add_member(session, site.world.admin, team.id, site.world.anna)
+        card = actions.create_action(session, site.world.anna, team.slug, title="Opruimen").action
+        card_id, version, slug = card.id, card.version, team.slug
+        teams.update_team(session, site.world.admin, team.id, retired=True)
+    anna, bert = connect("anna"), connect("bert")
+    assert bert.join(slug)["ok"] is True
+    ack = anna.move(card_id, "done", version)
+    assert (ack["ok"], ack["error"]) == (False, "conflict")
+    assert ack["message"] == "Dit team is opgeheven; het bord kan niet meer veranderen."
+    time.sleep(QUIET)
+    assert bert.about(card_id) == []
+    with site.db.reader() as session:
+        now = session.get(Action, card_id)
+        assert (now.status, now.version) == ("todo", version)
 
 
 def test_stale_version_is_a_conflict(site, connect):
