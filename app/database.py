@@ -26,4 +26,7 @@ def reader():
 def _close_reader(_exc):
     session = g.pop("db_reader", None)
     if session is not None:
-        end_read(session)
+        try:
+            end_read(session)
+        finally:
+            session.close()

@@ -9,6 +9,7 @@ the commit, so a change that is written but not broadcast cannot happen.
 from flask import g
 
 from boards.changes import Change, GoalChange
+from boards.db import end_read
 
 from . import database
 from .broadcast import publish
@@ -25,8 +26,7 @@ def write(service, *args, **kwargs):
         # later reads see the change (a SQLite snapshot would otherwise hide it). With a
         # commit: it wrote nothing, and a rollback would drop PostgreSQL's prepared statements.
         if "db_reader" in g:
-            g.db_reader.expunge_all()
-            g.db_reader.commit()
+            end_read(g.db_reader)
     for change in changes_in(result):
         publish(change)
     return result

@@ -91,7 +91,16 @@ def _read_a_few_times(database, finish):
         finish(session)
 
 
-@pytest.mark.parametrize("finish, kept", [(end_read, True), (lambda session: session.close(), False)],
+def _end_and_close(session):
+    end_read(session)
+    session.close()
+
+
+def _close(session):
+    session.close()
+
+
+@pytest.mark.parametrize("finish, kept", [(_end_and_close, True), (_close, False)],
                          ids=["end_read", "close"])
 def test_read_sessions_ended_by_end_read_keep_prepared_statements(postgres, finish, kept):
     """end_read commits; closing rolls back, and psycopg drops a connection's prepared
