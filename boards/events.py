@@ -33,7 +33,8 @@ def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=No
 
 
 _EVENT = Event.__table__
-_COLUMNS = ("at", "kind", "person_id", "team_id", "action_id", "goal_id", "before", "after", "op_id")
+_COLUMNS = ("at", "kind", "person_id", "team_id", "action_id", "goal_id", "before", "after",
+            "op_id")
 _INSERT = _EVENT.insert().values(
     {_EVENT.c[name]: bindparam(f"event_{name}", type_=_EVENT.c[name].type) for name in _COLUMNS}
 ).returning(_EVENT.c.id)
