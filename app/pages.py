@@ -111,7 +111,7 @@ def _render_board(template, slug):
     team = queries.team_by_slug(session, slug)
     current = cycles.current_cycle(session)
     working = cycles.working_cycle(session, team.id)
-    view = queries.board_view(session, slug, _requested_cycle(session, current, working))
+    view = queries.board_view(session, slug, _requested_cycle(session, current, working), team)
     me = session.get(Person, current_user.id)
     if view.team.kind == "team_of_teams":
         goals, ambitions = queries.goal_index(session)

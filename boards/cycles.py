@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect
 from sqlmodel import select
 
 from .errors import N_, NotFound
@@ -18,6 +19,7 @@ TIMEZONE = ZoneInfo("Europe/Amsterdam")
 # Far beyond any real installation (a thousand years of weekly cycles), and small enough
 # that date arithmetic never overflows.
 MAX_CYCLE = 52_000
+ORGANISATION = "verbeterbord.organisation"  # session.info key
 
 
 @dataclass(frozen=True)
@@ -35,10 +37,14 @@ def today_local(now=None):
 
 
 def organisation(session):
-    """The installation's organisation."""
-    org = session.exec(select(Organisation).order_by(Organisation.id)).first()
-    if org is None:
-        raise NotFound(N_("No organisation has been set up yet."))
+    """The installation's organisation, read once per session (pages ask for it several times;
+    the object is the session's own, so a change made through the session shows)."""
+    org = session.info.get(ORGANISATION)
+    if org is None or inspect(org).session is not session:  # not read yet, or let go since
+        org = session.exec(select(Organisation).order_by(Organisation.id)).first()
+        if org is None:
+            raise NotFound(N_("No organisation has been set up yet."))
+        session.info[ORGANISATION] = org
     return org
 
 

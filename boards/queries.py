@@ -76,9 +76,10 @@ def make_card(action, owner, team, goals, ambitions):
     return Card(action, owner, team, goal, long_goal, ambition)
 
 
-def board_view(session, slug, cycle=None):
-    """The team's board: ambitions, goals, members and the cycle's cards per column."""
-    team = team_by_slug(session, slug)
+def board_view(session, slug, cycle=None, team=None):
+    """The team's board: ambitions, goals, members and the cycle's cards per column (`team`:
+    the team of `slug`, when the caller has read it already)."""
+    team = team or team_by_slug(session, slug)
     cycle = cycle or working_cycle(session, team.id)
     goals, ambitions = goal_index(session)
     ambition_ids = session.exec(
