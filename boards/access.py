@@ -24,6 +24,11 @@ def can_write_team(session, person, team):
     return person.is_admin or is_member(session, person.id, team.id)
 
 
+def can_write_board(person, board):
+    """can_write_team for a board already read (boards/queries.py): its members are in it."""
+    return person.is_admin or any(member.id == person.id for member in board.members)
+
+
 def require_team_writer(session, person, team):
     """Raise Forbidden unless the person may change the team's board."""
     if not can_write_team(session, person, team):
