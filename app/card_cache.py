@@ -72,7 +72,8 @@ def cached_card(macro, card, texts):
 
 def cached_cards(macro, cards, texts):
     """`cached_card` for each of the cards, joined (one template call for a whole column)."""
-    return Markup("").join([cached_card(macro, card, texts) for card in cards])
+    # Each is Markup already: a plain join (Markup's own join escapes every piece again).
+    return Markup("".join([cached_card(macro, card, texts) for card in cards]))
 
 
 def init_app(app):
