@@ -2,7 +2,8 @@
 
 from types import SimpleNamespace
 
-from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask import (Blueprint, current_app, has_request_context, redirect, render_template, request,
+                   session, url_for)
 from flask_babel import get_locale, get_translations, gettext
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -43,6 +44,7 @@ def init_app(app):
     """Register the language switch and the templates' quick _()."""
     app.register_blueprint(bp)
     app.context_processor(lambda: {"gettext": render_gettext()})
+    app.jinja_env.globals["language_fragment"] = language_fragment
 
 
 def render_gettext():
@@ -76,6 +78,19 @@ def card_text(closed=False):
 
 
 _CARD_TEXTS = {}
+
+
+def language_fragment(template_name):
+    """A partial that shows only texts in the UI language and links (no data, nothing of the
+    request), rendered once per language and URL prefix and kept per process, like card_text."""
+    key = (template_name, str(get_locale()), request.script_root)
+    kept = _FRAGMENTS.get(key)
+    if kept is None:
+        kept = _FRAGMENTS[key] = Markup(render_template(template_name))
+    return kept
+
+
+_FRAGMENTS = {}
 
 
 def _card_text():
