@@ -91,7 +91,7 @@ def _my_teams():
     """The logged-in person's teams (for the header); read only when a page shows them."""
     from flask_login import current_user
 
-    from boards.directory import teams_of
+    from boards.directory import team_links
     if not current_user.is_authenticated:
         return []
-    return teams_of(database.reader(), current_user.id)
+    return team_links(database.reader(), current_user.id)

@@ -11,7 +11,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from boards import people
-from boards.models import Person, utcnow
+from boards.models import utcnow
 from boards.sign_in import may_use_password
 
 from . import database
@@ -87,14 +87,13 @@ def load_user(user_id):
         person_id, epoch = (int(part) for part in user_id.split("."))
     except ValueError:
         return None
-    reader = database.reader()
-    person = reader.get(Person, person_id)
+    person, login = people.person_with_login(database.reader(), person_id,
+                                             session.get("login_key"))
     if person is None or not person.active or person.session_epoch != epoch:
         return None
     moment = now()
     max_age = timedelta(days=current_app.config["SESSION_MAX_DAYS"])
-    if not people.login_is_active(reader, session.get("login_key"), person.id,
-                                  max_age=max_age, now=moment):
+    if not people.login_is_active(login, max_age=max_age, now=moment):
         return None  # logged out or too old: a copy of the old cookie is worthless
     if not _session_fresh(moment):
         return None

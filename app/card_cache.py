@@ -16,6 +16,7 @@ from operator import itemgetter
 
 from flask import current_app
 from flask_babel import get_locale
+from markupsafe import Markup
 
 from boards.cycles import today_local
 from boards.models import Action, Ambition, Goal, Person, Team
@@ -32,15 +33,13 @@ _ACTION, _PERSON, _TEAM = _row_getter(Action), _row_getter(Person, ('password_ha
 _GOAL, _AMBITION = _row_getter(Goal), _row_getter(Ambition)
 
 
-def _values(getter, row):
-    return None if row is None else getter(row.__dict__)
-
-
 def card_key(card):
     """Every column of every row the card shows (KeyError if one is not loaded)."""
+    goal, long_goal, ambition = card.goal, card.long_goal, card.ambition
     return (_ACTION(card.action.__dict__), _PERSON(card.owner.__dict__),
-            _TEAM(card.team.__dict__), _values(_GOAL, card.goal),
-            _values(_GOAL, card.long_goal), _values(_AMBITION, card.ambition))
+            _TEAM(card.team.__dict__), None if goal is None else _GOAL(goal.__dict__),
+            None if long_goal is None else _GOAL(long_goal.__dict__),
+            None if ambition is None else _AMBITION(ambition.__dict__))
 
 
 def _texts_key(texts):
@@ -53,22 +52,34 @@ def _texts_key(texts):
     return key
 
 
+def cached_cards(macro, cards, texts):
+    """`macro(card, texts)` for each of the cards, joined, each from the cache when the card
+    looked exactly like this before (one template call for a whole column)."""
+    cache = current_app.extensions.setdefault("verbeterbord.cards", {})
+    page = _texts_key(texts)
+    shown = []
+    for card in cards:
+        try:
+            key = (page, card_key(card))
+        except (KeyError, AttributeError):  # a row not fully loaded: render, do not keep
+            shown.append(macro(card, texts))
+            continue
+        html = cache.get(key)
+        if html is None:
+            html = macro(card, texts)
+            if len(cache) >= MAX_CARDS:
+                cache.clear()
+            cache[key] = html
+        shown.append(html)
+    # Each is Markup already: a plain join (Markup's own join escapes every piece again).
+    return Markup("".join(shown))
+
+
 def cached_card(macro, card, texts):
     """`macro(card, texts)`, from the cache when this card looked exactly like this before."""
-    cache = current_app.extensions.setdefault("verbeterbord.cards", {})
-    try:
-        key = (_texts_key(texts), card_key(card))
-    except (KeyError, AttributeError):  # a row not fully loaded: render, do not keep
-        return macro(card, texts)
-    html = cache.get(key)
-    if html is None:
-        html = macro(card, texts)
-        if len(cache) >= MAX_CARDS:
-            cache.clear()
-        cache[key] = html
-    return html
+    return cached_cards(macro, (card,), texts)
 
 
 def init_app(app):
-    """Make `cached_card` available to every template."""
-    app.jinja_env.globals["cached_card"] = cached_card
+    """Make `cached_card` and `cached_cards` available to every template."""
+    app.jinja_env.globals.update(cached_card=cached_card, cached_cards=cached_cards)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from boards import closing, cycles, queries, review
-from boards.access import can_write_team
+from boards.access import can_write_board
 from boards.errors import DomainError
 from boards.models import Person
 
@@ -84,7 +84,7 @@ def _close_screen(session, view, cycle, form, **extra):
     me = session.get(Person, current_user.id)
     record = closing.team_cycle(session, view.team.id, cycle.number)
     return render_template("cycles/close.html", board=view, record=record, form=form,
-                           can_write=can_write_team(session, me, view.team), **extra)
+                           can_write=can_write_board(me, view), **extra)
 
 
 @bp.route("/teams/<slug>/cycles/<int:number>/retrospective", methods=["POST"])

@@ -11,7 +11,7 @@ from sqlalchemy import text
 
 from boards import actions, cycles, escalation, queries
 from boards import standup as standup_service
-from boards.access import can_write_team
+from boards.access import can_write_board
 from boards.errors import Invalid
 from boards.models import Person
 from boards.standup import changed_since_last_standup as standup_changes
@@ -92,35 +92,34 @@ def board_columns(slug):
     return _render_board("boards/_columns.html", slug)
 
 
-def _requested_cycle(session, current, working):
+def _requested_cycle():
     """?cycle=next plans ahead; ?cycle=<n> shows another cycle; else the team's working cycle."""
     wanted = request.args.get("cycle")
     if not wanted:
-        return working
+        return None
     if wanted == "next":
-        return cycles.cycle_by_number(session, current.number + 1)
+        return wanted
     try:
-        number = parse_int(wanted, "cycle")
+        return parse_int(wanted, "cycle")
     except Invalid:
         abort(404)
-    return cycles.cycle_by_number(session, number)
 
 
 def _render_board(template, slug):
     session = database.reader()
     team = queries.team_by_slug(session, slug)
-    current = cycles.current_cycle(session)
-    working = cycles.working_cycle(session, team.id)
-    view = queries.board_view(session, slug, _requested_cycle(session, current, working), team)
+    shown = cycles.team_cycles(session, team.id, _requested_cycle())
+    view = queries.board_of(session, team, shown.shown, shown.shown_closed)
     me = session.get(Person, current_user.id)
     if view.team.kind == "team_of_teams":
         goals, ambitions = queries.goal_index(session)
         escalated = escalation.open_escalations(session, goals, ambitions)
     else:
         escalated = []
-    member = can_write_team(session, me, view.team)
+    member = can_write_board(me, view)
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
-                           current=current, working=working, closed=view.closed, member=member,
+                           current=shown.current, working=shown.working, closed=view.closed,
+                           member=member,
                            # Goals outlive cycles: members set them on a closed cycle's page too.
                            can_set_goals=member,
                            can_write=member and not view.closed,
@@ -151,7 +150,7 @@ def action_detail(action_id):
                                cycles.cycle_by_number(session, card.cycle_number))
     me = session.get(Person, current_user.id)
     editable = (not board.closed and not card.action.outcome
-                and can_write_team(session, me, card.team))
+                and can_write_board(me, board))
     sentences = {e.id: text for e, text in described(session, [e for e, _p in history])}
     return render_template("boards/action.html", card=card, history=history, thread=thread,
                            board=board, editable=editable, values=shown_values(card.action),
@@ -256,7 +255,7 @@ def standup(slug):
     me = session.get(Person, current_user.id)
     since, changed = standup_changes(session, view.team.id)
     return render_template("boards/standup.html", board=view, titles=column_titles(),
-                           can_write=can_write_team(session, me, view.team),
+                           can_write=can_write_board(me, view),
                            since=since, changed=sorted(changed))
 
 

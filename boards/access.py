@@ -28,6 +28,12 @@ def can_write_team(session, person, team):
     return team.retired_at is None and _may_write(session, person, team)
 
 
+def can_write_board(person, board):
+    """can_write_team for a board already read (boards/queries.py): its members are in it."""
+    return board.team.retired_at is None and (
+        person.is_admin or any(member.id == person.id for member in board.members))
+
+
 def require_team_writer(session, person, team):
     """Raise Forbidden unless the person may change the team's board, Conflict once the team is
     retired."""

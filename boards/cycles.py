@@ -110,6 +110,35 @@ def closed_cycles(session, team_ids, numbers):
     return {(team_id, number) for team_id, number in rows}
 
 
+@dataclass(frozen=True)
+class TeamCycles:
+    """What a team's board needs to know about cycles: today's, the team's working one, the one
+    shown and whether the team has closed the shown one."""
+
+    current: Cycle
+    working: Cycle
+    shown: Cycle
+    shown_closed: bool
+
+
+def team_cycles(session, team_id, wanted=None, today=None):
+    """TeamCycles in two statements (the organisation, the team's closes). `wanted`: None for
+    the working cycle, "next" for the one after today's, or a number (NotFound unless it has
+    started or is the next one)."""
+    org = organisation(session)
+    current = cycle_number_on(org, today or today_local())
+    if wanted == "next":
+        wanted = current + 1
+    elif wanted is not None and (not is_cycle_number(wanted) or wanted > current + 1):
+        raise NotFound(N_("Unknown cycle."))
+    numbers = {current, current + 1} | ({wanted} if wanted else set())
+    closed = {number for _team, number in closed_cycles(session, {team_id}, numbers)}
+    working = current + 1 if current in closed else current
+    shown = wanted or working
+    return TeamCycles(cycle_of(org, current), cycle_of(org, working), cycle_of(org, shown),
+                      shown in closed)
+
+
 def working_cycle(session, team_id, today=None):
     """The cycle a team works in: the current one, or the next once the team has closed it."""
     org = organisation(session)

@@ -185,6 +185,12 @@ def teams_of(session, person_id):
                         .where(Membership.person_id == person_id).order_by(Team.name)).all()
 
 
+def team_links(session, person_id):
+    """The slug and name of each team a person is in, by name (for links to their boards)."""
+    return session.exec(select(Team.slug, Team.name).join(Membership, Membership.team_id == Team.id)
+                        .where(Membership.person_id == person_id).order_by(Team.name)).all()
+
+
 def personal_data(session, person_id):
     """Everything the app holds about one person, as plain data (their own download)."""
     person = get_or_404(session, Person, person_id, N_("Unknown person."))

@@ -210,13 +210,22 @@ def end_login(session, key):
         session.commit()
 
 
-def login_is_active(session, key, person_id, *, max_age=None, now=None):
-    """True while the login with this key belongs to the person, has not ended and (when
-    `max_age`, a timedelta, is given) was started less than `max_age` ago."""
+def person_with_login(session, person_id, key):
+    """The person and their browser login with this key, in one statement: (None, None) for
+    an unknown person, (person, None) when the key is not a login of theirs."""
     if not isinstance(key, str) or not key:
-        return False
-    login = session.get(LoginSession, token_hash(key))
-    if login is None or login.person_id != person_id or login.ended_at is not None:
+        return session.get(Person, person_id), None
+    row = session.exec(select(Person, LoginSession)
+                       .outerjoin(LoginSession, (LoginSession.key_hash == token_hash(key))
+                                  & (LoginSession.person_id == Person.id))
+                       .where(Person.id == person_id)).first()
+    return row if row is not None else (None, None)
+
+
+def login_is_active(login, *, max_age=None, now=None):
+    """True while the login (a LoginSession or None) has not ended and (when `max_age`, a
+    timedelta, is given) was started less than `max_age` ago."""
+    if login is None or login.ended_at is not None:
         return False
     return max_age is None or (now or utcnow()) - aware(login.created_at) < max_age
 

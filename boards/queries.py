@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from .access import get_or_404, is_id
-from .cycles import (Cycle, closed_cycles, current_cycle, team_cycle_closed, today_local,
-                     working_cycle)
+from .cycles import (Cycle, closed_cycles, current_cycle, team_cycle_closed, team_cycles,
+                     today_local)
 from .errors import N_, NotFound
 from .models import STATUSES, Action, Ambition, Event, Goal, Membership, Person, Team, TeamAmbition
 
@@ -76,34 +76,54 @@ def make_card(action, owner, team, goals, ambitions):
     return Card(action, owner, team, goal, long_goal, ambition)
 
 
-def board_view(session, slug, cycle=None, team=None):
-    """The team's board: ambitions, goals, members and the cycle's cards per column (`team`:
-    the team of `slug`, when the caller has read it already)."""
-    team = team or team_by_slug(session, slug)
-    cycle = cycle or working_cycle(session, team.id)
-    goals, ambitions = goal_index(session)
-    ambition_ids = session.exec(
-        select(TeamAmbition.ambition_id).where(TeamAmbition.team_id == team.id)).all()
-    team_ambitions = sorted((ambitions[i] for i in ambition_ids), key=lambda a: a.order)
-    members = session.exec(select(Person).join(Membership, Membership.person_id == Person.id)
-                           .where(Membership.team_id == team.id).order_by(Person.name)).all()
+def board_view(session, slug, cycle=None):
+    """The team's board for `cycle`, by default its working cycle."""
+    team = team_by_slug(session, slug)
+    if cycle is None:
+        shown = team_cycles(session, team.id)
+        return board_of(session, team, shown.shown, shown.shown_closed)
+    return board_of(session, team, cycle, team_cycle_closed(session, team.id, cycle.number))
+
+
+def board_of(session, team, cycle, closed):
+    """The board of a team already read: ambitions, goals, members and the cycle's cards per
+    column (five statements, whatever the number of cards)."""
+    goals = {g.id: g for g in session.exec(select(Goal)).all()}
+    ambitions, ambition_ids = _ambitions_of(session, team.id)
     on_board = (Action.team_id == team.id, Action.cycle_number == cycle.number)
-    # One entity per row is the ORM's fast path (an Action, Person row costs twice as much);
-    # the owners, a few dozen, come in one more query.
+    members, owners = _people_of(session, team.id, select(Action.owner_id).where(*on_board))
+    # One entity per row is the ORM's fast path (an Action, Person row costs twice as much).
     cards = session.exec(select(Action).where(*on_board)
                          .order_by(Action.status, Action.position)).all()
-    owners = {p.id: p for p in session.exec(
-        select(Person).where(Person.id.in_(select(Action.owner_id).where(*on_board).distinct()))).all()}
-    board = Board(team, cycle, team_ambitions,
+    board = Board(team, cycle, [ambitions[i] for i in ambition_ids],
                   [g for g in goals.values() if g.horizon == "long" and g.ambition_id in ambition_ids],
                   [g for g in goals.values() if g.horizon == "short" and g.ambition_id in ambition_ids
                    and g.team_id in (None, team.id)],
-                  members, {status: [] for status in STATUSES},
-                  team_cycle_closed(session, team.id, cycle.number))
+                  members, {status: [] for status in STATUSES}, closed)
     for action in cards:
         board.columns[action.status].append(
             make_card(action, owners[action.owner_id], team, goals, ambitions))
     return board
+
+
+def _ambitions_of(session, team_id):
+    """All ambitions by id, and the ids of the team's own in their order (one statement)."""
+    rows = session.exec(select(Ambition, TeamAmbition.ambition_id)
+                        .outerjoin(TeamAmbition, (TeamAmbition.ambition_id == Ambition.id)
+                                   & (TeamAmbition.team_id == team_id))
+                        .order_by(Ambition.order, Ambition.id)).all()
+    return {a.id: a for a, _own in rows}, [a.id for a, own in rows if own is not None]
+
+
+def _people_of(session, team_id, owner_ids):
+    """The team's members by name, and everyone among them or `owner_ids` (a subquery) by id:
+    one statement (a card's owner may have left the team)."""
+    rows = session.exec(select(Person, Membership.person_id)
+                        .outerjoin(Membership, (Membership.person_id == Person.id)
+                                   & (Membership.team_id == team_id))
+                        .where(Membership.person_id.is_not(None) | Person.id.in_(owner_ids))
+                        .order_by(Person.name)).all()
+    return [p for p, member in rows if member is not None], {p.id: p for p, _member in rows}
 
 
 def card_in_session(session, action, owner, team):

@@ -156,6 +156,32 @@ def test_query_count_does_not_grow_with_cards(app, client, db, world, path):
     assert count() == few
 
 
+@pytest.mark.parametrize("path", ["/teams/wonen", "/teams/wonen?cycle=next",
+                                  "/api/v1/teams/wonen/board"])
+def test_board_reads_nothing_twice(app, client, db, world, path):
+    """No statement runs twice with the same parameters for one board (a round trip each on
+    PostgreSQL); the HTML page needs only its log position and the header's teams more than
+    the JSON board."""
+    login(client, "anna@test.example")
+    token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
+                                                "password": "correct horse battery"}).get_json()
+    headers = {"Authorization": f"Bearer {token['token']}"}
+    with db.writer() as s:
+        actions.create_action(s, world.anna, "wonen", title="Kaart", goal_id=world.short_goal)
+    statements = []
+    engine = app.extensions["verbeterbord.db"].read_engine
+    listener = lambda *args: statements.append((args[2], repr(args[3])))  # noqa: E731
+    client.get(path, headers=headers)  # warm-up
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(path, headers=headers).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert len(set(statements)) == len(statements), "\n".join(s for s, _p in statements)
+    selects = [s for s, _p in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= (10 if path.startswith("/teams/") else 8), "\n".join(selects)
+
+
 def test_copied_cookie_is_worthless_after_logout(app, client, world):
     """Logout ends the login on the server: a copy of the old session cookie is refused."""
     login(client, "anna@test.example")
