@@ -190,6 +190,29 @@ def measure(client, statements, label, path, runs, warmup=5, headers=None, targe
             "sql": "/".join(map(str, sorted(counts)))}
 
 
+def interleaved(client, statements, specs, runs, warmup=5):
+    """The pages of `specs` [(label, path, headers)] asked for in turn, `runs` rounds: a busy
+    moment on the machine hits each alike, so their ratio holds where separate stretches
+    (measure) drift. Rows as measure gives them."""
+    samples = {label: ([], [], set()) for label, _path, _headers in specs}
+    for round_ in range(warmup + runs):
+        for label, path, headers in specs:
+            statements.clear()
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            response = client.get(path, headers=headers)
+            cpu, wall = (time.thread_time() - start_cpu) * 1000, (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (path, response.status_code)
+            if round_ >= warmup:
+                walls, cpus, counts = samples[label]
+                walls.append(wall), cpus.append(cpu), counts.add(len(statements))
+    return [{"label": label, "path": path, "p50": percentile(walls, 50),
+             "p95": percentile(walls, 95), "cpu": percentile(cpus, 50),
+             "cpu95": percentile(cpus, 95), "bytes": 0, "target": None, "cards": False,
+             "sql": "/".join(map(str, sorted(counts)))}
+            for (label, path, _headers), (walls, cpus, counts) in
+            ((spec, samples[spec[0]]) for spec in specs)]
+
+
 def app_client(url, args):
     """The app on `url` as a test client logged in as Eva, and the list that counts its SQL."""
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret",
@@ -237,6 +260,9 @@ def run(url, label, args):
                   before=kept.clear),
              page("/api/v1/teams/groot/board (JSON)", "/api/v1/teams/groot/board", r, headers=bearer,
                   cards=True),
+             *interleaved(client, statements, [
+                 ("/teams/groot, interleaved", "/teams/groot", None),
+                 ("JSON board, interleaved", "/api/v1/teams/groot/board", bearer)], 2 * r),
              page(f"/overview ({TEAMS + 2} teams, + 4200 cards)", "/overview", r),
              page("/me (Eva: 5 teams, 12+3 cards)", "/me", r), bare("bare Flask GET / (again)", "/", r)]
     if args.profile:
@@ -295,9 +321,12 @@ def report(rows):
         for label in ("/teams/groot (200 cards)", "/teams/groot, cards not kept (cold)"):
             html = by_label[label]
             ratio = (html["p50"] / json_["p50"], html["p95"] / json_["p95"])
-            print(f"{db}: {label} ÷ JSON board, same run: p50 {ratio[0]:.2f}, p95 {ratio[1]:.2f}"
-                  + (f" — {'met' if max(ratio) <= 1.3 else 'MISSED'} (≤ 1.3)"
-                     if "cold" not in label else ""))
+            print(f"{db}: {label} ÷ JSON board, same run, measured one after the other: "
+                  f"p50 {ratio[0]:.2f}, p95 {ratio[1]:.2f}")
+        html, json_ = by_label["/teams/groot, interleaved"], by_label["JSON board, interleaved"]
+        ratio = (html["p50"] / json_["p50"], html["p95"] / json_["p95"])
+        print(f"{db}: /teams/groot ÷ JSON board, requests alternating: p50 {ratio[0]:.2f}, "
+              f"p95 {ratio[1]:.2f} — {'met' if max(ratio) <= 1.3 else 'MISSED'} (≤ 1.3)")
 
 
 def main():
