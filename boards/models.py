@@ -1,6 +1,6 @@
 """Table models, all in one module so Alembic sees the whole schema."""
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 from typing import Optional
 
 import sqlalchemy as sa
@@ -81,6 +81,10 @@ class Team(SQLModel, table=True):
     external_id: Optional[str] = Field(default=None, max_length=200)
     # A retired team keeps its board and history but leaves every list and the overview.
     retired_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    # The stand-up: a time of day in Dutch local time (Europe/Amsterdam) and its weekdays
+    # ("mon,wed,fri"). Both or neither are set (boards.standup): no time, no stand-ups.
+    standup_time: Optional[time] = None
+    standup_days: Optional[str] = Field(default=None, max_length=27)
 
 
 class Membership(SQLModel, table=True):
