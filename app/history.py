@@ -9,6 +9,8 @@ from flask_babel import gettext as _
 
 from boards.history import names_for
 
+from .standup_schedule import day_names
+
 __all__ = ["SENTENCES", "describe", "described", "names_for"]
 
 
@@ -117,6 +119,16 @@ def _cadence(f):
              start=f.after.get("first_cycle_start", "?"))
 
 
+def _standup_schedule(f):
+    if not f.after.get("time"):
+        return _("%(person)s removed the stand-up time of %(team)s", person=f.person,
+                 team=f.team)
+    names = day_names()
+    days = ", ".join(names.get(day, "?") for day in f.after.get("weekdays") or ())
+    return _("%(person)s set the stand-up of %(team)s to %(days)s at %(time)s",
+             person=f.person, team=f.team, days=days, time=f.after["time"])
+
+
 SENTENCES = {
     "created": _created,
     "moved": _moved,
@@ -145,6 +157,7 @@ SENTENCES = {
                                        person=f.person, team=f.team),
     "standup_started": lambda f: _("%(person)s started a stand-up of %(team)s",
                                    person=f.person, team=f.team),
+    "standup_schedule_set": _standup_schedule,
     "organisation_created": lambda f: _("The organisation %(name)s was set up",
                                         name=f.get("name")),
     "cadence_changed": _cadence,

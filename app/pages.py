@@ -23,6 +23,7 @@ from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
 from .i18n import card_text
 from .inputs import form_date, form_int, parse_int, query_int
+from .standup_schedule import schedule_form
 from .writes import write
 
 bp = Blueprint("pages", __name__)
@@ -250,13 +251,35 @@ def ambition_colours():
 @login_required
 def standup(slug):
     """Full-screen board for the stand-up: person by person, changes since last time."""
+    return _standup_page(slug)
+
+
+def _standup_page(slug, status=200, **typed):
     session = database.reader()
     view = queries.board_view(session, slug)
     me = session.get(Person, current_user.id)
     since, changed = standup_changes(session, view.team.id)
     return render_template("boards/standup.html", board=view, titles=column_titles(),
                            can_write=can_write_board(me, view),
-                           since=since, changed=sorted(changed))
+                           since=since, changed=sorted(changed),
+                           schedule=schedule_form(view.team, **typed)), status
+
+
+@bp.route("/teams/<slug>/standup/schedule", methods=["POST"])
+@login_required
+def set_standup_schedule(slug):
+    """Set the days and time of the team's stand-up, or clear them."""
+    clear = "clear" in request.form
+    time = "" if clear else request.form.get("time", "")
+    weekdays = [] if clear else request.form.getlist("weekdays")
+    try:
+        write(standup_service.set_standup_schedule, current_user.id, slug, time=time,
+              weekdays=weekdays)
+    except Invalid as error:
+        return _standup_page(slug, 422, time=time, weekdays=weekdays, error=error)
+    flash(_("The stand-up schedule is cleared.") if clear else
+          _("The stand-up schedule is saved."), "info")
+    return redirect(url_for("pages.standup", slug=slug))
 
 
 @bp.route("/teams/<slug>/standup/start", methods=["POST"])

@@ -73,7 +73,8 @@ def test_every_api_write_to_a_retired_board_is_a_conflict(db, world, board, api_
 
 
 def test_page_writes_to_a_retired_board_are_refused(db, world, board, client):
-    """Undo, help notes, resolving, the retrospective and the stand-up: 409, no change."""
+    """Undo, help notes, resolving, the retrospective, the stand-up and its schedule: 409, no
+    change."""
     before = _state(db)
     login(client, "anna@test.example")
     card = board["card"]
@@ -83,6 +84,7 @@ def test_page_writes_to_a_retired_board_are_refused(db, world, board, client):
         (f"/actions/{card}/help/resolve", {"version": str(board["version"])}),
         (f"/teams/wonen/cycles/{world.cycle}/retrospective", {"went_well": "Veel"}),
         ("/teams/wonen/standup/start", {}),
+        ("/teams/wonen/standup/schedule", {"time": "09:15", "weekdays": "mon"}),
     ]:
         response = client.post(path, data=data, headers={"HX-Request": "true"})
         assert response.status_code == 409, (path, response.status_code)
