@@ -21,7 +21,8 @@ def feed_labels():
     return {"name": gettext("Verbeterbord: my actions"),
             "cycle_start": gettext("Start of cycle {number}"),
             "cycle_end": gettext("End of cycle {number}"),
-            "team": gettext("Team: {team}")}
+            "team": gettext("Team: {team}"),
+            "standup": gettext("Stand-up {team}")}
 
 
 @bp.route("/calendar/<feed_token>.ics")

@@ -1,20 +1,23 @@
-"""A person's calendar feed (RFC 5545): their open actions, this cycle and the next.
+"""A person's calendar feed (RFC 5545): their open actions, this cycle and the next, the cycle
+boundaries, and the stand-ups of their teams that have a schedule.
 
 The link is a secret token; only its hash is stored. Making a new link revokes the old one.
-There is no stand-up time in the model yet, so the feed holds no stand-ups.
 """
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from icalendar import Calendar, Event as CalendarEvent
 from sqlmodel import select
 
 from . import events
 from .access import active_person
-from .cycles import cycle_of, cycle_number_on, organisation, today_local
-from .models import Action, CalendarFeed, Person, Team
+from .cycles import TIMEZONE, cycle_of, cycle_number_on, organisation, today_local
+from .models import Action, CalendarFeed, Membership, Person, Team
+from .standup import WEEKDAYS, schedule_of
+
+STANDUP_LENGTH = timedelta(minutes=15)
 
 
 def _hash(token):
@@ -56,9 +59,28 @@ def feed_actions(session, person_id, today=None):
     return org, current, rows
 
 
+def feed_standups(session, person_id):
+    """[(team, schedule)] for the person's active teams that have a stand-up schedule."""
+    teams = session.exec(
+        select(Team).join(Membership, Membership.team_id == Team.id)
+        .where(Membership.person_id == person_id, Team.retired_at.is_(None),
+               Team.standup_time.is_not(None)).order_by(Team.id)).all()
+    return [(team, schedule) for team in teams if (schedule := schedule_of(team))]
+
+
+def standup_starts(schedule, first, last):
+    """The stand-ups' starts (aware, Dutch local time) from day `first` to `last`, both included."""
+    day = first
+    while day <= last:
+        if WEEKDAYS[day.weekday()] in schedule.weekdays:
+            yield datetime.combine(day, schedule.time, tzinfo=TIMEZONE)
+        day += timedelta(days=1)
+
+
 def calendar_ics(session, person, *, base_url, labels, today=None, now=None):
     """The feed as iCalendar bytes. `labels` holds the person's texts: name, cycle_start,
-    cycle_end (with {number}) and team (with {team}); links start at `base_url`."""
+    cycle_end (with {number}), team (with {team}) and standup (with {team}); links start at
+    `base_url`."""
     org, current, rows = feed_actions(session, person.id, today)
     stamp = now or datetime.now(timezone.utc)
     host = base_url.split("//", 1)[-1].split("/", 1)[0] or "verbeterbord"
@@ -82,7 +104,29 @@ def calendar_ics(session, person, *, base_url, labels, today=None, now=None):
             labels["team"].format(team=team.name), action.notes, link])))
         item.add("url", link)
         cal.add_component(item)
+    first, last = cycle_of(org, current).start, cycle_of(org, current + 1).end
+    for team, schedule in feed_standups(session, person.id):
+        link = f"{base_url.rstrip('/')}/teams/{team.slug}/standup"
+        summary = labels["standup"].format(team=team.name)
+        for start in standup_starts(schedule, first, last):
+            cal.add_component(_standup(f"standup-{team.id}-{start:%Y%m%d}@{host}", start, stamp,
+                                       summary, link))
+    # A VTIMEZONE for Europe/Amsterdam when stand-ups use it, its rules spanning the window.
+    cal.add_missing_timezones(first_date=date(first.year - 1, 1, 1),
+                              last_date=date(last.year + 2, 1, 1))
     return cal.to_ical()
+
+
+def _standup(uid, start, stamp, summary, link):
+    item = CalendarEvent()
+    item.add("uid", uid)
+    item.add("dtstamp", stamp)
+    item.add("dtstart", start)
+    item.add("dtend", start + STANDUP_LENGTH)
+    item.add("summary", summary)
+    item.add("description", link)
+    item.add("url", link)
+    return item
 
 
 def _all_day(uid, day, stamp, summary):

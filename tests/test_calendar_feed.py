@@ -1,12 +1,13 @@
-"""The calendar feed: my open actions this cycle and the next, the cycle boundaries; a
-revoked or unknown link is 404 (on SQLite and PostgreSQL)."""
+"""The calendar feed: my open actions this cycle and the next, the cycle boundaries, my teams'
+stand-ups; a revoked or unknown link is 404 (on SQLite and PostgreSQL)."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
-from boards import actions
+from boards import actions, calendar_feed, standup
 from boards.cycles import current_cycle
 
 from .conftest import Api, login, make_app
@@ -95,3 +96,43 @@ def test_api_refuses_unknown_fields_and_anonymous(make_public_app, world):
     response = client.post("/api/v1/me/calendar", json={"x": 1},
                            headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 422
+
+
+def _standups(client, path):
+    calendar = Calendar.from_ical(client.get(path).data)
+    return calendar, [e for e in calendar.walk("VEVENT") if str(e["summary"]).startswith("Stand")]
+
+
+def test_feed_holds_my_teams_stand_ups(make_public_app, db, world):
+    """A schedule of my team: one 15-minute event at 09:15 Amsterdam time on each of its days this
+    cycle and next, with stable UIDs and a VTIMEZONE; another team's is not in it; none once
+    cleared."""
+    client = make_public_app().test_client()
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    with db.writer() as s:
+        standup.set_standup_schedule(s, world.anna, "wonen", time="09:15",
+                                     weekdays=["mon", "wed", "fri"])
+        standup.set_standup_schedule(s, world.carla, "zorg", time="10:00", weekdays=["tue"])
+        cycle = current_cycle(s)
+        token = calendar_feed.new_calendar_token(s, world.anna)
+    path = f"/calendar/{token}.ics"
+    length = (cycle.end - cycle.start).days + 1
+    days = [cycle.start + timedelta(days=n) for n in range(2 * length)]
+    expected = {datetime.combine(day, time(9, 15), tzinfo=amsterdam)
+                for day in days if day.weekday() in (0, 2, 4)}
+    calendar, items = _standups(client, path)
+    assert {str(e["summary"]) for e in items} == {"Stand-up Wonen"}
+    assert len(items) == len(expected)
+    assert {e.decoded("dtstart") for e in items} == expected
+    for item in items:
+        assert item["dtstart"].params["TZID"] == "Europe/Amsterdam"
+        assert item.decoded("dtend") - item.decoded("dtstart") == timedelta(minutes=15)
+        assert item["url"] == "https://bord.example.nl/teams/wonen/standup"
+    assert [str(tz["tzid"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Amsterdam"]
+    uids = sorted(str(e["uid"]) for e in items)
+    assert len(set(uids)) == len(uids)
+    assert sorted(str(e["uid"]) for e in _standups(client, path)[1]) == uids
+    with db.writer() as s:
+        standup.set_standup_schedule(s, world.bert, "wonen", time=None, weekdays=None)
+    calendar, items = _standups(client, path)
+    assert items == [] and calendar.walk("VTIMEZONE") == []
