@@ -8,7 +8,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, g, jsonify, request
 from flask_login import current_user
 
-from boards import catalog, directory, teams
+from boards import anonymising, catalog, directory, teams
 from boards.errors import N_, Invalid
 from boards.models import Person, Team
 from boards.queries import team_by_slug
@@ -116,7 +116,7 @@ def people_edit(person_id):
 @admin_token_required
 def people_anonymise(person_id):
     """Replace a disabled leaver's name and e-mail by "Oud-medewerker <n>" everywhere."""
-    write(directory.anonymise_person, g.api_user.id, person_id)
+    write(anonymising.anonymise_person, g.api_user.id, person_id)
     return _person_answer(person_id)
 
 

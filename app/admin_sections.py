@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from boards import catalog, directory, organisation, teams
+from boards import anonymising, catalog, directory, organisation, teams
 from boards.access import get_or_404
 from boards.errors import N_, DomainError
 from boards.models import Person, Team
@@ -86,7 +86,7 @@ def anonymise_person(person_id):
     target = url_for("admin.person", person_id=person_id)
     if not _confirmed():
         return redirect(target)
-    return _do(lambda s: directory.anonymise_person(s, current_user.id, person_id),
+    return _do(lambda s: anonymising.anonymise_person(s, current_user.id, person_id),
                _("The person has been anonymised."), target)[1]
 
 
