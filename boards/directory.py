@@ -4,16 +4,20 @@ from sqlalchemy import func, or_
 from sqlmodel import select
 
 from . import events
+from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
     ApiToken,
+    CalendarFeed,
     DisplayLink,
     Event,
     LoginSession,
     Membership,
+    PasswordLink,
     Person,
+    SecurityEvent,
     Team,
     TeamCycle,
 )
@@ -126,6 +130,14 @@ def personal_data(session, person_id):
     logins = session.exec(select(LoginSession).where(LoginSession.person_id == person.id)).all()
     links = session.exec(select(DisplayLink).where(DisplayLink.created_by == person.id)).all()
     closed = session.exec(select(TeamCycle).where(TeamCycle.closed_by == person.id)).all()
+    feeds = session.exec(select(CalendarFeed).where(CalendarFeed.person_id == person.id)
+                         .order_by(CalendarFeed.id)).all()
+    password_links = session.exec(select(PasswordLink).where(PasswordLink.person_id == person.id)
+                                  .order_by(PasswordLink.id)).all()
+    # Their own rows, and rows where someone typed their address (a failed login).
+    security = session.exec(select(SecurityEvent).where(
+        or_(SecurityEvent.person_id == person.id, func.lower(SecurityEvent.email) == person.email))
+        .order_by(SecurityEvent.at, SecurityEvent.id)).all()
     about = [e for e in session.exec(select(Event).where(
         or_(Event.person_id.is_(None), Event.person_id != person.id)).order_by(Event.id)).all()
         if any(isinstance(d, dict) and d.get("person_id") == person.id
@@ -134,5 +146,7 @@ def personal_data(session, person_id):
         "person": person, "teams": teams, "events_about": about,
         "delegate_of": [t for t in teams if t.delegate_id == person.id],
         "actions": owned, "events": logged, "tokens": tokens, "logins": logins,
-        "display_links": links, "closed_cycles": closed,
+        "display_links": links, "closed_cycles": closed, "calendar_feeds": feeds,
+        "password_links": password_links, "security_events": security,
+        "notification_choices": choices_of(session, person.id),
     }
