@@ -42,6 +42,8 @@ def anonymise_person(session, actor_id, person_id):
     _scrub_outbox(session, person.id, traces)
     person.name, person.email = pseudonym, address
     person.user_name = person.external_id = person.home_office = person.password_hash = None
+    # Without the provider's id a returning sign-in cannot reach the pseudonymous account either.
+    person.oidc_issuer = person.oidc_subject = None
     person.anonymised_at = utcnow()
     events.record(session, kind="person_anonymised", person_id=actor_id,
                   after={"person_id": person.id, "name": person.name})

@@ -4,8 +4,8 @@ import re
 
 from sqlmodel import func, select
 
-from boards import actions, directory, escalation, people, webhooks
-from boards.models import Event, Outbox, SecurityEvent
+from boards import actions, directory, escalation, people, sign_in, webhooks
+from boards.models import Event, Outbox, Person, SecurityEvent
 
 from .conftest import login, make_app
 from .factories import PASSWORD
@@ -14,11 +14,15 @@ TRACES = ("Bert Bakker", "Bakker", "bert@test.example", "bert.b@test.example")
 
 
 def _history(db, world, client):
-    """Bert logs in (once mistyping his password), works under a webhook, asks for help and is
-    answered (a mail waits for him), gets re-addressed; then he leaves and is disabled."""
+    """Bert logs in (once mistyping his password), links his Entra account, works under a webhook,
+    asks for help and is answered (a mail waits for him), gets re-addressed; then he leaves and
+    is disabled."""
     assert login(client, "bert@test.example").status_code == 302
     client.post("/logout")
     assert login(client, "Bert@Test.example", "not his password").status_code == 401
+    with db.writer() as session:
+        sign_in.person_for_sign_in(session, "https://login.microsoftonline.com/t/v2.0",
+                                   {"sub": "bert-sub", "email": "bert@test.example"})
     with db.writer() as session:
         webhooks.create_webhook(session, world.admin, url="https://hooks.test.example/in",
                                 secret="s" * 16, kinds=["*"])
@@ -68,6 +72,8 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
         assert session.exec(select(func.count()).select_from(Event)).one() == rows_before + 1
         stored = [(row.email, row.detail) for row in session.exec(select(SecurityEvent))]
         stored += [(row.payload, row.last_error) for row in session.exec(select(Outbox))]
+        bert = session.get(Person, world.bert)
+        assert (bert.oidc_issuer, bert.oidc_subject, bert.password_hash) == (None, None, None)
         assert not session.exec(select(Outbox).where(Outbox.person_id == world.bert,
                                                      Outbox.state == "pending")).all()
     for trace in TRACES:
