@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from boards import catalog, password_links, people
-from boards.errors import DomainError, Invalid
+from boards.errors import N_, DomainError, Invalid
 from boards.models import Person
 
 from . import database
@@ -150,11 +150,24 @@ def create_ambition():
 @bp.route("/goals", methods=["POST"])
 @admin_required
 def create_goal():
-    """Create a long- or short-term goal."""
+    """Create a long- or short-term goal; each choice must be made, none is preset."""
     form = request.form
     return _run(lambda s: catalog.create_goal(
-        s, current_user.id, ambition_id=_int("ambition_id"), horizon=form.get("horizon"),
-        title=form.get("title"), parent_id=_int("parent_id")), _("Goal added."))
+        s, current_user.id, **_goal_place(form), title=form.get("title")), _("Goal added."))
+
+
+def _goal_place(form):
+    """Ambition, horizon and parent as chosen in the form; Invalid for a choice not made."""
+    if not form.get("ambition_id"):
+        raise Invalid(N_("Choose an ambition."), field="ambition_id")
+    if not form.get("horizon"):
+        raise Invalid(N_("Choose long or short term."), field="horizon")
+    parent = form.get("parent_id")
+    if not parent:
+        raise Invalid(N_("Choose the long-term goal it comes under, or none for a long-term goal."),
+                      field="parent_id")
+    return {"ambition_id": _int("ambition_id"), "horizon": form.get("horizon"),
+            "parent_id": None if parent == "none" else _int("parent_id")}
 
 
 @bp.route("/cadence", methods=["POST"])

@@ -8,7 +8,7 @@ from functools import wraps
 from flask import Blueprint, Response, abort, g, jsonify, request
 from flask_login import current_user
 
-from boards import catalog, directory, teams
+from boards import anonymising, catalog, directory, teams
 from boards.errors import N_, Invalid
 from boards.models import Person, Team
 from boards.queries import team_by_slug
@@ -18,7 +18,7 @@ from .api import _only, token_required
 from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object
-from .serializers import timestamp
+from .personal_data import personal_data_json
 from .sockets import disconnect_room
 from .writes import write
 
@@ -116,7 +116,7 @@ def people_edit(person_id):
 @admin_token_required
 def people_anonymise(person_id):
     """Replace a disabled leaver's name and e-mail by "Oud-medewerker <n>" everywhere."""
-    write(directory.anonymise_person, g.api_user.id, person_id)
+    write(anonymising.anonymise_person, g.api_user.id, person_id)
     return _person_answer(person_id)
 
 
@@ -180,34 +180,3 @@ def my_data():
     response = jsonify(personal_data_json(directory.personal_data(database.reader(), user.id)))
     response.headers["Content-Disposition"] = 'attachment; filename="mijn-gegevens.json"'
     return response
-
-
-def personal_data_json(data):
-    """The personal data download's shape."""
-    p = data["person"]
-    return {
-        "person": {"id": p.id, "name": p.name, "email": p.email, "home_office": p.home_office,
-                   "is_admin": p.is_admin, "active": p.active, "user_name": p.user_name,
-                   "external_id": p.external_id, "has_password": p.password_hash is not None},
-        "teams": [{"slug": t.slug, "name": t.name} for t in data["teams"]],
-        "delegate_of": [t.slug for t in data["delegate_of"]],
-        "actions": [{"id": a.id, "title": a.title, "notes": a.notes, "status": a.status,
-                     "cycle": a.cycle_number, "team_id": a.team_id,
-                     "due_date": a.due_date.isoformat() if a.due_date else None,
-                     "needs_help": a.needs_help, "help_reason": a.help_reason,
-                     "created_at": timestamp(a.created_at)} for a in data["actions"]],
-        "events": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind, "team_id": e.team_id,
-                    "action_id": e.action_id, "before": e.before, "after": e.after}
-                   for e in data["events"]],
-        "events_about_me": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind,
-                             "team_id": e.team_id, "before": e.before, "after": e.after}
-                            for e in data["events_about"]],
-        "api_tokens": [{"created_at": timestamp(t.created_at), "revoked": t.revoked}
-                       for t in data["tokens"]],
-        "logins": [{"created_at": timestamp(s.created_at), "ended_at": timestamp(s.ended_at)}
-                   for s in data["logins"]],
-        "display_links": [{"label": d.label, "created_at": timestamp(d.created_at),
-                           "revoked": d.revoked} for d in data["display_links"]],
-        "closed_cycles": [{"team_id": c.team_id, "cycle": c.cycle_number,
-                           "closed_at": timestamp(c.closed_at)} for c in data["closed_cycles"]],
-    }

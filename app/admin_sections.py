@@ -8,24 +8,17 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from boards import catalog, directory, organisation, teams
+from boards import anonymising, catalog, directory, organisation, teams
 from boards.access import get_or_404
 from boards.errors import N_, DomainError
 from boards.models import Person, Team
 
 from . import database
 from .admin import _int, admin_required, bp
+from .confirm import confirmed
 from .i18n import translate_error
 from .sockets import disconnect_room
 from .writes import write
-
-
-def _confirmed():
-    """True when the confirmation box was ticked; else a message, and nothing happens."""
-    if request.form.get("confirm") == "yes":
-        return True
-    flash(_("Tick the box to confirm."), "error")
-    return False
 
 
 def _do(service, success, target):
@@ -69,7 +62,7 @@ def edit_person(person_id):
     active = form.get("active") == "on"
     target = url_for("admin.person", person_id=person_id)
     current = database.reader().get(Person, person_id)
-    if current is not None and current.active and not active and not _confirmed():
+    if current is not None and current.active and not active and not confirmed():
         return redirect(target)
     result, response = _do(lambda s: directory.update_person(
         s, current_user.id, person_id, name=form.get("name", ""), email=form.get("email", ""),
@@ -84,9 +77,9 @@ def edit_person(person_id):
 def anonymise_person(person_id):
     """Replace a disabled leaver's name and e-mail everywhere by "Oud-medewerker <n>"."""
     target = url_for("admin.person", person_id=person_id)
-    if not _confirmed():
+    if not confirmed():
         return redirect(target)
-    return _do(lambda s: directory.anonymise_person(s, current_user.id, person_id),
+    return _do(lambda s: anonymising.anonymise_person(s, current_user.id, person_id),
                _("The person has been anonymised."), target)[1]
 
 
@@ -136,7 +129,7 @@ def add_team_member(team_id):
 def remove_team_member(team_id, person_id):
     """Take a person out of the team (confirmed); their cards stay."""
     target = url_for("admin.team", team_id=team_id)
-    if not _confirmed():
+    if not confirmed():
         return redirect(target)
     return _do(lambda s: teams.take_out(s, current_user.id, team_id, person_id),
                _("Member removed."), target)[1]
@@ -148,7 +141,7 @@ def retire_team(team_id):
     """Retire the team (confirmed) or bring it back."""
     retire = request.form.get("retired") == "1"
     target = url_for("admin.team", team_id=team_id)
-    if retire and not _confirmed():
+    if retire and not confirmed():
         return redirect(target)
     return _do(lambda s: teams.update_team(s, current_user.id, team_id, retired=retire),
                _("The team is retired.") if retire else _("The team is back."), target)[1]
@@ -189,7 +182,7 @@ def add_municipality():
 def remove_municipality(municipality_id):
     """Remove a municipality (confirmed)."""
     target = url_for("admin.organisation_page")
-    if not _confirmed():
+    if not confirmed():
         return redirect(target)
     return _do(lambda s: organisation.remove_municipality(s, current_user.id, municipality_id),
                _("Municipality removed."), target)[1]

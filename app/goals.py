@@ -10,6 +10,7 @@ from boards.errors import DomainError
 from boards.models import Person
 
 from . import database
+from .confirm import confirmed
 from .i18n import translate_error
 from .inputs import form_date, form_int
 from .writes import write
@@ -105,11 +106,13 @@ def create_ambition():
 @bp.route("/goals/ambitions/<int:ambition_id>", methods=["POST"])
 @login_required
 def edit_ambition(ambition_id):
-    """Edit an ambition, or retire or restore it."""
+    """Edit an ambition, or retire (confirmed) or restore it."""
     form = request.form
     fields = {name: form.get(name) for name in ("title", "description", "colour") if name in form}
     if "retired" in form:
         fields["retired"] = form.get("retired") == "1"
+        if fields["retired"] and not confirmed():
+            return redirect(url_for("goals.index") + f"#ambition-{ambition_id}")
     return _run(goals.edit_ambition, ambition_id, version=form_int("version"), fields=fields,
                 success=_("The ambition is saved."))
 
@@ -135,6 +138,8 @@ def create_long_goal():
 @bp.route("/goals/<int:goal_id>", methods=["POST"])
 @login_required
 def edit_goal(goal_id):
-    """Edit, achieve, retire or reopen a long-term goal."""
+    """Edit, achieve, retire (confirmed) or reopen a long-term goal."""
+    if request.form.get("status") == "retired" and not confirmed():
+        return redirect(url_for("goals.index") + f"#goal-{goal_id}")
     return _run(goals.edit_goal, goal_id, version=form_int("version"), fields=_goal_fields(),
                 success=_("The goal is saved."))

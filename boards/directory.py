@@ -1,29 +1,28 @@
-"""People as admins keep them: edit, search, anonymise a leaver; what the app holds on someone."""
+"""People as admins keep them: edit and search; what the app holds on someone."""
 
 from sqlalchemy import func, or_
 from sqlmodel import select
 
 from . import events
+from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
     ApiToken,
+    CalendarFeed,
     DisplayLink,
     Event,
     LoginSession,
     Membership,
+    PasswordLink,
     Person,
+    SecurityEvent,
     Team,
     TeamCycle,
-    utcnow,
 )
 from .people import change_active, create_person, normalise_email
 from .validation import storable
-
-PSEUDONYM = "Oud-medewerker {n}"
-PSEUDONYM_EMAIL = "oud-medewerker-{n}@anoniem.example"
-
 
 def _admin(session, actor_id):
     actor = active_person(session, actor_id)
@@ -107,78 +106,6 @@ def update_person(session, actor_id, person_id, *, name=None, email=None, is_adm
     return person
 
 
-def anonymise_person(session, actor_id, person_id):
-    """Replace a disabled leaver's name and e-mail by "Oud-medewerker <n>" everywhere,
-    the activity log included; the log keeps its rows and shape."""
-    actor = _admin(session, actor_id)
-    person = get_or_404(session, Person, person_id, N_("Unknown person."))
-    if person.active:
-        raise Conflict(N_("Disable the account before anonymising it."))
-    if person.anonymised_at is not None:
-        return person
-    number = session.exec(select(func.count()).select_from(Person)
-                          .where(Person.anonymised_at.is_not(None))).one() + 1
-    while session.exec(select(Person.id).where(
-            Person.email == PSEUDONYM_EMAIL.format(n=number))).first() is not None:
-        number += 1
-    pseudonym, address = PSEUDONYM.format(n=number), PSEUDONYM_EMAIL.format(n=number)
-    traces = {}
-    # Earlier names and addresses too: the log remembers what the person was called before.
-    for name, email, other in [(person.name, person.email, (person.user_name, person.external_id)),
-                               *_former(session, person.id)]:
-        traces.setdefault(name, pseudonym)
-        for value in (email, *other):
-            traces.setdefault(value, address)
-    traces.pop(None, None)
-    _scrub_log(session, traces)
-    person.name, person.email = pseudonym, address
-    person.user_name = person.external_id = person.home_office = person.password_hash = None
-    person.anonymised_at = utcnow()
-    events.record(session, kind="person_anonymised", person_id=actor.id,
-                  after={"person_id": person.id, "name": person.name})
-    session.commit()
-    return person
-
-
-def _former(session, person_id):
-    """(name, e-mail, (userName, externalId)) the log recorded for this person over time."""
-    found = []
-    for event in session.exec(select(Event)).all():
-        for data in (event.before, event.after):
-            if isinstance(data, dict) and data.get("person_id") == person_id:
-                found.append((data.get("name"), data.get("email"),
-                              (data.get("user_name"), data.get("external_id"))))
-    return found
-
-
-def _scrub_log(session, traces):
-    """Rewrite every logged value that carries one of the traces (the log's only edit)."""
-    for event in session.exec(select(Event)).all():
-        for side in ("before", "after"):
-            data = getattr(event, side)
-            if data:
-                scrubbed = _scrub(data, traces)
-                if scrubbed != data:
-                    setattr(event, side, scrubbed)
-
-
-def _scrub(value, traces):
-    if isinstance(value, str):
-        for old, new in traces.items():
-            if value == old:
-                return new
-            # Inside longer text only names, not too short ones (they would hit unrelated
-            # words) and not addresses (one can be the tail of another's: bert@ in abert@).
-            if len(old) >= 4 and "@" not in old:
-                value = value.replace(old, new)
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, traces) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, traces) for item in value]
-    return value
-
-
 def teams_of(session, person_id):
     """The teams a person is in, by name."""
     return session.exec(select(Team).join(Membership, Membership.team_id == Team.id)
@@ -203,6 +130,14 @@ def personal_data(session, person_id):
     logins = session.exec(select(LoginSession).where(LoginSession.person_id == person.id)).all()
     links = session.exec(select(DisplayLink).where(DisplayLink.created_by == person.id)).all()
     closed = session.exec(select(TeamCycle).where(TeamCycle.closed_by == person.id)).all()
+    feeds = session.exec(select(CalendarFeed).where(CalendarFeed.person_id == person.id)
+                         .order_by(CalendarFeed.id)).all()
+    password_links = session.exec(select(PasswordLink).where(PasswordLink.person_id == person.id)
+                                  .order_by(PasswordLink.id)).all()
+    # Their own rows, and rows where someone typed their address (a failed login).
+    security = session.exec(select(SecurityEvent).where(
+        or_(SecurityEvent.person_id == person.id, func.lower(SecurityEvent.email) == person.email))
+        .order_by(SecurityEvent.at, SecurityEvent.id)).all()
     about = [e for e in session.exec(select(Event).where(
         or_(Event.person_id.is_(None), Event.person_id != person.id)).order_by(Event.id)).all()
         if any(isinstance(d, dict) and d.get("person_id") == person.id
@@ -211,5 +146,7 @@ def personal_data(session, person_id):
         "person": person, "teams": teams, "events_about": about,
         "delegate_of": [t for t in teams if t.delegate_id == person.id],
         "actions": owned, "events": logged, "tokens": tokens, "logins": logins,
-        "display_links": links, "closed_cycles": closed,
+        "display_links": links, "closed_cycles": closed, "calendar_feeds": feeds,
+        "password_links": password_links, "security_events": security,
+        "notification_choices": choices_of(session, person.id),
     }

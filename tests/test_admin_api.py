@@ -3,7 +3,8 @@
 import pytest
 from sqlmodel import select
 
-from boards.models import Event, Membership, Team
+from boards import calendar_feed, notifications, sign_in
+from boards.models import ApiToken, CalendarFeed, Event, Membership, Team
 
 from .factories import PASSWORD
 
@@ -130,3 +131,37 @@ def test_my_export_holds_what_the_app_keeps_about_me(world, api_as, client):
     assert 'href="/api/v1/me/export"' in client.get("/me").get_data(as_text=True)
     browser = client.get("/api/v1/me/export")
     assert browser.status_code == 200 and browser.get_json()["person"]["name"] == "Bert Bakker"
+
+
+def test_my_export_holds_sign_in_log_choices_and_feeds(world, api_as, client, db):
+    """The download also holds my OpenID Connect account, my security-log rows (a mistyped
+    login too), my mail choices and my calendar feeds and tokens: metadata, never a secret."""
+    from .conftest import login
+    issuer = "https://login.microsoftonline.com/tenant-id/v2.0"
+    with db.writer() as session:
+        sign_in.person_for_sign_in(session, issuer, {"sub": "anna-sub", "email": "anna@test.example",
+                                                     "email_verified": True})
+    with db.writer() as session:
+        notifications.save_choices(session, world.anna, {"digest"})
+    with db.writer() as session:
+        feed_token = calendar_feed.new_calendar_token(session, world.anna)
+    assert login(client, "ANNA@test.example", "not her password").status_code == 401
+    assert login(client, "carla@test.example", "not her password").status_code == 401
+    anna = api_as("anna@test.example")
+    answer = anna.get("/me/export")
+    data, text = answer.get_json(), answer.get_data(as_text=True)
+    assert (data["person"]["oidc_issuer"], data["person"]["oidc_subject"]) == (issuer, "anna-sub")
+    assert data["notification_choices"] == {"digest": True, "reminders": False,
+                                            "help_updates": False, "escalations": False}
+    assert [f["revoked"] for f in data["calendar_feeds"]] == [False]
+    assert [(t["name"], t["revoked"]) for t in data["api_tokens"]] == [("", False)]
+    logged = [(e["kind"], e["outcome"], e["email"].lower()) for e in data["security_log"]]
+    assert logged == [("login", "failure", "anna@test.example"),
+                      ("token_issued", "success", "anna@test.example")]
+    assert all(e["address"] == "127.0.0.1" for e in data["security_log"])
+    assert "carla" not in text
+    with db.reader() as session:
+        secrets = [row.token_hash for row in session.exec(select(ApiToken))]
+        secrets += [row.token_hash for row in session.exec(select(CalendarFeed))]
+    assert feed_token not in text and anna.token not in text
+    assert not any(secret in text for secret in secrets) and "hash" not in text

@@ -4,7 +4,7 @@ import re
 
 from sqlmodel import select
 
-from boards.models import Event, Membership, Municipality, Person, Team
+from boards.models import Event, Goal, Membership, Municipality, Person, Team
 
 from .conftest import login
 
@@ -93,3 +93,34 @@ def test_organisation_municipalities(client, db, world):
     with db.reader() as session:
         assert session.get(Municipality, added.id) is None
     assert _kinds(db, 2) == ["municipality_added", "municipality_removed"]
+
+
+def test_goal_form_preselects_nothing_and_links_to_the_goals_page(client, db, world):
+    """'Add goal' starts every choice on an empty 'Kies…' (required); a post without a choice is
+    refused with a message naming it; the section sends editing to /goals."""
+    login(client, "admin@test.example")
+    html = client.get("/admin/").get_data(as_text=True)
+    for name in ("ambition", "horizon", "parent"):
+        select_ = re.search(rf'<select id="new-goal-{name}"[^>]*>.*?</select>', html, re.S).group(0)
+        assert " required>" in select_.split("<option", 1)[0], name
+        assert re.findall(r"<option[^>]*selected[^>]*>[^<]*", select_) == [
+            '<option value="" selected disabled>Kies…'], name
+    assert re.search(r'id="goals-page-link">[^<]*<a href="/goals">', html)
+    assert 'href="/goals#ambition-1"' in html
+    chosen = {"ambition_id": "1", "horizon": "long", "parent_id": "none", "title": "Digitaal eerst"}
+    for missing, message in (("ambition_id", "Kies een ambitie."),
+                             ("horizon", "Kies lange of korte termijn."),
+                             ("parent_id", "Kies het doel op lange termijn waar het onder valt")):
+        data = {k: v for k, v in chosen.items() if k != missing}
+        page = client.post("/admin/goals", data=data, follow_redirects=True).get_data(as_text=True)
+        assert message in page, missing
+    with db.reader() as session:
+        assert session.exec(select(Goal).where(Goal.title == "Digitaal eerst")).first() is None
+    client.post("/admin/goals", data=chosen)
+    client.post("/admin/goals", data={**chosen, "horizon": "short", "title": "Formulier online",
+                                      "parent_id": str(world.long_goal)})
+    with db.reader() as session:
+        long_goal = session.exec(select(Goal).where(Goal.title == "Digitaal eerst")).one()
+        short = session.exec(select(Goal).where(Goal.title == "Formulier online")).one()
+    assert (long_goal.horizon, long_goal.parent_id) == ("long", None)
+    assert (short.horizon, short.parent_id) == ("short", world.long_goal)

@@ -4,8 +4,8 @@ import re
 
 from sqlmodel import func, select
 
-from boards import actions, directory, people
-from boards.models import Event
+from boards import actions, directory, escalation, people, sign_in, webhooks
+from boards.models import Event, Outbox, Person, SecurityEvent
 
 from .conftest import login, make_app
 from .factories import PASSWORD
@@ -13,11 +13,28 @@ from .factories import PASSWORD
 TRACES = ("Bert Bakker", "Bakker", "bert@test.example", "bert.b@test.example")
 
 
-def _history(db, world):
-    """Bert works, asks for help, gets renamed and re-addressed; then he leaves and is disabled."""
+def _history(db, world, client):
+    """Bert logs in (once mistyping his password), links his Entra account, works under a webhook,
+    asks for help and is answered (a mail waits for him), gets re-addressed; then he leaves and
+    is disabled."""
+    assert login(client, "bert@test.example").status_code == 302
+    client.post("/logout")
+    assert login(client, "Bert@Test.example", "not his password").status_code == 401
+    with db.writer() as session:
+        sign_in.person_for_sign_in(session, "https://login.microsoftonline.com/t/v2.0",
+                                   {"sub": "bert-sub", "email": "bert@test.example"})
+    with db.writer() as session:
+        webhooks.create_webhook(session, world.admin, url="https://hooks.test.example/in",
+                                secret="s" * 16, kinds=["*"])
     with db.writer() as session:
         card = actions.create_action(session, world.bert, world.wonen, title="Wijkschouw").action
-        actions.move_action(session, world.bert, card.id, status="doing", version=card.version)
+        card = actions.move_action(session, world.bert, card.id, status="doing",
+                                   version=card.version).action
+    with db.writer() as session:
+        actions.edit_action(session, world.bert, card.id, version=card.version,
+                            fields={"needs_help": True, "help_reason": "Akkoord MT nodig"})
+    with db.writer() as session:
+        escalation.respond_to_help(session, world.anna, card.id, text="Bel Bert Bakker terug")
     with db.writer() as session:
         directory.update_person(session, world.admin, world.bert, email="bert.b@test.example")
     with db.writer() as session:
@@ -34,11 +51,17 @@ def _every_get(app, values):
 def test_anonymised_person_leaves_no_trace(db_url, db, world):
     """After anonymising, every page, export, API answer and SCIM read (as admin) is free of the
     name and e-mail, the log keeps its rows, and the person reads as 'Oud-medewerker 1'."""
-    card = _history(db, world)
     app = make_app(db_url, SCIM_TOKEN="scim-secret")
     client = app.test_client()
+    card = _history(db, world, client)
     with db.reader() as session:
         rows_before = session.exec(select(func.count()).select_from(Event)).one()
+        logged = session.exec(select(SecurityEvent.outcome).where(
+            func.lower(SecurityEvent.email).like("bert@%"))).all()
+        assert {"success", "failure"} <= set(logged)
+        waiting = session.exec(select(Outbox).where(Outbox.state == "pending")).all()
+        assert any(row.channel == "mail" and row.person_id == world.bert for row in waiting)
+        assert any("Bert Bakker" in str(row.payload) for row in waiting if row.channel == "webhook")
     token = client.post("/api/v1/tokens", json={"email": "admin@test.example",
                                                 "password": PASSWORD}).get_json()["token"]
     admin = {"Authorization": f"Bearer {token}"}
@@ -47,6 +70,15 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
     assert answer.get_json()["person"]["name"] == "Oud-medewerker 1"
     with db.reader() as session:
         assert session.exec(select(func.count()).select_from(Event)).one() == rows_before + 1
+        stored = [(row.email, row.detail) for row in session.exec(select(SecurityEvent))]
+        stored += [(row.payload, row.last_error) for row in session.exec(select(Outbox))]
+        bert = session.get(Person, world.bert)
+        assert (bert.oidc_issuer, bert.oidc_subject, bert.password_hash) == (None, None, None)
+        assert not session.exec(select(Outbox).where(Outbox.person_id == world.bert,
+                                                     Outbox.state == "pending")).all()
+    for trace in TRACES:
+        assert trace.lower() not in str(stored).lower(), trace
+    assert "oud-medewerker-1@anoniem.example" in str(stored)
     login(client, "admin@test.example")
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": "x",
               "person_id": world.bert, "team_id": world.wonen_id, "ident": world.bert,
@@ -54,7 +86,8 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
               "feed_token": "x"}
     seen = 0
     for path in list(_every_get(app, values)) + [
-            "/admin/people?q=Oud", "/api/v1/people", f"/api/v1/actions/{card.id}/events",
+            "/admin/people?q=Oud", "/admin/security?who=oud-medewerker",
+            "/admin/security/export.csv", "/api/v1/people", f"/api/v1/actions/{card.id}/events",
             f"/scim/v2/Users/{world.bert}", f"/scim/v2/Groups/{world.wonen_id}"]:
         headers = {"Authorization": "Bearer scim-secret"} if path.startswith("/scim/") else (
             admin if path.startswith("/api/") else {})
@@ -65,6 +98,8 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
         seen += "Oud-medewerker 1" in text
     assert seen >= 5  # the pseudonym shows where the name did (log, board, people, API)
     assert "Oud-medewerker 1" in client.get("/admin/events/export.csv").get_data(as_text=True)
+    security = client.get("/admin/security/export.csv").get_data(as_text=True)
+    assert security.count("oud-medewerker-1@anoniem.example") >= 3  # both logins, the mistyped one
     assert "Oud-medewerker 1" in client.get("/teams/wonen/activity").get_data(as_text=True)
 
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from boards import actions, catalog, goals, queries
 from boards.cycles import today_local
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
-from boards.models import Ambition, Event
+from boards.models import Ambition, Event, Goal
 
 from .conftest import login
 
@@ -255,7 +255,8 @@ def test_goals_page_for_setters_and_readers(client, world):
     login(client, "anna@test.example")
     page = client.get("/goals").get_data(as_text=True)
     assert "Klanttevredenheid een 8" in page and "/goals/long" not in page
-    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired"})
+    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired",
+                                                    "confirm": "yes"})
     client.post("/logout")
     login(client, "admin@test.example")
     page = client.get("/goals").get_data(as_text=True)
@@ -263,12 +264,43 @@ def test_goals_page_for_setters_and_readers(client, world):
     assert 'class="goal goal-is-open"' in page  # Anna's post was refused
     response = client.post("/goals/long", data={"ambition_id": 1, "title": "Digitaal eerst"})
     assert response.status_code == 302
-    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired"})
+    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired",
+                                                    "confirm": "yes"})
     client.post("/goals/ambitions", data={"title": "Duurzaam", "colour": "#2da44e"})
     client.post("/goals/ambitions/2/move", data={"direction": "up"})
     page = client.get("/goals").get_data(as_text=True)
     assert "Digitaal eerst" in page and page.index("Duurzaam") < page.index("Dienstverlening")
     assert f'id="goal-{world.long_goal}" class="goal goal-is-retired"' in page
+
+
+def test_retiring_on_the_goals_page_needs_the_box_ticked(client, db, world):
+    """Retire sits behind a confirmation box (a required checkbox, no script), for ambitions
+    and long-term goals; a post without it changes nothing and says why; achieving needs none."""
+    login(client, "admin@test.example")
+    page = client.get("/goals").get_data(as_text=True)
+    for action, field in ((f"/goals/{world.long_goal}", 'name="status" value="retired"'),
+                          ("/goals/ambitions/1", 'name="retired" value="1"')):
+        forms = re.findall(rf'<form method="post" action="{action}".*?</form>', page, re.S)
+        retire = [form for form in forms if field in form]
+        assert len(retire) == 1, action
+        assert '<input type="checkbox" name="confirm" value="yes" required>' in retire[0]
+        assert not any("confirm" in form for form in forms if field not in form)  # Achieved
+    assert "confirm(" not in page and "onclick" not in page
+    refused = client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "Vink het vakje aan om te bevestigen." in refused
+    client.post("/goals/ambitions/1", data={"version": 1, "retired": "1"})
+    with db.reader() as session:
+        assert session.get(Ambition, 1).retired is False
+        assert session.get(Goal, world.long_goal).status == "open"
+    client.post(f"/goals/{world.long_goal}", data={"version": 1, "status": "retired",
+                                                    "confirm": "yes"})
+    client.post("/goals/ambitions/1", data={"version": 1, "retired": "1", "confirm": "yes"})
+    with db.reader() as session:
+        assert session.get(Ambition, 1).retired is True
+    page = client.get("/goals").get_data(as_text=True)
+    assert f'id="goal-{world.long_goal}" class="goal goal-is-retired"' in page
+    assert 'name="retired" value="0"' in page  # restoring needs no confirmation
 
 
 def test_goal_forms_refuse_hostile_input_without_a_server_error(client, world):

@@ -69,7 +69,7 @@ def _form_posts(card):
         ("/teams/wonen/cycles/1/retrospective", {"went_well": "\x00"}),
         ("/admin/ambitions", {"title": "x", "order": HUGE}),
         ("/admin/ambitions", {"title": "\x00"}),
-        ("/admin/goals", {"title": "x", "ambition_id": BIG, "horizon": "long"}),
+        ("/admin/goals", {"title": "x", "ambition_id": BIG, "horizon": "long", "parent_id": "none"}),
         ("/admin/goals", {"title": "x", "ambition_id": "1", "horizon": "short", "parent_id": HUGE}),
         ("/admin/teams", {"name": "x", "ambition_ids": ["²", HUGE]}),
         ("/admin/teams/1/members", {"person_id": BIG}),
