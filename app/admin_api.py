@@ -18,12 +18,14 @@ from .api import _only, token_required
 from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object
+from .security_log import log_changes
 from .serializers import timestamp
 from .sockets import disconnect_room
 from .writes import write
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 PERSON_FIELDS = ("name", "email", "is_admin", "active")
+log_changes(bp)
 
 
 def admin_token_required(view):
