@@ -19,6 +19,7 @@ from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .limits import token_requests
+from .offload import off_loop
 from .pages import column_titles
 from .passwords import close_sockets, link_url
 from .serializers import (
@@ -206,7 +207,8 @@ def change_my_password():
     """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
     data = json_object()
     _only(data, ("current", "new"))
-    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"))
+    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"),
+          run=off_loop)
     close_sockets(g.api_user.id)
     return "", 204
 
