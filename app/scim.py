@@ -13,7 +13,7 @@ import hmac
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 from pydantic import ValidationError
 from scim2_models import (
     Context,
@@ -38,6 +38,7 @@ from boards.validation import storable
 
 from . import database
 from .inputs import json_object
+from .public_url import public_url
 from .security_log import log_changes
 from .sockets import disconnect_room
 from .writes import write
@@ -122,7 +123,8 @@ def http_error(error):
 # ---- reading and writing the resources ------------------------------------------------------
 
 def _location(kind, ident):
-    return url_for("scim.user" if kind == "User" else "scim.group", ident=ident, _external=True)
+    # From PUBLIC_URL, not the Host header: a directory stores and follows these addresses.
+    return public_url("scim.user" if kind == "User" else "scim.group", ident=ident)
 
 
 def user_resource(person):
