@@ -1,7 +1,8 @@
 """SCIM 2.0 provisioning at /scim/v2 (RFC 7643/7644): the directory keeps people and teams in step.
 
 This module: access, errors, listing and Users; Groups are in scim_groups.py, the discovery
-endpoints in scim_discovery.py (both on this blueprint).
+endpoints in scim_discovery.py, the security log of its writes in scim_log.py (all on this
+blueprint).
 
 Off unless SCIM_TOKEN is set (then 404); the directory sends that secret as a bearer token.
 Resources are read and written with scim2-models. Only what the app stores is published in
@@ -39,7 +40,6 @@ from boards.validation import storable
 from . import database
 from .inputs import json_object
 from .public_url import public_url
-from .security_log import log_changes
 from .sockets import disconnect_room
 from .writes import write
 
@@ -54,24 +54,6 @@ SUB_ATTRIBUTES = {"emails": {"value"}, "members": {"value", "$ref", "type"}}
 FILTER_RE = re.compile(r'^\s*(\w+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
 USER_FILTERS = {"username": "user_name", "externalid": "external_id"}
 GROUP_FILTERS = {"displayname": "display_name", "externalid": "external_id"}
-
-
-def _about(response):
-    """The person a successful User write concerns (the directory itself is nobody), or a
-    group's members after the write."""
-    if response.status_code >= 400:
-        return None, ""  # an id from the URL may name nobody: it stays in the detail only
-    body = response.get_json(silent=True) or {}
-    if request.endpoint in ("scim.create_user", "scim.replace_user", "scim.patch_user",
-                            "scim.delete_user"):
-        ident = body.get("id") or (request.view_args or {}).get("ident")
-        return int(ident), ""
-    members = ",".join(str(m.get("value")) for m in body.get("members") or [])
-    return None, f"id={body['id']} members={members}" if "id" in body else ""
-
-
-log_changes(bp, kind="scim_change", method="scim", about=_about,
-            reads=("scim.search_users", "scim.search_groups", "scim.search_everything"))
 
 
 def scim_response(payload, status=200, headers=None):
