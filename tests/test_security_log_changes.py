@@ -64,6 +64,8 @@ def test_admin_json_api_logs_changes_with_their_outcome(api_as, db, world):
     assert admin.patch(f"/people/{world.bert}", {"is_admin": "ja"}).status_code == 422
     assert admin.delete(f"/teams/{world.wonen}/members/{world.anna}").status_code == 204
     assert anna.post("/people", {"name": "X", "email": "x@test.example"}).status_code == 403
+    assert admin.post(f"/people/{world.bert}/reset-link").status_code == 201
+    assert anna.post(f"/people/{world.bert}/reset-link").status_code == 403
     assert made["person"]["id"]
     assert changes(db) == [
         (world.admin, "success", "admin_api.people_create"),
@@ -72,6 +74,8 @@ def test_admin_json_api_logs_changes_with_their_outcome(api_as, db, world):
         (world.admin, "success", f"admin_api.teams_member person_id={world.anna} "
                                  f"slug={world.wonen}"),
         (world.anna, "refused", "admin_api.people_create 403"),
+        (world.admin, "success", f"api.reset_link person_id={world.bert}"),
+        (world.anna, "failure", f"api.reset_link person_id={world.bert} forbidden"),
     ]
     assert {r.method for r in rows(db, kind="admin_change")} == {"token"}
 
