@@ -64,7 +64,8 @@ def callback():
     """
     try:
         token = provider().authorize_access_token()
-    except (AuthlibBaseError, JoseError, requests.RequestException, RuntimeError, ValueError) as error:
+    except (AuthlibBaseError, JoseError, requests.RequestException, RuntimeError,
+            ValueError) as error:
         current_app.logger.warning("OIDC sign-in refused", exc_info=True)
         failed(type(error).__name__)  # a wrong state, nonce or signature, or no answer
         return refused(400, None)
