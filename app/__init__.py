@@ -48,7 +48,7 @@ def create_app(config=None):
 
     from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
                    exports, goals, overview, pages, passwords, scim, scim_discovery, scim_groups,
-                   security_pages, tokens)
+                   scim_log, security_pages, tokens)
     app.register_blueprint(pages.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)

@@ -14,7 +14,7 @@ from boards.models import Person
 from . import database
 from .i18n import translate_error
 from .inputs import form_int, parse_int
-from .security_log import log_security
+from .security_log import log_change
 from .passwords import link_url
 from .writes import write
 from .sockets import disconnect_room
@@ -43,18 +43,11 @@ def _run(service, success):
     try:
         write(service)
         flash(success, "info")
-        log_admin_change("success")
+        log_change("success")
     except DomainError as error:
         flash(translate_error(error.message), "error")
-        log_admin_change("failure", error.code)
+        log_change("failure", error.code)
     return redirect(url_for("admin.index"))
-
-
-def log_admin_change(outcome, reason=""):
-    """An admin change (what, on which id, and any refusal reason) goes to the security log."""
-    target = " ".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))
-    detail = " ".join(part for part in (request.endpoint, target, reason) if part)
-    log_security("admin_change", outcome, detail=detail)
 
 
 def _int(name):
@@ -81,7 +74,9 @@ def create_person():
                        is_admin=form.get("is_admin") == "on", actor_id=current_user.id)
     except DomainError as error:
         flash(translate_error(error.message), "error")
+        log_change("failure", error.code)
         return redirect(url_for("admin.people"))
+    log_change("success", f"person_id={person.id}")
     flash(_("Person added."), "info")
     return _password_link(person.id, "invite")
 
@@ -99,7 +94,10 @@ def _password_link(person_id, purpose):
                                purpose)
     except DomainError as error:
         flash(translate_error(error.message), "error")
+        log_change("failure", error.code)
         return redirect(url_for("admin.index"))
+    if purpose is None:  # an invite is logged with the person it belongs to
+        log_change("success")
     person = database.reader().get(Person, person_id)
     return render_template("admin/password_link.html", person=person, url=link_url(token),
                            expires=expires)

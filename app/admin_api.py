@@ -19,11 +19,13 @@ from .auth import user_for_bearer
 from .errors import json_error
 from .inputs import json_object
 from .personal_data import personal_data_json
+from .security_log import log_changes
 from .sockets import disconnect_room
 from .writes import write
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1")
 PERSON_FIELDS = ("name", "email", "is_admin", "active")
+log_changes(bp)
 
 
 def admin_token_required(view):

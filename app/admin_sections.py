@@ -17,17 +17,20 @@ from . import database
 from .admin import _int, admin_required, bp
 from .confirm import confirmed
 from .i18n import translate_error
+from .security_log import log_change
 from .sockets import disconnect_room
 from .writes import write
 
 
-def _do(service, success, target):
-    """Run one write; flash its outcome; go to `target`."""
+def _do(service, success, target, detail=""):
+    """Run one write; flash and log its outcome (with `detail`); go to `target`."""
     try:
         result = write(service)
         flash(success, "info")
+        log_change("success", detail)
     except DomainError as error:
         flash(translate_error(error.message), "error")
+        log_change("failure", " ".join(p for p in (detail, error.code) if p))
         result = None
     return result, redirect(target)
 
@@ -66,7 +69,8 @@ def edit_person(person_id):
         return redirect(target)
     result, response = _do(lambda s: directory.update_person(
         s, current_user.id, person_id, name=form.get("name", ""), email=form.get("email", ""),
-        is_admin=form.get("is_admin") == "on", active=active), _("Saved."), target)
+        is_admin=form.get("is_admin") == "on", active=active), _("Saved."), target,
+        f"is_admin={form.get('is_admin') == 'on'} active={active}")
     if result is not None and not result.active:
         disconnect_room(f"person:{person_id}")
     return response
@@ -113,15 +117,18 @@ def edit_team(team_id):
     delegate = _int("delegate_id")
     return _do(lambda s: teams.update_team(
         s, current_user.id, team_id, name=request.form.get("name", ""), delegate_id=delegate,
-        clear_delegate=delegate is None), _("Saved."), url_for("admin.team", team_id=team_id))[1]
+        clear_delegate=delegate is None), _("Saved."), url_for("admin.team", team_id=team_id),
+        f"delegate_id={delegate}")[1]
 
 
 @bp.route("/teams/<int:team_id>/members/add", methods=["POST"])
 @admin_required
 def add_team_member(team_id):
     """Put a chosen person in the team."""
-    return _do(lambda s: teams.put_member(s, current_user.id, team_id, _int("person_id")),
-               _("Member added."), url_for("admin.team", team_id=team_id))[1]
+    person_id = _int("person_id")
+    return _do(lambda s: teams.put_member(s, current_user.id, team_id, person_id),
+               _("Member added."), url_for("admin.team", team_id=team_id),
+               f"person_id={person_id}")[1]
 
 
 @bp.route("/teams/<int:team_id>/members/<int:person_id>/remove", methods=["POST"])
@@ -144,7 +151,8 @@ def retire_team(team_id):
     if retire and not confirmed():
         return redirect(target)
     return _do(lambda s: teams.update_team(s, current_user.id, team_id, retired=retire),
-               _("The team is retired.") if retire else _("The team is back."), target)[1]
+               _("The team is retired.") if retire else _("The team is back."), target,
+               f"retired={retire}")[1]
 
 
 # ---- organisation -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 
 from boards import actions, closing, cycles, goals, password_links, people, queries, review
-from boards.errors import N_, Invalid
+from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
 from boards.sign_in import may_use_password
 
@@ -19,8 +19,10 @@ from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .limits import token_requests
+from .offload import off_loop
 from .pages import column_titles
 from .passwords import close_sockets, link_url
+from .security_log import log_change
 from .serializers import (
     action_json,
     ambition_json,
@@ -206,7 +208,8 @@ def change_my_password():
     """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
     data = json_object()
     _only(data, ("current", "new"))
-    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"))
+    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"),
+          run=off_loop)
     close_sockets(g.api_user.id)
     return "", 204
 
@@ -217,8 +220,13 @@ def reset_link(person_id):
     """Admins: a one-time link (24 h) with which the person sets a password."""
     data = json_object() if request.get_data() else {}
     _only(data, ("purpose",))
-    token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
-                           data.get("purpose"))
+    try:
+        token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
+                               data.get("purpose"))
+    except DomainError as error:
+        log_change("failure", error.code)
+        raise
+    log_change("success")
     return jsonify(url=link_url(token), expires=timestamp(expires)), 201
 
 

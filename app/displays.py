@@ -8,9 +8,10 @@ from boards import displays, queries
 from boards.overview import overview_for
 
 from . import database
-from .admin import admin_required, log_admin_change
+from .admin import admin_required
 from .pages import column_titles
 from .public_url import public_url
+from .security_log import log_change
 from .sockets import disconnect_room
 from .writes import write
 
@@ -77,7 +78,7 @@ def manage():
                              label=request.form.get("label"),
                              team_slug=request.form.get("team") or None)
         new_url = public_url("displays.show", token=token)
-        log_admin_change("success", f"display link {_link.id}")
+        log_change("success", f"display link {_link.id}")
     session = database.reader()
     return render_template("admin/displays.html", links=displays.list_display_links(session),
                            teams=queries.list_teams(session), new_url=new_url)
@@ -88,7 +89,7 @@ def manage():
 def revoke(link_id):
     """Revoke a link and disconnect its screens at once."""
     write(displays.revoke_display_link, current_user.id, link_id)
-    log_admin_change("success")
+    log_change("success")
     disconnect_room(f"display:{link_id}")
     flash(_("The display link is revoked."), "info")
     return redirect(url_for("displays.manage"))

@@ -14,7 +14,7 @@ from joserfc.errors import JoseError
 from boards import sign_in
 from boards.errors import N_
 
-from .auth import begin_login, safe_next
+from .auth import begin_login, safe_next, security_event
 from .i18n import translate_error
 from .public_url import public_url as absolute_url
 from .writes import write
@@ -64,23 +64,36 @@ def callback():
     """
     try:
         token = provider().authorize_access_token()
-    except (AuthlibBaseError, JoseError, requests.RequestException, RuntimeError, ValueError):
+    except (AuthlibBaseError, JoseError, requests.RequestException, RuntimeError,
+            ValueError) as error:
         current_app.logger.warning("OIDC sign-in refused", exc_info=True)
+        failed(type(error).__name__)  # a wrong state, nonce or signature, or no answer
         return refused(400, None)
     claims = token.get("userinfo")
     issuer = current_app.config["OIDC_ISSUER"].rstrip("/")
     if not claims or claims.get("iss", "").rstrip("/") != issuer:
+        failed("wrong issuer")
         return refused(400, None)
     try:
         person = write(sign_in.person_for_sign_in, claims["iss"], dict(claims),
                        auto_create=current_app.config.get("OIDC_AUTO_CREATE", False))
     except sign_in.Refused as error:
+        failed(error.message, claims)
         return refused(403, error.message)
     target = session.pop("oidc_next", None) or safe_next(None)
     begin_login(person, method="oidc")
     # Kept for RP-initiated logout: the provider ends its own session for this token.
     session["oidc_id_token"] = token.get("id_token")
     return current_app.redirect(target)
+
+
+def failed(reason, claims=None):
+    """A refused sign-in goes to the security log, with the address the provider named."""
+    claims = claims or {}
+    email = claims.get("email") or claims.get("preferred_username") or ""
+    subject = {"subject": claims["sub"]} if claims.get("sub") else {}
+    security_event("login", outcome="failure", method="oidc", email=email, detail=reason,
+                   **subject)
 
 
 def refused(status, message):

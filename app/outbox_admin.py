@@ -11,6 +11,7 @@ from boards.models import Webhook
 from . import database
 from .admin import admin_required
 from .i18n import translate_error
+from .security_log import log_change
 from .writes import write
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin")
@@ -44,11 +45,13 @@ def add_webhook():
     """Subscribe a receiver."""
     kinds = request.form.getlist("events") or ["*"]
     try:
-        write(webhooks.create_webhook, current_user.id, url=request.form.get("url", ""),
-              secret=request.form.get("secret", ""), kinds=kinds)
+        hook = write(webhooks.create_webhook, current_user.id, url=request.form.get("url", ""),
+                     secret=request.form.get("secret", ""), kinds=kinds)
         flash(_("The webhook is added."))
+        log_change("success", f"webhook_id={hook.id}")
     except DomainError as error:
         flash(translate_error(error.message), "error")
+        log_change("failure", error.code)
     return redirect(url_for("outbox_admin.webhooks_page"))
 
 
@@ -56,6 +59,11 @@ def add_webhook():
 @admin_required
 def remove_webhook(webhook_id):
     """Stop a subscription."""
-    write(webhooks.delete_webhook, current_user.id, webhook_id)
+    try:
+        write(webhooks.delete_webhook, current_user.id, webhook_id)
+    except DomainError as error:
+        log_change("failure", error.code)
+        raise
+    log_change("success")
     flash(_("The webhook is removed."))
     return redirect(url_for("outbox_admin.webhooks_page"))

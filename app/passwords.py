@@ -1,6 +1,6 @@
 """Passwords in the browser: change one's own, and set one through a one-time link."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -9,6 +9,7 @@ from boards.errors import DomainError
 
 from . import database
 from .i18n import translate_error
+from .offload import off_loop
 from .public_url import public_url
 from .sockets import disconnect_room
 from .writes import write
@@ -34,7 +35,7 @@ def change():
         else:
             try:
                 write(password_links.change_password, current_user.id, form.get("current"),
-                      form.get("new"), keep_login=session.get("login_key"))
+                      form.get("new"), keep_login=session.get("login_key"), run=off_loop)
                 close_sockets(current_user.id)
                 flash(_("Your password is changed."), "info")
                 return redirect(url_for("pages.my_actions"))
@@ -58,7 +59,8 @@ def use_link(link_token):
             status = 422
         else:
             try:
-                write(password_links.use_password_link, link_token, request.form.get("new"))
+                write(password_links.use_password_link, link_token, request.form.get("new"),
+                      run=off_loop)
                 close_sockets(person.id)
                 flash(_("Your password is set. Log in with it."), "info")
                 return redirect(url_for("auth.login"))

@@ -1,7 +1,8 @@
 """SCIM 2.0 provisioning at /scim/v2 (RFC 7643/7644): the directory keeps people and teams in step.
 
 This module: access, errors, listing and Users; Groups are in scim_groups.py, the discovery
-endpoints in scim_discovery.py (both on this blueprint).
+endpoints in scim_discovery.py, the security log of its writes in scim_log.py (all on this
+blueprint).
 
 Off unless SCIM_TOKEN is set (then 404); the directory sends that secret as a bearer token.
 Resources are read and written with scim2-models. Only what the app stores is published in
@@ -13,7 +14,7 @@ import hmac
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Response, abort, current_app, request
 from pydantic import ValidationError
 from scim2_models import (
     Context,
@@ -38,6 +39,7 @@ from boards.validation import storable
 
 from . import database
 from .inputs import json_object
+from .public_url import public_url
 from .sockets import disconnect_room
 from .writes import write
 
@@ -103,7 +105,8 @@ def http_error(error):
 # ---- reading and writing the resources ------------------------------------------------------
 
 def _location(kind, ident):
-    return url_for("scim.user" if kind == "User" else "scim.group", ident=ident, _external=True)
+    # From PUBLIC_URL, not the Host header: a directory stores and follows these addresses.
+    return public_url("scim.user" if kind == "User" else "scim.group", ident=ident)
 
 
 def user_resource(person):

@@ -1,6 +1,5 @@
 """SCIM discovery: ServiceProviderConfig, ResourceTypes and Schemas (on the /scim/v2 blueprint)."""
 
-from flask import url_for
 from scim2_models import (
     AuthenticationScheme,
     Bulk,
@@ -20,6 +19,7 @@ from scim2_models import (
 
 from boards.errors import NotFound
 
+from .public_url import public_url
 from .scim import GROUP_ATTRIBUTES, MAX_COUNT, SUB_ATTRIBUTES, USER_ATTRIBUTES, bp, scim_response
 
 
@@ -43,7 +43,7 @@ def schemas():
                     sub.reference_types = ["User"]
     for schema, name in ((user_schema, "Schemas"), (group_schema, "Schemas")):
         schema.meta = Meta(resource_type="Schema",
-                           location=url_for("scim.schema", ident=schema.id, _external=True))
+                           location=public_url("scim.schema", ident=schema.id))
     return [user_schema, group_schema]
 
 
@@ -52,8 +52,8 @@ def resource_types():
     found = []
     for model in (User, Group):
         resource_type = ResourceType.from_resource(model)
-        resource_type.meta = Meta(resource_type="ResourceType", location=url_for(
-            "scim.resource_type", ident=resource_type.id, _external=True))
+        resource_type.meta = Meta(resource_type="ResourceType", location=public_url(
+            "scim.resource_type", ident=resource_type.id))
         found.append(resource_type)
     return found
 
@@ -78,7 +78,7 @@ def service_provider_config():
             description="The secret in SCIM_TOKEN, sent as 'Authorization: Bearer <secret>'.",
             primary=True)],
         meta=Meta(resource_type="ServiceProviderConfig",
-                  location=url_for("scim.service_provider_config", _external=True)))
+                  location=public_url("scim.service_provider_config")))
     return scim_response(config.model_dump(scim_ctx=Context.RESOURCE_QUERY_RESPONSE))
 
 

@@ -20,6 +20,7 @@ from . import database
 
 logger = logging.getLogger("verbeterbord.security")
 PRUNE_EVERY = 3600  # seconds between prunes by one process
+WRITES = ("POST", "PUT", "PATCH", "DELETE")
 
 
 def log_security(kind, outcome, *, person_id=None, email="", method=None, detail=""):
@@ -42,6 +43,44 @@ def log_security(kind, outcome, *, person_id=None, email="", method=None, detail
             session.commit()
     except Exception:  # the request itself must not fail because its log line could not be kept
         logger.exception("security event not stored: %s", line)
+
+
+def change_detail(reason=""):
+    """What a change was: the endpoint, the ids in its URL and any refusal reason."""
+    target = " ".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))
+    return " ".join(part for part in (request.endpoint, target, reason) if part)
+
+
+def log_change(outcome, reason="", *, kind="admin_change", method=None, person_id=None):
+    """An admin (or directory) change, with its outcome, goes to the security log."""
+    log_security(kind, outcome, person_id=person_id, method=method, detail=change_detail(reason))
+
+
+def outcome_of(status):
+    """A response's status as a security outcome."""
+    if status < 400:
+        return "success"
+    return "refused" if status in (401, 403) else "failure"
+
+
+def log_changes(blueprint, *, kind="admin_change", method=None, reads=(), about=None):
+    """Every write through `blueprint` goes to the security log with the outcome its answer says.
+
+    After the request, so the write's transaction has ended (see above). `reads`: endpoints
+    that take a POST but change nothing; `about(response)`: (person_id, detail) when the change
+    concerns a person other than the one asking.
+    """
+
+    @blueprint.after_request
+    def log_write(response):
+        if request.method in WRITES and request.endpoint not in reads:
+            person_id, extra = about(response) if about else (None, "")
+            status = response.status_code
+            reason = " ".join(p for p in (extra, "" if status < 400 else str(status)) if p)
+            log_change(outcome_of(status), reason, kind=kind, method=method, person_id=person_id)
+        return response
+
+    return log_write
 
 
 def prune(now=None):

@@ -8,10 +8,12 @@ from boards.errors import N_, Forbidden
 from . import database
 from .api import _only, token_required
 from .inputs import json_object
+from .security_log import log_changes
 from .serializers import timestamp
 from .writes import write
 
 bp = Blueprint("webhooks_api", __name__, url_prefix="/api/v1")
+log_changes(bp)
 
 
 def webhook_json(hook):

@@ -10,18 +10,23 @@ from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Forbidden, Invalid
 from .models import LoginSession, PasswordLink, Person, utcnow
-from .people import hash_password, password_matches, token_hash
+from .people import hash_password, password_matches, run_directly, token_hash
 
 LINK_LIFETIME = timedelta(hours=24)
 PURPOSES = ("invite", "reset")
 
 
-def change_password(session, person_id, current, new, *, keep_login=None):
-    """Change one's own password; the current one is required. Other logins end."""
+def change_password(session, person_id, current, new, *, keep_login=None, run=run_directly):
+    """Change one's own password; the current one is required. Other logins end.
+
+    `run(function, *args)` runs the slow argon2 work (see people.hash_password).
+    """
+    # Hashed before the first statement: the write lock is not held for that part.
+    password_hash = hash_password(new, run)
     person = active_person(session, person_id)
-    if not password_matches(person, current):
+    if not password_matches(person, current, run):
         raise Forbidden(N_("The current password is not correct."))
-    person.password_hash = hash_password(new)
+    person.password_hash = password_hash
     _end_logins(session, person.id, keep=keep_login)
     events.record(session, kind="password_changed", person_id=person.id,
                   after={"person_id": person.id})
@@ -65,14 +70,17 @@ def person_for_link(session, token, now=None):
     return row
 
 
-def use_password_link(session, token, new_password, now=None):
-    """Set a password through a link, once. Every login of the person ends; returns the person."""
+def use_password_link(session, token, new_password, now=None, *, run=run_directly):
+    """Set a password through a link, once. Every login of the person ends; returns the person.
+    `run`: see people.hash_password."""
+    # Hashed before the first statement, so the write lock is not held for it (the page
+    # showed the form only for a usable link; it is checked again below all the same).
+    password_hash = hash_password(new_password, run)
     now = now or utcnow()
     row = person_for_link(session, token, now)
     if row is None:
         raise Invalid(N_("This link has expired or has already been used."), field="token")
     link, person = row
-    password_hash = hash_password(new_password)
     # The conditional update makes the link single-use even when two requests race.
     used = session.execute(sa.update(PasswordLink).where(
         PasswordLink.id == link.id, PasswordLink.used_at.is_(None)).values(used_at=now))

@@ -31,7 +31,8 @@ TOKEN_NAME_MAX = 100
 LAST_USED_PRECISION = timedelta(hours=1)
 
 
-def _direct(function, *args):
+def run_directly(function, *args):
+    """The default `run` for slow password work: call it here (no event loop to keep free)."""
     return function(*args)
 
 
@@ -51,17 +52,19 @@ def normalise_email(email):
 
 
 def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
-                  actor_id=None):
-    """Register a person (names and e-mail only); commits."""
+                  actor_id=None, run=run_directly):
+    """Register a person (names and e-mail, a password if given); commits. `run`: see
+    hash_password."""
     name = storable(name, "name").strip() if isinstance(name, str) else ""
     if not name or len(name) > 200:
         raise Invalid(N_("A name is required."), field="name")
     email = normalise_email(email)
+    # Hashed before the first statement: the write lock is not held for the slow part.
+    password_hash = hash_password(password, run) if password is not None else None
     if session.exec(select(Person).where(Person.email == email)).first():
         raise Conflict(N_("Someone with this e-mail address already exists."))
-    person = Person(name=name, email=email, is_admin=is_admin, home_office=home_office)
-    if password is not None:
-        person.password_hash = hash_password(password)
+    person = Person(name=name, email=email, is_admin=is_admin, home_office=home_office,
+                    password_hash=password_hash)
     session.add(person)
     session.flush()
     events.record(session, kind="person_created", person_id=actor_id,
@@ -70,7 +73,7 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
     return person
 
 
-def hash_password(password, run=_direct):
+def hash_password(password, run=run_directly):
     """An argon2 hash of a password that meets the policy (boards.password_policy).
 
     `run(function, *args)` runs the (slow) hashing; the app passes one that keeps its event
@@ -87,7 +90,7 @@ def _verify(stored, password):
         return False
 
 
-def password_matches(person, password, run=_direct):
+def password_matches(person, password, run=run_directly):
     """True when the password is the person's (always as slow as a real check)."""
     stored = person.password_hash if person is not None and person.password_hash else _DUMMY_HASH
     secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
@@ -96,7 +99,7 @@ def password_matches(person, password, run=_direct):
     return person is not None and bool(person.password_hash)
 
 
-def authenticate(session, email, password, run=_direct, *, release=False):
+def authenticate(session, email, password, run=run_directly, *, release=False):
     """The active person with this e-mail and password, or None (`run`: see hash_password).
 
     With `release` (a read session of the caller's own), the session's transaction ends before

@@ -7,7 +7,7 @@ import pytest
 import requests
 from sqlmodel import func, select
 
-from boards.models import Event, LoginSession, Person
+from boards.models import Event, LoginSession, Person, SecurityEvent
 
 from .conftest import PUBLIC_URL, login, make_app
 from .live import free_port
@@ -48,6 +48,15 @@ def logins_of(db, person_id):
     with db.reader() as s:
         return s.exec(select(func.count()).select_from(LoginSession).where(
             LoginSession.person_id == person_id, LoginSession.ended_at.is_(None))).one()
+
+
+def failed_sign_ins(db):
+    """(email, method, detail) of the security log's failed logins."""
+    with db.reader() as s:
+        found = s.exec(select(SecurityEvent).where(SecurityEvent.kind == "login",
+                                                   SecurityEvent.outcome == "failure")
+                       .order_by(SecurityEvent.id)).all()
+    return [(r.email, r.method, r.detail) for r in found]
 
 
 def test_login_page_offers_the_provider(browser, issuer):
@@ -113,6 +122,9 @@ def test_unknown_person_is_refused(browser, issuer, db):
     assert response.status_code == 403 and "beheerder" in response.get_data(as_text=True)
     with db.reader() as s:
         assert s.exec(select(Person).where(Person.email == "onbekend@test.example")).first() is None
+    [(email, method, detail)] = failed_sign_ins(db)
+    assert (email, method) == ("onbekend@test.example", "oidc")
+    assert detail.startswith("You do not have an account here yet") and f"subject={sub}" in detail
 
 
 @pytest.mark.settings(OIDC_AUTO_CREATE=True)
@@ -139,7 +151,7 @@ def test_an_address_links_only_once(browser, issuer, world):
     assert browser.get("/me").status_code == 302
 
 
-def test_disabled_person_is_refused(browser, issuer, world, app):
+def test_disabled_person_is_refused(browser, issuer, world, app, db):
     """Disabling an account also shuts the provider's door."""
     sub = subject()
     set_user(issuer, sub, email="bert@test.example", email_verified=True)
@@ -150,9 +162,11 @@ def test_disabled_person_is_refused(browser, issuer, world, app):
     assert browser.get("/me").status_code == 302
     response = sign_in(browser, sub)
     assert response.status_code == 403 and "uitgeschakeld" in response.get_data(as_text=True)
+    [(email, method, detail)] = failed_sign_ins(db)
+    assert (email, method) == ("bert@test.example", "oidc") and "disabled" in detail
 
 
-def test_wrong_state_is_refused(browser, issuer, world):
+def test_wrong_state_is_refused(browser, issuer, world, db):
     """A callback whose state is not the one this browser sent is refused; nobody logs in."""
     sub = subject()
     set_user(issuer, sub, email="anna@test.example", email_verified=True)
@@ -164,9 +178,10 @@ def test_wrong_state_is_refused(browser, issuer, world):
     # A callback in a browser that never started a sign-in is refused too.
     other = browser.application.test_client()
     assert other.get(local_path(back)).status_code == 400
+    assert failed_sign_ins(db) == [("", "oidc", "MismatchingStateError")] * 2
 
 
-def test_wrong_nonce_is_refused(browser, issuer, world):
+def test_wrong_nonce_is_refused(browser, issuer, world, db):
     """An ID token carrying another nonce than the one sent (a replayed token) is refused."""
     sub = subject()
     set_user(issuer, sub, email="anna@test.example", email_verified=True)
@@ -175,6 +190,8 @@ def test_wrong_nonce_is_refused(browser, issuer, world):
     response = browser.get(local_path(back))
     assert response.status_code == 400
     assert browser.get("/me").status_code == 302
+    [(email, method, detail)] = failed_sign_ins(db)
+    assert (email, method) == ("", "oidc") and detail
 
 
 def test_logout_ends_the_session_here_and_at_the_provider(browser, issuer, world, db):

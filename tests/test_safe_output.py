@@ -113,6 +113,40 @@ def test_forged_host_changes_no_url(db_url, world):
     created = client.post("/admin/displays", data={"label": "Hal", "team": "wonen"},
                           headers=forged).get_data(as_text=True)
     assert f'value="{PUBLIC_URL}/display/' in created and "evil.example" not in created
+    reset = client.post(f"/admin/people/{world.bert}/password-link",
+                        headers=forged).get_data(as_text=True)
+    assert f"{PUBLIC_URL}/password/" in reset and "evil.example" not in reset
+    token = client.post("/api/v1/tokens", json={"email": "admin@test.example",
+                                                "password": PASSWORD}).get_json()["token"]
+    api_link = client.post(f"/api/v1/people/{world.bert}/reset-link", headers={
+        **forged, "Authorization": f"Bearer {token}"}).get_json()["url"]
+    assert api_link.startswith(f"{PUBLIC_URL}/password/")
+    app.extensions["verbeterbord.db"].dispose()
+
+
+def test_forged_host_changes_no_scim_location(db_url, world):
+    """SCIM's Location header and every meta.location come from PUBLIC_URL as well."""
+    app = make_app(db_url, TRUST_PROXY=True, SCIM_TOKEN="directory-secret-for-tests")
+    client = app.test_client()
+    headers = {"Host": "evil.example", "X-Forwarded-Host": "evil.example",
+               "Authorization": "Bearer directory-secret-for-tests"}
+    created = client.post("/scim/v2/Users", headers=headers, json={
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "dirk@test.example",
+        "emails": [{"value": "dirk@test.example", "primary": True}]})
+    assert created.status_code == 201
+    ident = created.get_json()["id"]
+    assert created.headers["Location"] == f"{PUBLIC_URL}/scim/v2/Users/{ident}"
+    group = client.post("/scim/v2/Groups", headers=headers, json={
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Nieuw",
+        "members": [{"value": ident}]})
+    assert group.headers["Location"] == f"{PUBLIC_URL}/scim/v2/Groups/{group.get_json()['id']}"
+    answers = [created, group] + [client.get(f"/scim/v2{path}", headers=headers) for path in (
+        "/Users", "/Groups", f"/Users/{ident}", "/Schemas", "/ResourceTypes",
+        "/ServiceProviderConfig")]
+    for answer in answers:
+        body = answer.get_data(as_text=True)
+        assert answer.status_code in (200, 201) and "evil.example" not in body
+        assert f'"location": "{PUBLIC_URL}/scim/v2/' in body
     app.extensions["verbeterbord.db"].dispose()
 
 
