@@ -114,6 +114,8 @@ def review_rows(data):
     so every part adds up to the same total."""
     team, ambition, goal = _("Team"), _("Ambition"), _("Goal")
     rows = [_review_row(team, t.name, c) for t, c, _record in data.teams]
+    if data.organisation_wide.goals_achieved:
+        rows.append(_review_row(team, _("Organisation-wide (long term)"), data.organisation_wide))
     rows.append(_review_row(team, _("All teams"), data.total))
     rows += [_review_row(ambition, a.title, c) for a, c in data.ambitions]
     rows.append(_review_row(ambition, _("Without goal"), data.without_goal))

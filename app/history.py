@@ -11,7 +11,7 @@ from boards.history import names_for
 
 from .standup_schedule import day_names
 
-__all__ = ["SENTENCES", "describe", "described", "names_for"]
+__all__ = ["SENTENCES", "describe", "described", "message_kinds", "names_for"]
 
 
 def _columns():
@@ -245,6 +245,24 @@ SENTENCES = {
     "goal_reopened": lambda f: _("%(person)s reopened the goal '%(goal)s'", person=f.person,
                                  goal=f.goal),
 }
+
+
+def message_kinds():
+    """What the outbox and the webhook form call each kind: the card events a webhook may
+    subscribe to and the kinds of e-mail, in the UI language (the code stays for admins)."""
+    return {
+        "created": _("Card added"), "edited": _("Card edited"), "moved": _("Card moved"),
+        "deleted": _("Card deleted"), "restored": _("Card brought back"),
+        "carried_over": _("Carried over"), "dropped": _("Dropped"), "split": _("Split"),
+        "help_requested": _("Help asked for"),
+        "help_note": _("Reply to a request for help"),
+        "help_resolved": _("Request for help resolved"),
+        "help_ended": _("Request for help ended"),
+        "help_taken_over": _("Request for help taken over"),
+        "help_answered": _("Request for help answered"),
+        "digest": _("Digest at the start of a cycle"), "reminder_due": _("Deadline reminder"),
+        "overdue": _("Overdue"), "team_needs_help": _("A team needs help"),
+    }
 
 
 def describe(event, names):

@@ -10,6 +10,7 @@ from boards.models import Webhook
 
 from . import database
 from .admin import admin_required
+from .history import message_kinds
 from .i18n import translate_error
 from .security_log import log_change
 from .writes import write
@@ -23,7 +24,7 @@ def outbox_page():
     """The newest e-mails and webhook calls with their state."""
     session = database.reader()
     return render_template("notifications/outbox.html", rows=outbox.recent(session),
-                           counts=outbox.counts(session))
+                           counts=outbox.counts(session), kind_names=message_kinds())
 
 
 @bp.route("/webhooks")
@@ -36,7 +37,7 @@ def webhooks_page():
     hook = session.get(Webhook, chosen) if chosen and chosen < 2**31 else None
     log = outbox.recent(session, webhook_id=hook.id, limit=100) if hook else []
     return render_template("notifications/webhooks.html", hooks=hooks, hook=hook, log=log,
-                           kinds=outbox.ACTION_KINDS)
+                           kinds=outbox.ACTION_KINDS, kind_names=message_kinds())
 
 
 @bp.route("/webhooks", methods=["POST"])

@@ -125,6 +125,7 @@ def review_json(review):
         "ambitions": [{"id": a.id, "title": a.title, **_outcomes(c)} for a, c in review.ambitions],
         "goals": [{**goal_json(row.goal), **_outcomes(row.counts)} for row in review.goals],
         "without_goal": _outcomes(review.without_goal),
+        "organisation_wide": _outcomes(review.organisation_wide),
         "achieved_goals": [goal_json(g) for g in review.achieved_goals],
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],

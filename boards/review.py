@@ -56,6 +56,8 @@ class CycleReview:
     ambitions: list  # [(Ambition, Counts)]
     total: Counts
     without_goal: Counts = field(default_factory=Counts)  # "Zonder doel": completes every table
+    # Long-term goals belong to no team: their achievements complete the per-team table.
+    organisation_wide: Counts = field(default_factory=Counts)
     goals: list = field(default_factory=list)  # [GoalRow] with actions or achieved this cycle
     achieved_goals: list = field(default_factory=list)  # [Goal] marked achieved in the cycle
     trend: list = field(default_factory=list)  # [(cycle number, Counts)]
@@ -83,7 +85,7 @@ def cycle_review(session, number):
     by_team = {t.id: Counts() for t in teams}
     by_ambition = {a.id: Counts() for a in ambitions.values()}
     by_goal = {}
-    total, without_goal = Counts(), Counts()
+    total, without_goal, organisation_wide = Counts(), Counts(), Counts()
     rows = session.exec(select(Action).where(Action.cycle_number == cycle.number)).all()
     for action in rows:
         goal = goals.get(action.goal_id)
@@ -97,15 +99,15 @@ def cycle_review(session, number):
     achieved = [g for g in goals.values() if g.achieved_on is not None
                 and cycle.start <= g.achieved_on <= cycle.end]
     for goal in achieved:
-        targets = [total, by_ambition[goal.ambition_id], by_goal.setdefault(goal.id, Counts())]
-        if goal.team_id in by_team:
-            targets.append(by_team[goal.team_id])
+        targets = [total, by_ambition[goal.ambition_id], by_goal.setdefault(goal.id, Counts()),
+                   by_team.get(goal.team_id, organisation_wide)]
         for counts in targets:
             counts.goals_achieved += 1
     review = CycleReview(
         cycle, [(t, by_team[t.id], records.get(t.id)) for t in teams if by_team[t.id].total
                 or by_team[t.id].goals_achieved or t.id in records],
         [(ambitions[a], c) for a, c in by_ambition.items()], total, without_goal=without_goal,
+        organisation_wide=organisation_wide,
         achieved_goals=sorted(achieved, key=lambda g: (g.achieved_on, g.title)))
     review.goals = _goal_rows(by_goal, goals, ambitions)
     review.trend = _trend(session, cycle)

@@ -2,7 +2,7 @@
 
 from sqlmodel import select
 
-from boards import actions
+from boards import actions, notifications, outbox
 from boards.models import Outbox, Person, Webhook
 
 from .conftest import login
@@ -58,3 +58,32 @@ def test_outbox_and_webhooks_pages_are_for_admins(client, db, world):
     assert client.get("/admin/webhooks?log=99999999999999").status_code == 200
     assert client.post(f"/admin/webhooks/{hook.id}/delete").status_code == 302
     assert client.post(f"/admin/webhooks/{hook.id}/delete").status_code == 404
+
+
+def test_webhook_and_outbox_kinds_have_readable_names(client, db, world):
+    """The webhook form and the outbox name each kind in words; the code stays as the value."""
+    login(client, "admin@test.example")
+    form = client.get("/admin/webhooks").get_data(as_text=True)
+    assert 'value="help_note"> <label for="event-help_note">Reactie op een hulpvraag</label>' in form
+    assert '<label for="event-moved">Kaart verplaatst</label> <code>moved</code>' in form
+    assert ">help_requested<" not in form.replace("<code>help_requested<", "")
+    client.post("/admin/webhooks", data={"url": "https://hooks.example.nl/in", "secret": "s" * 20,
+                                         "events": ["moved", "help_note"]})
+    with db.writer() as s:
+        card = actions.create_action(s, world.anna, "wonen", title="X").action
+        actions.move_action(s, world.anna, card.id, status="doing", version=1)
+    listed = client.get("/admin/webhooks").get_data(as_text=True)
+    assert "<td>Reactie op een hulpvraag, Kaart verplaatst</td>" in listed
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "<td>Kaart verplaatst <code>moved</code></td>" in page
+    assert "<td>moved</td>" not in page
+
+
+def test_every_outbox_kind_has_a_name(app):
+    """Each card event a webhook may follow and each kind of e-mail has a readable name."""
+    from app.history import message_kinds
+
+    mail_kinds = {kind for kinds in notifications.CHOICES.values() for kind in kinds}
+    with app.test_request_context():
+        names = message_kinds()
+    assert set(outbox.ACTION_KINDS) | mail_kinds <= set(names)

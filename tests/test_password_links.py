@@ -162,4 +162,7 @@ def test_admin_page_makes_a_reset_link_only_for_admins(client, world):
     client.post("/logout")
     login(client, "admin@test.example")
     response = client.post(f"/admin/people/{world.bert}/password-link")
-    assert response.status_code == 200 and "/password/" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "/password/" in text
+    # Shown once: a copy button names the link's field (static/js/layout.js copies it).
+    assert '<input id="link"' in text and 'data-copy="link"' in text and "Link kopiëren" in text

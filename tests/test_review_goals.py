@@ -39,6 +39,22 @@ def _cycle_with_goals(db, world):
     return own
 
 
+def _assert_tables_add_up(data):
+    """Every column of every table, goals achieved included, sums to the total."""
+    teams = [c for _t, c, _r in data.teams] + [data.organisation_wide]
+    assert astuple(_sum(teams)) == astuple(data.total)
+    assert astuple(_sum([c for _a, c in data.ambitions] + [data.without_goal])) == \
+        astuple(data.total)
+    assert astuple(_sum([r.counts for r in data.goals] + [data.without_goal])) == \
+        astuple(data.total)
+
+
+def _achieve_long_goal(db, world):
+    """An admin marks the long-term goal (it has no team) achieved in this cycle."""
+    with db.writer() as s:
+        goals.edit_goal(s, world.admin, world.long_goal, version=1, fields={"status": "achieved"})
+
+
 def test_every_table_adds_up_to_the_total(db, world):
     """Teams, ambitions + 'without goal', goals + 'without goal': each sums to the total."""
     own = _cycle_with_goals(db, world)
@@ -46,12 +62,7 @@ def test_every_table_adds_up_to_the_total(db, world):
         data = review.cycle_review(s, world.cycle)
     assert data.total.total == 5 and data.without_goal.total == 3
     assert (data.without_goal.open, data.without_goal.done, data.without_goal.escalated) == (2, 1, 1)
-    actions_only = lambda c: astuple(c)[:6]  # noqa: E731  (goals achieved are not actions)
-    assert actions_only(_sum(c for _t, c, _r in data.teams)) == actions_only(data.total)
-    assert actions_only(_sum([c for _a, c in data.ambitions] + [data.without_goal])) == \
-        actions_only(data.total)
-    assert actions_only(_sum([r.counts for r in data.goals] + [data.without_goal])) == \
-        actions_only(data.total)
+    _assert_tables_add_up(data)
     assert [g.id for g in data.achieved_goals] == [own.id]
     assert data.total.goals_achieved == 1
     assert dict((t.slug, c.goals_achieved) for t, c, _r in data.teams)["wonen"] == 1
@@ -91,3 +102,64 @@ def test_api_page_and_csv_show_the_same_reconciled_figures(client, db, world):
         named = {r[1]: int(r[total]) for r in by_part[part]}
         assert sum(v for k, v in named.items() if k != totals_row) == named[totals_row] == 5, part
     assert {r[1] for r in by_part["Doel"]} >= {"Zonder doel", "Wachttijd halveren"}
+
+
+def test_a_long_term_goal_achieved_has_its_own_row_per_team(client, db, world):
+    """A long-term goal belongs to no team: an organisation-wide row makes the teams add up."""
+    own = _cycle_with_goals(db, world)
+    _achieve_long_goal(db, world)
+    with db.reader() as s:
+        data = review.cycle_review(s, world.cycle)
+    assert data.total.goals_achieved == 2 and data.organisation_wide.goals_achieved == 1
+    assert data.organisation_wide.total == 0  # no actions: they all have a team
+    assert sorted(g.id for g in data.achieved_goals) == sorted([own.id, world.long_goal])
+    _assert_tables_add_up(data)
+    login(client, "anna@test.example")
+    html = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    row = html.split('id="team-organisation-wide"')[1].split("</tr>")[0]
+    assert "Organisatiebreed (lange termijn)" in row and "<td>1</td>" in row
+    text = client.get(f"/cycles/{world.cycle}/review.csv").get_data(as_text=True)
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    achieved = rows[0].index("Doelen behaald")
+    per_team = {r[1]: int(r[achieved]) for r in rows[1:] if r[0] == "Team"}
+    assert per_team["Organisatiebreed (lange termijn)"] == 1
+    assert sum(v for k, v in per_team.items() if k != "Alle teams") == per_team["Alle teams"] == 2
+    token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
+                                                "password": "correct horse battery"}).get_json()
+    body = client.get(f"/api/v1/cycles/{world.cycle}",
+                      headers={"Authorization": f"Bearer {token['token']}"}).get_json()
+    assert body["organisation_wide"]["goals_achieved"] == 1
+    assert sum(t["goals_achieved"] for t in body["teams"]) + 1 == body["total"]["goals_achieved"]
+
+
+def test_review_without_long_term_achievement_has_no_organisation_row(client, db, world):
+    """No long-term goal achieved: no empty organisation-wide row."""
+    _cycle_with_goals(db, world)
+    login(client, "anna@test.example")
+    html = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    assert 'id="team-organisation-wide"' not in html
+
+
+def test_a_retired_goal_keeps_its_row_in_the_review(client, db, world):
+    """A goal retired during the cycle leaves the pickers but shows in the review, as retired."""
+    with db.writer() as s:
+        gone = goals.create_team_goal(s, world.anna, world.wonen, title="Papieren post afschaffen",
+                                      horizon="short", parent_id=world.long_goal).goal
+        actions.create_action(s, world.anna, world.wonen, title="Scanner bestellen",
+                              goal_id=gone.id, status="done")
+        goals.edit_goal(s, world.anna, gone.id, version=1, fields={"status": "retired"})
+    with db.reader() as s:
+        data = review.cycle_review(s, world.cycle)
+    rows = {r.goal.id: r for r in data.goals}
+    assert rows[gone.id].goal.status == "retired" and rows[gone.id].counts.done == 1
+    _assert_tables_add_up(data)
+    login(client, "anna@test.example")
+    html = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    row = html.split('id="per-goal"')[1].split("Papieren post afschaffen")[1].split("</tr>")[0]
+    assert "<td>Vervallen</td>" in row
+    token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
+                                                "password": "correct horse battery"}).get_json()
+    body = client.get(f"/api/v1/cycles/{world.cycle}",
+                      headers={"Authorization": f"Bearer {token['token']}"}).get_json()
+    [shown] = [g for g in body["goals"] if g["id"] == gone.id]
+    assert shown["status"] == "retired" and shown["done"] == 1

@@ -183,6 +183,8 @@ def test_token_page_lists_creates_and_revokes(timed_app):
     made = client.post("/me/tokens", data={"name": "mijn script", "expires_days": "30"})
     text = made.get_data(as_text=True)
     assert made.status_code == 200 and "mijn script" in text and "van bert" not in text
+    assert 'id="new-token"' in text and 'data-copy="new-token"' in text  # shown once: copy it
+    assert "Token kopiëren" in text
     token = text.split("aria-label=\"Nieuw token\"")[0].rsplit('value="', 1)[1].split('"')[0]
     api = Api(client, token)
     [listed] = api.get("/tokens").get_json()["tokens"]

@@ -22,10 +22,16 @@ DESKTOP = {"width": 1920, "height": 1080}
 LONG_WORD = "Klantcontactcentrumverbeteringstraject" * 5 + "x" * 10
 PAGES = ["/me", BOARD, f"{BOARD}/standup", "/overview", "/cycles", "/teams", "/goals", "/admin/",
          "/admin/people", "/admin/teams", "/admin/organisation", "/admin/security/",
-         "/admin/displays", f"{BOARD}/activity"]
+         "/admin/displays", f"{BOARD}/activity", "/me/tokens", "/me/notifications", "/me/password",
+         "/admin/outbox", "/admin/webhooks"]
+# Error pages and the print view: a 404, a 403 (a member asks for an admin's export), the A3 print.
+NOT_FOUND = "/teams/bestaat-niet"
+FORBIDDEN = "/admin/events/export.csv"
+PRINT = f"{BOARD}/print"
 # Parts of a page that show only after a click: checked with the board's goals panel open and
 # with the close screen's confirmation ("#confirm": nothing is closed until it is confirmed).
 GOALS_OPEN = f"{BOARD}#goals"
+MEMBER_PAGES = ("/me", BOARD, GOALS_OPEN, FORBIDDEN, PRINT)
 
 
 def open_goals_panel(page):
@@ -38,7 +44,15 @@ def ask_to_close(page):
     expect(page.locator("form.confirm-close")).to_be_visible()
 
 
-PREPARE = {GOALS_OPEN: open_goals_panel}
+def make_token(page):
+    page.fill("input[name=name]", f"Script {uuid.uuid4().hex[:4]}")
+    page.click("form.inline-form button.primary")
+    expect(page.locator("#new-token")).to_be_visible()
+
+
+PREPARE = {GOALS_OPEN: open_goals_panel, "/me/tokens": make_token}
+# The error pages are what they claim to be (not a login page or a redirect).
+HEADINGS = {NOT_FOUND: "Niet gevonden", FORBIDDEN: "Geen toegang"}
 
 
 def overflow(page):
@@ -95,12 +109,15 @@ def test_main_pages_at_size(new_page, long_card, extra_pages, size):
     """No sideways scrolling, the long title wraps, axe finds no violations, on every main page."""
     SHOTS.mkdir(exist_ok=True)
     problems = {}
-    for path in PAGES + [GOALS_OPEN] + extra_pages + [f"/actions/{long_card}", "/login"]:
+    for path in (PAGES + [GOALS_OPEN] + extra_pages
+                 + [f"/actions/{long_card}", "/login", NOT_FOUND, FORBIDDEN, PRINT]):
         email = None if path == "/login" or path.startswith("http") else INGRID
-        if path in ("/me", BOARD, GOALS_OPEN) or path.startswith(f"{BOARD}/cycles/"):
+        if path in MEMBER_PAGES or path.startswith(f"{BOARD}/cycles/"):
             email = SANNE
         page = new_page(email, path=path, viewport=size, live=False, bypass_csp=True)
         page.wait_for_load_state("networkidle")
+        if path in HEADINGS:
+            expect(page.locator("main h1")).to_have_text(HEADINGS[path])
         if path in PREPARE:
             PREPARE[path](page)
             page.wait_for_load_state("networkidle")
@@ -116,6 +133,28 @@ def test_main_pages_at_size(new_page, long_card, extra_pages, size):
             problems[path] = found
         page.context.close()
     assert not problems, problems
+
+
+def test_one_time_secrets_have_a_copy_button(new_page):
+    """A new API token and an admin's one-time password link: shown once, copied with a button
+    (the shared data-copy script); the password link's page passes at phone size too."""
+    clipboard = {"permissions": ["clipboard-read", "clipboard-write"]}
+    page = new_page(SANNE, path="/me/tokens", viewport=DESKTOP, live=False, **clipboard)
+    make_token(page)
+    page.get_by_role("button", name="Token kopiëren").click()
+    expect(page.locator("button[data-copy=new-token]")).to_have_text("Gekopieerd")
+    assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#new-token")
+    admin = new_page(INGRID, path="/admin/people", viewport=PHONE, live=False, bypass_csp=True,
+                     **clipboard)
+    admin.locator(".admin-list a").first.click()
+    admin.get_by_role("button", name="Wachtwoordlink").click()
+    link = admin.get_by_label("Link", exact=True).input_value()
+    assert "/password/" in link
+    assert overflow(admin)["extra"] <= 0 and axe_violations(admin) == []
+    admin.get_by_role("button", name="Link kopiëren").click()
+    expect(admin.locator("#copy-status")).to_have_text("Gekopieerd")
+    assert admin.evaluate("navigator.clipboard.readText()") == link
+    assert page.errors == [] and admin.errors == []
 
 
 def test_phone_board_shows_cards_first_and_moves_by_touch(new_page, api):
