@@ -11,6 +11,8 @@ MAX_LENGTH = 500
 COMMON = frozenset(FREQUENCY_LISTS["passwords"])
 # zxcvbn's score 0-4; below 3 it is guessable with an offline attack within days.
 MIN_SCORE = 3
+# zxcvbn refuses longer input (ValueError), and its matching grows with the length.
+SCORED_LENGTH = 72
 
 
 def check_password(password):
@@ -20,6 +22,6 @@ def check_password(password):
     if len(password) > MAX_LENGTH:
         raise Invalid(N_("A password can have at most 500 characters."), field="password")
     squeezed = "".join(password.split()).lower()
-    # zxcvbn's matching grows with the length; the first 100 characters decide well enough.
-    if squeezed in COMMON or zxcvbn(password[:100])["score"] < MIN_SCORE:
+    # The first SCORED_LENGTH characters decide well enough.
+    if squeezed in COMMON or zxcvbn(password[:SCORED_LENGTH])["score"] < MIN_SCORE:
         raise Invalid(N_("This password is too common or too easy to guess."), field="password")

@@ -32,6 +32,13 @@ def test_policy_accepts_a_long_uncommon_password():
     check_password(PASSWORD)
 
 
+def test_policy_judges_long_passwords_without_crashing():
+    """Up to the 500-character limit a password is judged (zxcvbn itself stops at 72)."""
+    check_password(" ".join([NEW] * 20)[:500])
+    with pytest.raises(Invalid):
+        check_password("0" * 100)
+
+
 def test_change_own_password_through_the_api(api_as, client, world):
     """204 on success; 403 for a wrong current password; 422 for a weak one or unknown fields."""
     api = api_as("anna@test.example")
