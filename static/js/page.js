@@ -150,7 +150,11 @@
     if (!target || target.id !== "goals-panel" || !evt.detail.shouldSwap) return;
     const active = document.activeElement;
     const goal = active && active.closest ? active.closest("[id^='goal-'], #new-goal-form") : null;
-    pending = {open: target.open, focusId: goal && target.contains(goal) ? goal.id : null};
+    const focusId = goal && target.contains(goal) ? goal.id : null;
+    // Two swaps can overlap (the form's answer, then the re-read its broadcast asks for): the
+    // second one must not forget where focus belonged before the first took it away.
+    pending = pending ? {open: pending.open || target.open, focusId: focusId || pending.focusId}
+      : {open: target.open, focusId};
   });
   // A goal form of this page that was saved: say so (the panel is swapped under the focus;
   // after the swap the form is gone, so this is told before it).
