@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from boards import goals, queries
 from boards.access import can_write_team, sets_organisation_goals
-from boards.errors import DomainError
+from boards.errors import N_, DomainError, Invalid
 from boards.models import Person
 
 from . import database
@@ -65,7 +65,10 @@ def create_team_goal(slug):
 @bp.route("/teams/<slug>/goals/<int:goal_id>", methods=["POST"])
 @login_required
 def edit_team_goal(slug, goal_id):
-    """Edit, achieve, retire or reopen one of the team's short-term goals."""
+    """Edit, achieve, retire (confirmed) or reopen one of the team's short-term goals."""
+    if request.form.get("status") == "retired" and request.form.get("confirm") != "yes":
+        # The box is `required` in the panel; a post without it still changes nothing.
+        raise Invalid(N_("Tick the box to confirm."), field="confirm")
     write(goals.edit_goal, current_user.id, goal_id, version=form_int("version"),
           fields=_goal_fields())
     return _panel_or_board(slug)

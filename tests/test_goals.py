@@ -1,5 +1,6 @@
 """Goals owned by the right people: services and API, on SQLite and PostgreSQL."""
 
+import json
 import re
 from datetime import date
 
@@ -237,6 +238,34 @@ def test_member_manages_short_term_goals_from_the_board(client, world):
     assert stale.status_code == 409 and "vb:error" in stale.headers["HX-Trigger"]
     plain = client.post(f"/teams/wonen/goals/{goal_id}", data={"version": 2, "status": "open"})
     assert plain.status_code == 302 and plain.headers["Location"].endswith("/teams/wonen#goals-panel")
+
+
+def test_retiring_from_the_board_needs_the_box_ticked(client, db, world):
+    """On the board, Retire sits behind a required confirmation box; a post without it is
+    refused next to that box (422) and the goal stays open; ticked, the goal is retired."""
+    login(client, "anna@test.example")
+    htmx = {"HX-Request": "true"}
+    panel = client.post("/teams/wonen/goals", data={"parent_id": world.long_goal,
+                                                    "title": "Wachttijd halveren"},
+                        headers=htmx).get_data(as_text=True)
+    goal_id = int(re.search(r'id="goal-(\d+)"[^<]*<span class="horizon">[^<]*</span> '
+                            r'<span class="goal-title">Wachttijd', panel).group(1))
+    forms = re.findall(rf'<form method="post" action="/teams/wonen/goals/{goal_id}".*?</form>',
+                       panel, re.S)
+    retire = [form for form in forms if 'name="status" value="retired"' in form]
+    assert len(retire) == 1
+    assert '<input type="checkbox" name="confirm" value="yes" required>' in retire[0]
+    refused = client.post(f"/teams/wonen/goals/{goal_id}",
+                          data={"version": 1, "status": "retired"}, headers=htmx)
+    assert refused.status_code == 422
+    error = json.loads(refused.headers["HX-Trigger"])["vb:error"]
+    assert error["field"] == "confirm" and error["message"] == "Vink het vakje aan om te bevestigen."
+    with db.reader() as session:
+        assert session.get(Goal, goal_id).status == "open"
+    done = client.post(f"/teams/wonen/goals/{goal_id}",
+                       data={"version": 1, "status": "retired", "confirm": "yes"}, headers=htmx)
+    assert done.status_code == 200
+    assert f'id="goal-{goal_id}" class="goal goal-is-retired"' in done.get_data(as_text=True)
 
 
 def test_non_member_reads_the_panel_without_controls(client, world):
