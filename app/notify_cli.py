@@ -32,17 +32,20 @@ def deliver(row):
 
 
 def send_due(limit=10):
-    """Claim and send due rows until none are left; returns (sent, failed). A batch stays
-    well inside the lease: 10 rows at 20 s each at worst."""
+    """Claim and send the rows due at the start until none are left; returns (sent, failed).
+    A batch stays well inside the lease: 10 rows at 20 s each at worst."""
     config = current_app.config
     lease = int(config.get("OUTBOX_LEASE_SECONDS", 300))
     retry = float(config.get("OUTBOX_RETRY_SECONDS", 60))
     # Without a mail server, mails wait (visible to admins) instead of using up their tries.
     channels = ("mail", "webhook") if config.get("SMTP_HOST") else ("webhook",)
     sent = failed = 0
+    # One run sends what was due when it started: a row that fails now waits for a later run,
+    # however short its back-off, instead of being tried again (and again) within this one.
+    started = utcnow()
     while True:
         rows = write(outbox.claim, now=utcnow(), lease_seconds=lease, limit=limit,
-                     channels=channels)
+                     channels=channels, due_by=started)
         if not rows:
             return sent, failed
         for row in rows:

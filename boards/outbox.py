@@ -109,11 +109,12 @@ def plan_time_based(session, today):
     session.commit()
 
 
-def claim(session, *, now, lease_seconds, limit=20, channels=("mail", "webhook")):
-    """Due rows (of these channels) no other sender holds, leased to this sender until
-    now + lease."""
+def claim(session, *, now, lease_seconds, limit=20, channels=("mail", "webhook"), due_by=None):
+    """Rows (of these channels) due by `due_by` (default now) that no other sender holds,
+    leased to this sender until now + lease."""
     due = session.exec(
-        select(Outbox).where(Outbox.state == "pending", Outbox.next_attempt_at <= now,
+        select(Outbox).where(Outbox.state == "pending",
+                             Outbox.next_attempt_at <= (due_by or now),
                              Outbox.channel.in_(channels),
                              or_(Outbox.claimed_until.is_(None), Outbox.claimed_until < now))
         .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)).all()

@@ -77,6 +77,25 @@ def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world
     app.extensions["verbeterbord.db"].dispose()
 
 
+def test_one_run_tries_a_failing_receiver_once(db_url, db, world):
+    """With no back-off at all, a run still tries each row once: a row that failed in this run
+    waits for the next run instead of being sent again and again within it."""
+    app = make_app(db_url, PUBLIC_URL=PUBLIC, OUTBOX_RETRY_SECONDS=0)
+    client = app.test_client()
+    admin, anna = _api(client, "admin@test.example"), _api(client, "anna@test.example")
+    with Receiver(fail_first=100) as failing:
+        assert admin.post("/webhooks", {"url": failing.url, "secret": SECRET,
+                                        "events": ["*"]}).status_code == 201
+        anna.post(f"/teams/{world.wonen}/actions", {"title": "Buurtavond"})
+        _send(app)
+        assert len(failing.calls) == 1
+        _send(app)
+        assert len(failing.calls) == 2
+    with db.writer() as s:
+        row = s.exec(select(Outbox).where(Outbox.channel == "webhook")).one()
+        assert (row.state, row.attempts) == ("pending", 2)
+
+
 def test_webhook_api_is_for_admins_and_takes_only_http_urls(db_url, world):
     """Members get 403; ftp:// and bad events 422; list and delete; deleted again is 404."""
     app = make_app(db_url)
