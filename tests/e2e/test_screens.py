@@ -1,6 +1,7 @@
 """Every main page at phone, tablet and desktop size: no sideways scrolling, long words wrap,
 axe-core (WCAG 2.x A/AA) finds nothing; and what only a phone or a wall screen needs."""
 
+import re
 import uuid
 from pathlib import Path
 
@@ -216,7 +217,8 @@ def test_long_column_keeps_the_board_one_screen_tall(new_page, api_as):
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
     page.mouse.down()
     page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + 18, steps=3)
-    page.wait_for_timeout(150)  # the drag has started (a busy machine is slow to say so)
+    # Sortable marks the card once the drag has started; a busy machine is slow to say so.
+    expect(bottom).to_have_class(re.compile(r"\bsortable-ghost\b"))
     page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 24, steps=20)
     page.mouse.move(target["x"] + target["width"] / 2 + 4, target["y"] + 30, steps=3)
     expect(card_in(page, ids[-1], DOING)).to_have_count(1)  # hovering: the card shows there
