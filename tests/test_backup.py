@@ -24,6 +24,7 @@ class Writer(threading.Thread):
         self.url, self.token = url, token
         self.acked = []  # (title, monotonic time of the 201)
         self.stop = threading.Event()
+        self.errors = []  # requests that got no answer
 
     def run(self):
         http = requests.Session()
@@ -32,15 +33,20 @@ class Writer(threading.Thread):
         while not self.stop.is_set():
             n += 1
             title = f"Drill {n}"
-            response = http.post(f"{self.url}/api/v1/teams/wonen/actions", json={"title": title},
-                                 timeout=10)
+            try:
+                response = http.post(f"{self.url}/api/v1/teams/wonen/actions", json={"title": title},
+                                     timeout=10)
+            except requests.RequestException as error:
+                # Not acknowledged, so not counted; a write that never ends shows in wait_for.
+                self.errors.append(f"{title}: {error!r}")
+                continue
             if response.status_code == 201:
                 self.acked.append((title, time.monotonic()))
 
     def wait_for(self, count):
         deadline = time.monotonic() + 30
         while len(self.acked) < count:
-            assert time.monotonic() < deadline and self.is_alive(), len(self.acked)
+            assert time.monotonic() < deadline and self.is_alive(), (len(self.acked), self.errors)
             time.sleep(0.01)
 
 
