@@ -38,8 +38,10 @@ chromium:
 	  else echo "chromium is missing: install the Debian package 'chromium'"; fi; }
 
 # Demo mode (a generated secret kept in instance/) unless told otherwise.
+# dnspython (imported by eventlet) warns about DSA keys at every start; we never use them.
 run: install
 	export VERBETERBORD_DEMO=$${VERBETERBORD_DEMO:-1} SOCKETIO_ASYNC_MODE=$(SOCKETIO_ASYNC_MODE) \
+	  PYTHONWARNINGS="$${PYTHONWARNINGS:-ignore:DSA is deprecated}" \
 	  PUBLIC_URL=$${PUBLIC_URL:-http://127.0.0.1:$(PORT)}; \
 	$(BIN)/flask db upgrade && \
 	$(BIN)/flask seed-demo && \
