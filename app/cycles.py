@@ -55,16 +55,13 @@ def close(slug, number):
         try:
             counts = closing.preview_close(session, current_user.id, slug, number, decisions)
         except DomainError as error:
-            flash(translate_error(error.message), "error")
-            return _close_screen(session, view, cycle, request.form), status_for(error)
+            return _refused(session, view, cycle, error)
         return _close_screen(session, view, cycle, request.form, summary=counts,
                              decided=_decided(view, decisions))
     try:
         result = write(closing.close_team_cycle, current_user.id, slug, number, decisions, retro)
     except DomainError as error:
-        # Show the screen again with what was filled in, and the reason.
-        flash(translate_error(error.message), "error")
-        return _close_screen(session, view, cycle, request.form), status_for(error)
+        return _refused(session, view, cycle, error)
     flash(_("Cycle %(n)s is closed for %(team)s. The team now works in cycle %(next)s; "
             "carried-over actions are on this board.", n=number, team=view.team.name,
             next=result.next_cycle.number), "info")
@@ -78,6 +75,14 @@ def _decided(view, decisions):
     for item in decisions:
         grouped[item["decision"]].append((cards[item["action_id"]], item["reason"].strip()))
     return grouped
+
+
+def _refused(session, view, cycle, error):
+    """The screen again with what was filled in, the reason on top and beside the card's field."""
+    message = translate_error(error.message)
+    flash(message, "error")
+    return _close_screen(session, view, cycle, request.form,
+                         field_error={"item": error.item, "message": message}), status_for(error)
 
 
 def _close_screen(session, view, cycle, form, **extra):

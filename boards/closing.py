@@ -63,10 +63,10 @@ def _parse(decisions, unfinished):
                           field="decisions")
         reason = item.get("reason") or ""
         if not isinstance(reason, str) or len(reason) > 1000:
-            raise Invalid(N_("This text is too long."), field="reason")
+            raise Invalid(N_("This text is too long."), field="reason", item=action_id)
         storable(reason, "reason")
         if item["decision"] == "drop" and not reason.strip():
-            raise Invalid(N_("Say why an action is dropped."), field="reason")
+            raise Invalid(N_("Say why an action is dropped."), field="reason", item=action_id)
         chosen[action_id] = (item["decision"], reason.strip())
     missing = set(unfinished) - set(chosen)
     if missing:

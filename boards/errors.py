@@ -7,14 +7,16 @@ def N_(message):
 
 
 class DomainError(Exception):
-    """Base class: `code` is the stable error code clients see."""
+    """Base class: `code` is the stable error code clients see; `field` names the input at fault
+    and `item` the id of the list entry it belongs to (a form shows the message beside it)."""
 
     code = "invalid"
 
-    def __init__(self, message, *, field=None):
+    def __init__(self, message, *, field=None, item=None):
         super().__init__(message)
         self.message = message
         self.field = field
+        self.item = item
 
 
 class Invalid(DomainError):

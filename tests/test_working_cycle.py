@@ -141,3 +141,21 @@ def test_closing_asks_for_confirmation_then_lands_on_the_next_cycle(client, worl
         assert s.get(Action, done.id).outcome is None
     board = client.get(response.location).get_data(as_text=True)
     assert f'id="action-{copy.id}"' in board and f"cyclus {world.cycle + 1}" in board.lower()
+
+
+def test_a_drop_without_reason_is_refused_beside_that_cards_reason(client, world, db):
+    keep, drop = add(db, world, "Meenemen"), add(db, world, "Laten gaan")
+    login(client, "anna@test.example")
+    url = f"/teams/{world.wonen}/cycles/{world.cycle}/close"
+    form = {f"decision-{keep.id}": "carry", f"decision-{drop.id}": "drop", f"reason-{drop.id}": " "}
+    page = client.post(url, data=form)
+    assert page.status_code == 422
+    text = page.get_data(as_text=True)
+    field = text.split(f'id="reason-{drop.id}"')[1].split(">")[0]
+    assert 'aria-invalid="true"' in field and f'aria-describedby="reason-{drop.id}-error"' in field
+    error = text.split(f'id="reason-{drop.id}-error">')[1].split("</p>")[0]
+    assert error == "Geef aan waarom je een actie laat vallen."
+    assert 'aria-invalid' not in text.split(f'id="reason-{keep.id}"')[1].split(">")[0]
+    assert 'name="confirm"' not in text  # no confirmation for a refused set of decisions
+    with db.reader() as s:
+        assert not cycles.team_cycle_closed(s, world.wonen_id, world.cycle)
