@@ -96,6 +96,7 @@ def test_closed_board_page_is_read_only_and_shows_outcomes(client, world, closed
     assert f"Cyclus {world.cycle} is afgesloten" in old
     assert "alleen de leden" not in old.lower() and 'data-move="' not in old
     assert "Cyclus afsluiten" not in old  # nothing left to close
+    assert 'id="move-hint"' not in old and 'id="move-hint"' in page  # no "drag a card" on a record
     outcome = {key: old.split(f'id="action-{closed[key].id}"')[1].split("</article>")[0]
                for key in ("done", "carry", "drop", "split")}
     assert "Afgerond" in outcome["done"]
