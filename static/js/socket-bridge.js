@@ -25,6 +25,9 @@
   let joinedBefore = false;
 
   let delayed = false; // the server's message queue is down: other servers' changes do not arrive
+  // Online means joined: changes reach the page only once the join is acknowledged, so the
+  // page (and a health check finishing before the ack) must not say "online" before that.
+  let joined = false;
 
   function setState(online) {
     const state = !online ? "offline" : (delayed ? "delayed" : "online");
@@ -54,7 +57,7 @@
     delayed = degraded;
     if (delayed && !was) VB.announce(VB.t.delayed || "");
     if (delayed || was) VB.resync();
-    setState(socket.connected);
+    setState(joined && socket.connected);
   }
   window.setInterval(checkHealth, HEALTH_EVERY);
   document.addEventListener("visibilitychange", () => { if (!document.hidden) checkHealth(); });
@@ -67,6 +70,7 @@
   socket.on("connect", () => {
     checkHealth();
     socket.emit("join", room(), (ack) => {
+      joined = true;
       setState(true);
       if (joinedBefore) {
         announceWhenResynced();
@@ -77,8 +81,9 @@
       joinedBefore = true;
     });
   });
-  socket.on("disconnect", () => setState(false));
+  socket.on("disconnect", () => { joined = false; setState(false); });
   socket.on("connect_error", (error) => {
+    joined = false;
     setState(false);
     const refusal = error && error.message;
     // A browser login refused on connect has ended (a wall screen's link was revoked instead).

@@ -115,3 +115,31 @@ def test_back_online_reconnects_at_once(new_page):
     assert reconnect_failures(page) == 3
     expect(page.locator("#connection")).to_be_hidden()
     expect(page.locator("#announcer")).to_contain_text("Verbinding hersteld")
+
+
+def test_online_only_once_the_room_is_joined(new_page):
+    """The health check can answer before the join does: the page still says offline until the
+    join is acknowledged (before that, changes do not reach it; a test, or a person, relying on
+    "online" would miss them, and a reconnect would not be told apart from the first join)."""
+    page = new_page(SANNE, path=None)
+    sockets, held = [], []
+
+    def hold_join_acks(ws):
+        server = ws.connect_to_server()
+        sockets.append(ws)
+        ws.on_message(server.send)
+        # Socket.IO ack packets are "43<id>[...]": keep them back, pass everything else.
+        server.on_message(lambda message: held.append(message)
+                          if str(message).startswith("43") else ws.send(message))
+
+    page.route_web_socket(re.compile(r".*/socket\.io/.*"), hold_join_acks)
+    with page.expect_response(lambda response: response.url.endswith("/healthz")):
+        page.goto(BOARD)
+    page.wait_for_timeout(300)
+    assert held, "the join's ack was not seen"
+    expect(page.locator("#connection")).to_have_attribute("data-state", "offline")
+
+    for message in held:
+        sockets[-1].send(message)
+    expect(page.locator("#connection")).to_have_attribute("data-state", "online")
+    expect(page.locator("#connection")).to_be_hidden()
