@@ -134,3 +134,27 @@ def test_column_counts_follow_the_person_shown(standup):
         document.querySelectorAll(`[data-column="${key}"] > article`).length])""")
     assert all(shown == visible for shown, visible, _all in counts), counts
     assert any(shown < everything for shown, _visible, everything in counts), counts
+
+
+def visible_columns(page):
+    """The keys of the columns a person can see now."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll("#columns [data-column]"))
+        .filter((c) => c.getClientRects().length > 0).map((c) => c.dataset.column)""")
+
+
+def test_phone_shows_one_column_at_a_time(new_page, api):
+    """At 360 px the stand-up shows one column behind the board's switcher, whose counts follow
+    the person shown."""
+    page = new_page(SANNE, path=STANDUP, viewport={"width": 360, "height": 740})
+    assert visible_columns(page) == ["todo"]
+    page.click('[data-show-column="done"]')
+    assert visible_columns(page) == ["done"]
+    expect(page.locator('[data-show-column="done"]')).to_have_attribute("aria-pressed", "true")
+    expect(page.locator('[data-show-column="todo"]')).to_have_attribute("aria-pressed", "false")
+    page.click("#next-person")
+    expect(page.locator("#current-person")).to_contain_text(FIRST)
+    counts = page.evaluate("""() => ["todo", "doing", "done"].map((key) => [
+        document.querySelector(`[data-switch-count="${key}"]`).textContent,
+        String(document.querySelectorAll(`[data-column="${key}"] > article:not([hidden])`).length)])""")
+    assert all(switch == shown for switch, shown in counts), counts
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
