@@ -160,3 +160,22 @@ def test_a_drop_without_reason_is_refused_beside_that_cards_reason(client, world
     assert 'name="confirm"' not in text  # no confirmation for a refused set of decisions
     with db.reader() as s:
         assert not cycles.team_cycle_closed(s, world.wonen_id, world.cycle)
+
+
+def test_review_offers_closing_only_to_who_can_close(client, world, db):
+    """The review links "Close" for the viewer's own teams; other teams say "Nog niet"."""
+    with db.writer() as s:  # the review lists the teams with actions in the cycle
+        actions.create_action(s, world.carla, world.zorg, title="Zorgwerk")
+    close_wonen(db, world, [])
+    login(client, "carla@test.example")  # in Zorg only
+    page = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    assert f"/teams/{world.zorg}/cycles/{world.cycle}/close" in page
+    assert f"/teams/{world.wonen}/cycles/" not in page  # closed already
+    login(client, "anna@test.example")  # in Wonen, which has closed
+    page = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    assert "/close" not in page and "Nog niet" in page
+    login(client, "admin@test.example")
+    page = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    assert f"/teams/{world.zorg}/cycles/{world.cycle}/close" in page
+    upcoming = client.get(f"/cycles/{world.cycle + 1}").get_data(as_text=True)
+    assert "/close" not in upcoming  # a cycle that has not started cannot be closed
