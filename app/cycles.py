@@ -6,7 +6,6 @@ from flask_login import current_user, login_required
 
 from boards import closing, cycles, queries, review
 from boards.access import can_write_board
-from boards.directory import team_links
 from boards.errors import DomainError
 from boards.models import Person
 
@@ -33,19 +32,10 @@ def show(number):
     """The cycle's review per team and ambition, retrospectives and the trend."""
     session = database.reader()
     data = review.cycle_review(session, number)
+    teams = [team for team, _counts, _record in data.teams]
     return render_template("cycles/review.html", review=data, chart=trend_chart(data.trend),
-                           closable=_closable_teams(session, data))
-
-
-def _closable_teams(session, data):
-    """The ids of the teams whose cycle the viewer could close now (a link only for those)."""
-    if data.cycle.start > cycles.today_local():
-        return set()
-    me = session.get(Person, current_user.id)
-    mine = {slug for slug, _name in team_links(session, me.id)}
-    return {team.id for team, _counts, record in data.teams
-            if team.retired_at is None and not (record and record.closed_at)
-            and (me.is_admin or team.slug in mine)}
+                           closable=closing.closable_team_ids(session, current_user.id,
+                                                              data.cycle, teams))
 
 
 @bp.route("/teams/<slug>/cycles/<int:number>/close", methods=["GET", "POST"])

@@ -6,7 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from . import escalation, events, ordering
-from .access import active_person, is_id, require_team_writer
+from .access import active_person, is_id, require_team_writer, writable_team_ids
 from .changes import Change, lock_team
 from .cycles import Cycle, cycle_by_number, today_local
 from .errors import N_, Conflict, Invalid
@@ -48,6 +48,14 @@ def _cycle(session, number):
     if cycle.start > today_local():
         raise Invalid(N_("A cycle that has not started cannot be closed."))
     return cycle
+
+
+def closable_team_ids(session, person_id, cycle, teams):
+    """The ids of `teams` whose `cycle` the person may close once it has started (whether a
+    team closed it already is the record's to say)."""
+    if cycle.start > today_local():
+        return set()
+    return writable_team_ids(session, active_person(session, person_id), teams)
 
 
 def _parse(decisions, unfinished):

@@ -83,7 +83,6 @@
   });
   socket.on("disconnect", () => { joined = false; setState(false); });
   socket.on("connect_error", (error) => {
-    joined = false;
     setState(false);
     const refusal = error && error.message;
     // A browser login refused on connect has ended (a wall screen's link was revoked instead).
