@@ -22,6 +22,7 @@ from .changes import (
     unchanged,
 )
 from .cycles import current_cycle
+from .direct import Direct
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import STATUSES, Action, Event, Goal, Person, utcnow
 from .people import aware
@@ -162,9 +163,12 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
                                   action_id=action.id, before=before,
                                   after=events.snapshot(action), op_id=op_id,
                                   along=MOVE_UPDATE, along_params={"card_id": action.id, **moved})
-    if status == "done":
-        escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
-    _rebalance_if_long(session, action)
+    if (status == "done" and action.needs_help) or _too_long(action.position):
+        # The rare writes below go through the session: they need the card as it knows it.
+        action = locked.card.action = session.get(Action, action.id)
+        if status == "done":
+            escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
+        _rebalance_if_long(session, action)
     session.commit()
     return Change("changed", action, team, locked.card.owner, entry, card=locked.card)
 
@@ -206,7 +210,7 @@ def _neighbour_keys():
 
 # The card, everything its checks and broadcast need, where it can go, and whether any webhook
 # wants to hear of it: one statement.
-MOVE_STATEMENT = CARD_STATEMENT.add_columns(*_neighbour_keys(), outbox.WEBHOOKS_EXIST)
+MOVE_STATEMENT = Direct(CARD_STATEMENT.add_columns(*_neighbour_keys(), outbox.WEBHOOKS_EXIST))
 
 
 def _position_from(keys):
@@ -223,9 +227,13 @@ def _position_from(keys):
     return ordering.key_between(last, None)
 
 
+def _too_long(position):
+    return len(position) > ordering.MAX_KEY_LENGTH
+
+
 def _rebalance_if_long(session, action):
     """Give the column short keys again once a key has grown long; order is unchanged."""
-    if len(action.position) <= ordering.MAX_KEY_LENGTH:
+    if not _too_long(action.position):
         return
     session.flush()
     cards = session.exec(select(Action).where(

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from .access import active_person, get_or_404, is_id, require_not_retired
 from .cycles import team_cycle_closed
+from .direct import Direct, entity
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .models import Action, Ambition, Event, Goal, Membership, Person, Team, TeamCycle
 from .queries import Card, card_in_session
@@ -132,18 +133,39 @@ def _card_statement():
 
 
 CARD_STATEMENT = _card_statement()
-LOCK_TEAM_OF_ACTION = (
+# The models whose every column the card statement reads, in its order; plain columns follow.
+CARD_ENTITIES = (Action, Team, Person, Goal, Goal, Ambition)
+LOCK_TEAM_OF_ACTION = Direct(
     select(Team.id).where(Team.id == select(Action.team_id).where(
         Action.id == bindparam("action_id", type_=Integer)).scalar_subquery()).with_for_update())
 
 
-def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STATEMENT,
-                params=None):
+def _column_keys(model):
+    return tuple(model.__mapper__.get_property_by_column(column).key
+                 for column in model.__table__.columns)
+
+
+_ENTITY_KEYS = tuple(_column_keys(model) for model in CARD_ENTITIES)
+
+
+def _entities(row):
+    """The card's model instances (None for an outer join that found nothing) and the rest."""
+    found, start = [], 0
+    for model, keys in zip(CARD_ENTITIES, _ENTITY_KEYS):
+        values = row[start:start + len(keys)]
+        found.append(None if values[0] is None else entity(model, zip(keys, values)))
+        start += len(keys)
+    return found, row[start:]
+
+
+def locked_card(session, actor_id, action_id, op_id=None, *, statement=None, params=None):
     """The card, its actor's rights and its cycle's state, read once with its board locked.
 
-    `statement` may be CARD_STATEMENT with columns added (`.add_columns(...)`, built once), to
+    `statement` may be a Direct of CARD_STATEMENT with columns added (`.add_columns(...)`), to
     read what a write needs about the card's board in the same statement; `params` fills their
     parameters and `.extra` holds their values.
+
+    The card's instances are detached (boards/direct.py): a write changes the card by statement.
 
     SQLite: the write transaction (BEGIN IMMEDIATE) holds the database's write lock already,
     so one SELECT reads everything. PostgreSQL: the team row is locked first (every write to a
@@ -154,18 +176,23 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=CARD_STAT
         active_person(session, actor_id)
         raise NotFound(N_("Unknown action."))
     if session.get_bind().dialect.name != "sqlite":
-        session.exec(LOCK_TEAM_OF_ACTION, params={"action_id": action_id})
-    row = session.exec(statement, params={"action_id": action_id, "actor_id": actor_id,
-                                          "op_id": op_id, **(params or {})}).first()
-    if row is None or not row[6]:  # no such card, or the actor is unknown or inactive
+        LOCK_TEAM_OF_ACTION.rows(session, {"action_id": action_id})
+    row = (statement or _CARD).first(session, {"action_id": action_id, "actor_id": actor_id,
+                                               "op_id": op_id, **(params or {})})
+    entities, rest = _entities(row) if row is not None else (None, ())
+    if row is None or not rest[0]:  # no such card, or the actor is unknown or inactive
         active_person(session, actor_id)  # an inactive actor is told so first
         raise NotFound(N_("Unknown action."))
-    (action, team, owner, goal, long_goal, ambition, _active, is_admin, member, closed_at,
-     op_event_id, op_person_id, op_action_id) = row[:13]
+    action, team, owner, goal, long_goal, ambition = entities
+    _active, is_admin, member, closed_at, op_event_id, op_person_id, op_action_id = rest[:7]
     return LockedCard(actor_id, Card(action, owner, team, goal, long_goal, ambition),
-                      is_admin or member is not None, closed_at is not None,
+                      is_admin or member is not None,
+                      closed_at is not None,
                       (op_person_id, op_action_id) if op_event_id is not None else None,
-                      tuple(row[13:]))
+                      tuple(rest[7:]))
+
+
+_CARD = Direct(CARD_STATEMENT)
 
 
 def check_writable(locked):

@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, func
 from sqlmodel import select
 
 from . import outbox
+from .direct import Direct, entity
 from .models import Event, utcnow
 
 SNAPSHOT_FIELDS = (
@@ -40,9 +41,17 @@ _INSERT = _EVENT.insert().values(
 ).returning(_EVENT.c.id)
 
 
+_INSERT_DIRECT = Direct(_INSERT)
+
+
 @lru_cache(maxsize=None)
-def _insert_along(statement):
-    return _INSERT.add_cte(statement.cte("along"))
+def _direct(statement):
+    return Direct(statement)
+
+
+@lru_cache(maxsize=None)
+def _insert_along(along):
+    return Direct(_INSERT.add_cte(along.cte("along")))
 
 
 def record_at_once(session, *, kind, person_id, team_id, action_id, before, after, op_id,
@@ -54,16 +63,17 @@ def record_at_once(session, *, kind, person_id, team_id, action_id, before, afte
     the same statement on PostgreSQL (a data-modifying WITH: one round trip less) and just
     before the INSERT elsewhere.
     """
-    entry = Event(at=utcnow(), kind=kind, person_id=person_id, team_id=team_id,
-                  action_id=action_id, goal_id=None, before=before, after=after, op_id=op_id)
-    params = {f"event_{name}": getattr(entry, name) for name in _COLUMNS}
-    connection, statement = session.connection(), _INSERT
-    if along is not None and connection.dialect.name == "postgresql":
-        statement = _insert_along(along)
+    values = {"at": utcnow(), "kind": kind, "person_id": person_id, "team_id": team_id,
+              "action_id": action_id, "goal_id": None, "before": before, "after": after,
+              "op_id": op_id}
+    params = {f"event_{name}": value for name, value in values.items()}
+    insert = _INSERT_DIRECT
+    if along is not None and session.get_bind().dialect.name == "postgresql":
+        insert = _insert_along(along)
         params.update(along_params)
     elif along is not None:
-        connection.execute(along, along_params)
-    entry.id = connection.execute(statement, params).scalar_one()
+        _direct(along).rows(session, along_params)
+    entry = entity(Event, {"id": insert.first(session, params)[0], **values})
     outbox.note_event(session, entry)  # its notifications commit with it
     return entry
 
