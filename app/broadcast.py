@@ -34,13 +34,13 @@ def publish(change):
 
 
 def render_card(card):
-    """The card partial, exactly as the board page renders it.
+    """The card, exactly as the board page renders it: the page's card macro, called straight.
 
-    Rendered straight from the Jinja environment: a card needs none of the context
-    processors, and this runs for every change.
+    The macro reads only its card and its texts (templates/boards/_cards.html), so the
+    template's module serves every call: no context, no template render, for every change.
     """
-    template = current_app.jinja_env.get_template("boards/_card.html")
-    return template.render(card=card, card_text=card_text)
+    macro = current_app.jinja_env.get_template("boards/_cards.html").module.card_html
+    return str(macro(card, card_text()))
 
 
 def publish_goal(change):

@@ -191,13 +191,15 @@ def _neighbour_keys():
         return (alias.team_id == Action.team_id, alias.cycle_number == Action.cycle_number,
                 alias.status == status, alias.id != Action.id)
 
-    def key_of(name):
-        card = aliased(Action, name=f"{name}_card")
+    def key_of(name, alias):
+        card = aliased(Action, name=alias)
         return (select(card.position).where(card.id == bindparam(name, type_=Integer), *column(card))
                 .correlate(Action).scalar_subquery())
 
-    before_key, after_key = key_of("before_id"), key_of("after_id")
-    others = aliased(Action, name="others")
+    # Short aliases: psycopg converts a statement longer than 4096 characters on every run
+    # instead of once (tests/test_direct.py).
+    before_key, after_key = key_of("before_id", "b"), key_of("after_id", "a")
+    others = aliased(Action, name="o")
     return (
         before_key,
         select(func.min(others.position)).where(*column(others), others.position > before_key)

@@ -136,7 +136,8 @@ class Action(SQLModel, table=True):
 
     # AUTOINCREMENT: SQLite would otherwise give a deleted card's id to the next new card,
     # which would take over its history in the log (and block its undo).
-    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_number", "status"),
+    # A board's columns in order: a move finds its neighbours' keys in this index.
+    __table_args__ = (sa.Index("ix_action_board", "team_id", "cycle_number", "status", "position"),
                       {"sqlite_autoincrement": True})
 
     id: Optional[int] = Field(default=None, primary_key=True)

@@ -72,6 +72,9 @@ def test_what_a_card_shows_changes_its_key(app, client, db, world):
     card = _article(_board(client, world), action.id)
     assert 'data-status="doing"' in card and f'data-version="{moved.action.version}"' in card
     assert "Bewerken" in card
+    with app.test_request_context():  # what the move broadcast is what the page shows
+        from app.broadcast import render_card
+        assert render_card(moved.card).strip() == card.strip()
     client.post("/language", data={"lang": "en", "next": "/me"})
     assert "Edit" in _article(_board(client, world), action.id)
 

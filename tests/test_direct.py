@@ -68,3 +68,13 @@ def test_a_move_logs_exactly_what_it_returns(db, world):
         assert (stored.status, stored.version, stored.position) == \
             (moved.action.status, moved.action.version, moved.action.position)
         assert entry.after == events.snapshot(stored)
+
+
+def test_the_move_read_is_short_enough_for_psycopg_to_keep_converted():
+    """psycopg converts a statement's placeholders once and keeps the result only for statements
+    of at most 4096 characters; a longer card read would be converted again on every move."""
+    from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
+    from sqlalchemy.dialects.postgresql import psycopg
+
+    sql = actions.MOVE_STATEMENT.statement.compile(dialect=psycopg.dialect()).string
+    assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH == 4096
