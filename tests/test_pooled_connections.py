@@ -1,5 +1,6 @@
-"""Pooled PostgreSQL connections: pinged only after sitting idle (a dead one is replaced), and
-keeping their prepared statements from one read session to the next.
+"""Pooled PostgreSQL connections: pinged only after sitting idle (a dead one is replaced),
+keeping their prepared statements from one read session to the next, and the one used last
+handed out next.
 
 A move or a page should not pay a round trip for a ping on every checkout; but a connection
 that PostgreSQL dropped while it waited in the pool (a restart, an idle time-out) must not reach
@@ -111,5 +112,23 @@ def test_read_sessions_ended_by_end_read_keep_prepared_statements(postgres, fini
         session = database.reader()
         assert (session.execute(PREPARED).scalar_one() > 0) is kept
         session.close()
+    finally:
+        database.dispose()
+
+
+def test_the_connection_used_last_is_handed_out_next(postgres):
+    """After a burst has opened several connections, one request after another keeps using the
+    same one (its backend warm), not each of the pool's connections in turn."""
+    database = Database(PG_URL)
+    try:
+        burst = [database.reader() for _ in range(4)]
+        backends = [session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+                    for session in burst]
+        for session in burst:
+            end_read(session)
+            session.close()
+        assert len(set(backends)) == 4
+        following = {_backend_of(database) for _ in range(6)}
+        assert following == {backends[-1]}
     finally:
         database.dispose()
