@@ -15,6 +15,7 @@ session: a write that changes it must do so by statement, or load it with `sessi
 
 from weakref import WeakKeyDictionary
 
+from sqlalchemy import exc
 from sqlalchemy.orm import attributes
 
 
@@ -28,8 +29,10 @@ class Direct:
     def rows(self, session, params):
         """Every row (tuples), in the session's transaction."""
         connection = session.connection()  # begins the transaction (BEGIN IMMEDIATE on SQLite)
-        plan = self._plan(connection.dialect)
-        cursor = connection.connection.dbapi_connection.cursor()
+        dialect = connection.dialect
+        plan = self._plan(dialect)
+        dbapi_connection = connection.connection.dbapi_connection
+        cursor = dbapi_connection.cursor()
         parameters = plan.parameters(params)
         if connection._has_events:  # listeners still see the statement (tests count them)
             connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, parameters,
@@ -37,6 +40,15 @@ class Direct:
         try:
             cursor.execute(plan.sql, parameters)
             rows = cursor.fetchall() if plan.returns_rows else []
+        except dialect.loaded_dbapi.Error as error:
+            # As SQLAlchemy would: a connection the server dropped leaves the pool, and the
+            # error is SQLAlchemy's own kind.
+            disconnected = dialect.is_disconnect(error, dbapi_connection, cursor)
+            if disconnected:
+                connection.invalidate(error)
+            raise exc.DBAPIError.instance(plan.sql, parameters, error, dialect.loaded_dbapi.Error,
+                                          dialect=dialect, connection_invalidated=disconnected
+                                          ) from error
         finally:
             cursor.close()
         return [plan.processed(row) for row in rows] if plan.processors else rows

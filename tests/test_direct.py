@@ -7,10 +7,14 @@ wrong card to every viewer. Both databases.
 
 from datetime import date, datetime
 
-from sqlalchemy import inspect
+import psycopg
+import pytest
+from sqlalchemy import exc, inspect, text
 
 from boards import actions, changes, events
 from boards.models import Action, Ambition, Event, Goal, Person, Team
+
+from .databases import PG_DSN
 
 
 def _columns(instance):
@@ -78,3 +82,24 @@ def test_the_move_read_is_short_enough_for_psycopg_to_keep_converted():
 
     sql = actions.MOVE_STATEMENT.statement.compile(dialect=psycopg.dialect()).string
     assert len(sql.encode()) <= MAX_CACHED_STATEMENT_LENGTH == 4096
+
+
+def test_a_move_on_a_connection_the_server_dropped_fails_once_then_works(db, world):
+    """The server ends the pooled connection's backend (a restart, a time-out): the move on it
+    fails with SQLAlchemy's error, the dead connection leaves the pool, the next move works."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has no server to drop a connection")
+    with db.writer() as session:
+        card = actions.create_action(session, world.anna, world.wonen, title="Kaart").action
+    with db.writer() as session:
+        backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+        session.commit()
+    with psycopg.connect(PG_DSN, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
+    with pytest.raises(exc.DBAPIError) as failed, db.writer() as session:
+        actions.move_action(session, world.anna, card.id, status="doing", version=card.version)
+    assert "terminat" in str(failed.value.orig)
+    with db.writer() as session:
+        moved = actions.move_action(session, world.anna, card.id, status="doing",
+                                    version=card.version)
+    assert moved.action.version == card.version + 1
