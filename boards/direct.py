@@ -34,7 +34,7 @@ class Direct:
         dbapi_connection = connection.connection.dbapi_connection
         cursor = dbapi_connection.cursor()
         parameters = plan.parameters(params)
-        if connection._has_events:  # listeners still see the statement (tests count them)
+        if connection._has_events or connection.engine._has_events:  # listeners see it too
             connection.dispatch.before_cursor_execute(connection, cursor, plan.sql, parameters,
                                                       None, False)
         try:

@@ -1,9 +1,12 @@
 """People as admins keep them: edit and search; what the app holds on someone."""
 
-from sqlalchemy import func, or_
+from typing import NamedTuple
+
+from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import select
 
 from . import events
+from .direct import Direct
 from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid
@@ -112,10 +115,21 @@ def teams_of(session, person_id):
                         .where(Membership.person_id == person_id).order_by(Team.name)).all()
 
 
+class TeamLink(NamedTuple):
+    slug: str
+    name: str
+
+
+_TEAM_LINKS = Direct(select(Team.slug, Team.name).join(Membership, Membership.team_id == Team.id)
+                     .where(Membership.person_id == bindparam("person_id", type_=Integer))
+                     .order_by(Team.name))
+
+
 def team_links(session, person_id):
-    """The slug and name of each team a person is in, by name (for links to their boards)."""
-    return session.exec(select(Team.slug, Team.name).join(Membership, Membership.team_id == Team.id)
-                        .where(Membership.person_id == person_id).order_by(Team.name)).all()
+    """The slug and name of each team a person is in, by name (for links to their boards).
+
+    Read for every page's header: on the driver's cursor (direct.py)."""
+    return [TeamLink(*row) for row in _TEAM_LINKS.rows(session, {"person_id": person_id})]
 
 
 def personal_data(session, person_id):

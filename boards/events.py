@@ -78,6 +78,11 @@ def record_at_once(session, *, kind, person_id, team_id, action_id, before, afte
     return entry
 
 
+_LATEST_ID = Direct(select(func.max(Event.id)))
+
+
 def latest_id(session):
-    """The newest Event's id (0 for an empty log): how far the log had got when read."""
-    return session.exec(select(func.max(Event.id))).one() or 0
+    """The newest Event's id (0 for an empty log): how far the log had got when read.
+
+    Read before every live page and every socket's join: on the driver's cursor (direct.py)."""
+    return _LATEST_ID.first(session, {})[0] or 0
