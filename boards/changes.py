@@ -133,6 +133,7 @@ def _card_statement():
 
 
 CARD_STATEMENT = _card_statement()
+_CARD = Direct(CARD_STATEMENT)
 # The models whose every column the card statement reads, in its order; plain columns follow.
 CARD_ENTITIES = (Action, Team, Person, Goal, Goal, Ambition)
 LOCK_TEAM_OF_ACTION = Direct(
@@ -190,9 +191,6 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=None, par
                       closed_at is not None,
                       (op_person_id, op_action_id) if op_event_id is not None else None,
                       tuple(rest[7:]))
-
-
-_CARD = Direct(CARD_STATEMENT)
 
 
 def check_writable(locked):
