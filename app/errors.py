@@ -27,11 +27,13 @@ def wants_json():
     return request.path.startswith("/api/")
 
 
-def json_error(status, code, message, field=None):
-    """The JSON error body every API error uses."""
+def json_error(status, code, message, field=None, item=None):
+    """The JSON error body every API error uses (`item`: the id of the list entry it concerns)."""
     body = {"error": code, "message": message}
     if field:
         body["field"] = field
+    if item is not None:
+        body["item"] = item
     return jsonify(body), status
 
 
@@ -62,7 +64,7 @@ def init_app(app):
             log_refusal()
         message = translate_error(error.message)
         if wants_json():
-            return json_error(status, error.code, message, error.field)
+            return json_error(status, error.code, message, error.field, error.item)
         if request.headers.get("HX-Request"):
             return htmx_error(status, error.code, message, error.field)
         return render_template("error.html", status=status, message=message), status

@@ -153,6 +153,10 @@ def test_cycle_api(client, db, world):
     path = f"/api/v1/teams/wonen/cycles/{world.cycle}/close"
     refused = client.post(path, json={"decisions": []}, headers=headers)
     assert refused.status_code == 422 and refused.get_json()["error"] == "invalid"
+    no_reason = client.post(path, json={"decisions": [{"action_id": a.id, "decision": "drop"}]},
+                            headers=headers)
+    assert no_reason.status_code == 422  # which card lacks its reason, for a list of many
+    assert (no_reason.get_json()["field"], no_reason.get_json()["item"]) == ("reason", a.id)
     body = {"decisions": [{"action_id": a.id, "decision": "split", "reason": "Deel twee"}]}
     closed = client.post(path, json=body, headers=headers)
     assert closed.status_code == 200 and closed.get_json()["counts"]["split"] == 1
