@@ -159,7 +159,7 @@ def _entities(row):
     return found, row[start:]
 
 
-def locked_card(session, actor_id, action_id, op_id=None, *, statement=None, params=None):
+def locked_card(session, actor_id, action_id, op_id=None, *, statement=_CARD, params=None):
     """The card, its actor's rights and its cycle's state, read once with its board locked.
 
     `statement` may be a Direct of CARD_STATEMENT with columns added (`.add_columns(...)`), to
@@ -178,8 +178,8 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=None, par
         raise NotFound(N_("Unknown action."))
     if session.get_bind().dialect.name != "sqlite":
         LOCK_TEAM_OF_ACTION.rows(session, {"action_id": action_id})
-    row = (statement or _CARD).first(session, {"action_id": action_id, "actor_id": actor_id,
-                                               "op_id": op_id, **(params or {})})
+    row = statement.first(session, {"action_id": action_id, "actor_id": actor_id,
+                                    "op_id": op_id, **(params or {})})
     entities, rest = _entities(row) if row is not None else (None, ())
     if row is None or not rest[0]:  # no such card, or the actor is unknown or inactive
         active_person(session, actor_id)  # an inactive actor is told so first
@@ -187,8 +187,7 @@ def locked_card(session, actor_id, action_id, op_id=None, *, statement=None, par
     action, team, owner, goal, long_goal, ambition = entities
     _active, is_admin, member, closed_at, op_event_id, op_person_id, op_action_id = rest[:7]
     return LockedCard(actor_id, Card(action, owner, team, goal, long_goal, ambition),
-                      is_admin or member is not None,
-                      closed_at is not None,
+                      is_admin or member is not None, closed_at is not None,
                       (op_person_id, op_action_id) if op_event_id is not None else None,
                       tuple(rest[7:]))
 
