@@ -72,10 +72,12 @@ def create_app(config=None):
     from . import oidc
     oidc.init_app(app)
 
+    # Globals, not the context processor's per-render values: imported macros see them too.
+    app.jinja_env.globals.update(format_datetime=format_datetime, format_date=format_date)
+
     @app.context_processor
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "empty": Tally(), "display": None,
-                "format_datetime": format_datetime, "format_date": format_date,
                 "card_text": i18n.card_text,
                 "now_utc": lambda: datetime.now(timezone.utc),
                 "now_iso": lambda: datetime.now(timezone.utc).isoformat(),

@@ -266,18 +266,20 @@ def run(url, label, args):
              page(f"/overview ({TEAMS + 2} teams, + 4200 cards)", "/overview", r),
              page("/me (Eva: 5 teams, 12+3 cards)", "/me", r), bare("bare Flask GET / (again)", "/", r)]
     if args.profile:
-        for path, runs in (("/teams/groot", 30), ("/teams/reus", 5), ("/overview", 30)):
-            profile(client, path, runs, Path(args.profile) / f"{label}{path.replace('/', '_')}.prof")
+        for path, runs, headers in (("/teams/groot", 30, None), ("/api/v1/teams/groot/board", 30, bearer),
+                                    ("/teams/reus", 5, None), ("/overview", 30, None)):
+            profile(client, path, runs, Path(args.profile) / f"{label}{path.replace('/', '_')}.prof",
+                    headers)
     app_db.dispose()
     db.dispose()
     return [dict(row, db=label) for row in rows]
 
 
-def profile(client, path, runs, out):  # look at it with: python -m pstats FILE, or snakeviz
+def profile(client, path, runs, out, headers=None):  # look at it with: python -m pstats FILE
     """cProfile `runs` GETs of path; the stats go to `out`, the top functions to stderr."""
     out.parent.mkdir(parents=True, exist_ok=True)
     prof = cProfile.Profile()
-    prof.runcall(lambda: [client.get(path) for _ in range(runs)])
+    prof.runcall(lambda: [client.get(path, headers=headers) for _ in range(runs)])
     prof.dump_stats(out)
     print(f"--- cProfile {path} × {runs} (tottime) → {out}", file=sys.stderr)
     pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(18)

@@ -1,0 +1,53 @@
+"""Pages free what they read as soon as they are sent.
+
+A macro defined in a template refers to that render's context, and the context holds the macro:
+a reference cycle. Where the context held the board, every board page left all of its cards and
+their rows to Python's garbage collector instead of freeing them when the response was sent. The
+collector then ran in a later request, and the request's session expired every row still alive.
+"""
+
+import gc
+
+import pytest
+from sqlmodel import SQLModel
+
+from boards import actions, goals
+
+from .conftest import login
+
+
+@pytest.fixture
+def busy_board(db, world):
+    """Wonen's board with cards, a goal of its own (its forms show to members) and a target date."""
+    with db.writer() as s:
+        goal = goals.create_team_goal(s, world.anna, world.wonen, title="Wachttijd halveren",
+                                      horizon="short", parent_id=world.long_goal).goal
+        ids = [actions.create_action(s, world.anna, world.wonen, title=f"Kaart {n}",
+                                     goal_id=goal.id if n % 2 else world.short_goal).action.id
+               for n in range(6)]
+    return ids
+
+
+def rows_left_to_the_collector(client, path):
+    """The ORM rows among what the collector finds after one GET of path."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        response = client.get(path)
+        gc.collect()
+        rows = [o for o in gc.garbage if isinstance(o, SQLModel)]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert response.status_code == 200, path
+    return rows
+
+
+@pytest.mark.parametrize("path", ["/teams/{wonen}", "/teams/{wonen}/columns", "/teams/{wonen}/standup",
+                                  "/teams/{wonen}/goals", "/actions/{card}", "/actions/{card}/edit",
+                                  "/me", "/overview", "/goals"])
+def test_page_frees_its_rows_without_the_garbage_collector(client, world, busy_board, path):
+    login(client, "anna@test.example")
+    path = path.format(wonen=world.wonen, card=busy_board[0])
+    client.get(path)  # the first render compiles the templates
+    assert rows_left_to_the_collector(client, path) == []
