@@ -32,13 +32,15 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import card_cache, i18n, limits, live, security, security_log, socket_session, wire
+    from . import (card_cache, i18n, limits, live, security, security_log, socket_session,
+                   template_urls, wire)
     from .auth import init_auth
     socket_session.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     card_cache.init_app(app)
+    template_urls.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
     security_log.init_app(app)
