@@ -5,6 +5,10 @@ import secrets
 from pathlib import Path
 
 
+class ConfigError(RuntimeError):
+    """A setting the app cannot start without is missing or unusable (said in one line)."""
+
+
 def _bool(name, default=False):
     value = os.environ.get(name)
     return default if value is None else value.lower() in ("1", "true", "yes", "on")
@@ -114,7 +118,7 @@ def secret_key(app):
     if app.config.get("SECRET_KEY"):
         return app.config["SECRET_KEY"]
     if not app.config.get("DEMO"):
-        raise RuntimeError("SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1).")
+        raise ConfigError("SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1).")
     path = Path(app.instance_path) / "demo_secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -10,18 +10,20 @@ from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 
+from .config import ConfigError
+
 
 def configured_public_url(config):
-    """The validated PUBLIC_URL (no trailing slash); raises RuntimeError when unusable."""
+    """The validated PUBLIC_URL (no trailing slash); raises ConfigError when unusable."""
     value = config.get("PUBLIC_URL")
     if not value:
         if not config.get("DEMO"):
-            raise RuntimeError("PUBLIC_URL is not set. Set it to the address people use, e.g. "
+            raise ConfigError("PUBLIC_URL is not set. Set it to the address people use, e.g. "
                                "https://verbeterbord.example.nl, or run in demo mode.")
         value = f"http://127.0.0.1:{os.environ.get('PORT', '8000')}"
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise RuntimeError(f"PUBLIC_URL must be an http(s) address without query: {value!r}")
+        raise ConfigError(f"PUBLIC_URL must be an http(s) address without query: {value!r}")
     return value.rstrip("/")
 
 
