@@ -179,3 +179,22 @@ def test_review_offers_closing_only_to_who_can_close(client, world, db):
     assert f"/teams/{world.zorg}/cycles/{world.cycle}/close" in page
     upcoming = client.get(f"/cycles/{world.cycle + 1}").get_data(as_text=True)
     assert "/close" not in upcoming  # a cycle that has not started cannot be closed
+
+
+def test_close_screen_says_a_carried_card_leaves_its_due_date_behind(client, world, db):
+    """The copy in the next cycle has no due date (the old one lies in the closed cycle): the
+    close screen shows each card's due date and says so before anyone decides."""
+    login(client, "anna@test.example")
+    url = f"/teams/{world.wonen}/cycles/{world.cycle}/close"
+    plain = add(db, world, "Zonder deadline")
+    assert "zonder deadline: stel" not in client.get(url).get_data(as_text=True)
+    with db.reader() as s:
+        day = cycles.current_cycle(s).end
+    dated = add(db, world, "Met deadline", due_date=day)
+    page = client.get(url).get_data(as_text=True)
+    assert "Een meegenomen actie begint de volgende cyclus zonder deadline" in page
+    assert f"Met deadline</b> — Anna Ëlsen · deadline {day.strftime('%d-%m')}" in page
+    client.post(url, data={f"decision-{plain.id}": "carry", f"decision-{dated.id}": "carry",
+                           "confirm": "yes"})
+    with db.reader() as s:
+        assert s.exec(select(Action).where(Action.carried_from_id == dated.id)).one().due_date is None
