@@ -1,5 +1,7 @@
 """Reading and driving the board the way a person does: cards, columns, drags, keys."""
 
+import re
+
 from playwright.sync_api import expect
 
 TODO, DOING, DONE = "todo", "doing", "done"
@@ -41,16 +43,30 @@ def click_move(page, action_id, step):
 
 
 def drag_card(page, action_id, status):
-    """Drag the card with the mouse onto the top of column `status` (SortableJS, native DnD)."""
+    """Drag the card with the mouse onto the top of column `status` (SortableJS, native DnD),
+    as a hand does: press, wait until the drag has started, move over the column, and let go
+    only once the card shows there."""
     source = card(page, action_id)
     source.scroll_into_view_if_needed()
     box = source.bounding_box()
     target = page.locator(f'[data-column="{status}"]').bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + 12
-    page.mouse.move(x, y)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
     page.mouse.down()
-    page.mouse.move(x + 6, y + 6, steps=3)
-    page.mouse.move(target["x"] + target["width"] / 2, target["y"] + 24, steps=15)
+    page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + 18, steps=3)
+    # Sortable marks the card once the drag has started; a busy machine is slow to say so.
+    expect(source).to_have_class(re.compile(r"\bsortable-ghost\b"))
+    x, y = target["x"] + target["width"] / 2, target["y"] + 24
+    page.mouse.move(x, y, steps=15)
+    hovering = card_in(page, action_id, status)
+    # A browser repeats `dragover` while the pointer rests over a column; this pointer sends one
+    # only when it moves, and Sortable can pass over one (while cards animate, for one). So the
+    # pointer keeps moving a little, as a hand does, for up to 3 s.
+    for step in range(20):
+        if hovering.count() == 1:
+            break
+        page.mouse.move(x + 4 + step % 3, y + 6, steps=2)
+        page.wait_for_timeout(150)
+    expect(hovering).to_have_count(1)  # hovering: the card shows there
     page.mouse.up()
 
 

@@ -1,7 +1,6 @@
 """Every main page at phone, tablet and desktop size: no sideways scrolling, long words wrap,
 axe-core (WCAG 2.x A/AA) finds nothing; and what only a phone or a wall screen needs."""
 
-import re
 import uuid
 from pathlib import Path
 
@@ -9,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, INGRID, SANNE, wait_live
-from .helpers import DOING, TODO, card, card_in, expect_in_column, expect_saved
+from .helpers import DOING, TODO, card, drag_card, expect_in_column, expect_saved
 
 pytestmark = pytest.mark.browser
 
@@ -210,28 +209,7 @@ def test_long_column_keeps_the_board_one_screen_tall(new_page, api_as):
     ids = [anouk.create(slug="informatievoorziening") for _ in range(60)]
     page = new_page(ANOUK, path="/teams/informatievoorziening", viewport=DESKTOP)
     assert page.evaluate("document.documentElement.scrollHeight") <= DESKTOP["height"] + 1
-    bottom = card(page, ids[-1])
-    bottom.scroll_into_view_if_needed()
-    box = bottom.bounding_box()
-    target = page.locator(f'[data-column="{DOING}"]').bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
-    page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + 18, steps=3)
-    # Sortable marks the card once the drag has started; a busy machine is slow to say so.
-    expect(bottom).to_have_class(re.compile(r"\bsortable-ghost\b"))
-    x, y = target["x"] + target["width"] / 2, target["y"] + 24
-    page.mouse.move(x, y, steps=20)
-    hovering = card_in(page, ids[-1], DOING)
-    # A browser repeats `dragover` while the pointer rests over a column; this pointer sends one
-    # only when it moves, and Sortable can pass over one (while cards animate, for one). So the
-    # pointer keeps moving a little, as a hand does, for up to 3 s (about 1 run in 6 needed it).
-    for step in range(20):
-        if hovering.count() == 1:
-            break
-        page.mouse.move(x + 4 + step % 3, y + 6, steps=2)
-        page.wait_for_timeout(150)
-    expect(hovering).to_have_count(1)  # hovering: the card shows there
-    page.mouse.up()
+    drag_card(page, ids[-1], DOING)  # the bottom card of the long column
     expect_saved(page, ids[-1], DOING)
     assert anouk.action(ids[-1], slug="informatievoorziening")["status"] == DOING
 
