@@ -7,8 +7,10 @@ collector then ran in a later request, and the request's session expired every r
 """
 
 import gc
+from pathlib import Path
 
 import pytest
+from jinja2 import Environment, nodes
 from sqlmodel import SQLModel
 
 from boards import actions, goals
@@ -26,6 +28,27 @@ def busy_board(db, world):
                                      goal_id=goal.id if n % 2 else world.short_goal).action.id
                for n in range(6)]
     return ids
+
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_macros_live_only_in_files_that_hold_nothing_else():
+    """The rule behind the pages below, for every template: a file that defines a macro is a
+    library of macros (imported, rendered once per process), not a page or a partial."""
+    env = Environment(extensions=["jinja2.ext.i18n"])
+    libraries = []
+    for path in sorted(TEMPLATES.rglob("*.html")):
+        template = env.parse(path.read_text(encoding="utf-8"))
+        if next(template.find_all(nodes.Macro), None) is None:
+            continue
+        libraries.append(path.name)
+        for node in template.body:
+            blank = isinstance(node, nodes.Output) and all(
+                isinstance(part, nodes.TemplateData) and not part.data.strip() for part in node.nodes)
+            assert blank or isinstance(node, (nodes.Macro, nodes.FromImport, nodes.Import)), \
+                f"{path.relative_to(TEMPLATES)} defines a macro and renders too (line {node.lineno})"
+    assert "_forms.html" in libraries and "_cards.html" in libraries  # the walk saw them
 
 
 def rows_left_to_the_collector(client, path):
@@ -51,3 +74,9 @@ def test_page_frees_its_rows_without_the_garbage_collector(client, world, busy_b
     path = path.format(wonen=world.wonen, card=busy_board[0])
     client.get(path)  # the first render compiles the templates
     assert rows_left_to_the_collector(client, path) == []
+
+
+def test_admin_page_frees_its_rows_without_the_garbage_collector(client, world, busy_board):
+    login(client, "admin@test.example")
+    client.get("/admin/")
+    assert rows_left_to_the_collector(client, "/admin/") == []
