@@ -32,8 +32,8 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     database.init_app(app, database_url(app))
 
-    from . import (card_cache, i18n, limits, live, security, security_log, socket_session,
-                   template_urls, wire)
+    from . import (api_conventions, card_cache, i18n, limits, live, security, security_log,
+                   security_txt, socket_session, template_urls, wire)
     from .auth import init_auth
     socket_session.init_app(app)
     csrf.init_app(app)
@@ -43,6 +43,8 @@ def create_app(config=None):
     template_urls.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
+    security_txt.init_app(app)
+    api_conventions.init_app(app)
     security_log.init_app(app)
     wire.init_app(app)
     limits.init_app(app)

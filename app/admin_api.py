@@ -16,7 +16,7 @@ from boards.queries import team_by_slug
 from . import database
 from .api import _only, token_required
 from .auth import user_for_bearer
-from .errors import json_error
+from .errors import problem
 from .inputs import json_object
 from .personal_data import personal_data_json
 from .security_log import log_changes
@@ -35,7 +35,7 @@ def admin_token_required(view):
     @token_required
     def wrapped(*args, **kwargs):
         if not g.api_user.is_admin:
-            return json_error(403, "forbidden", "Only administrators can do this.")
+            return problem(403, "forbidden", "Only administrators can do this.")
         return view(*args, **kwargs)
 
     return wrapped

@@ -1,10 +1,10 @@
-"""JSON API /api/v1: bearer tokens, JSON in and out, errors as {"error", "message"}.
+"""JSON API /api/v1: bearer tokens, JSON in and out, errors as problem details (app/errors.py).
 
-The whole API is described in docs/openapi.json, served at /api/v1/openapi.json.
+The whole API is described in docs/openapi.json, served at /api/v1/openapi.json; the rules every
+answer follows (API-Version, no redirects, the document's CORS) are in app/api_conventions.py.
 """
 
 from functools import wraps
-from pathlib import Path
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 
@@ -15,7 +15,8 @@ from boards.sign_in import may_use_password
 
 from . import database
 from .auth import authenticate, now, security_event, user_for_bearer
-from .errors import json_error
+from .api_conventions import OPENAPI
+from .errors import problem
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .limits import token_requests
@@ -30,6 +31,7 @@ from .serializers import (
     card_json,
     cycle_json,
     goal_json,
+    logged_state,
     my_action_json,
     overview_json,
     review_json,
@@ -38,7 +40,6 @@ from .serializers import (
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-OPENAPI = Path(__file__).resolve().parent.parent / "docs" / "openapi.json"
 ACTION_FIELDS = ("title", "owner_id", "notes", "goal_id", "status", "due_date", "cycle")
 
 
@@ -49,7 +50,7 @@ def token_required(view):
     def wrapped(*args, **kwargs):
         user = user_for_bearer()
         if user is None:
-            return json_error(401, "unauthorized", "A valid bearer token is required.")
+            return problem(401, "unauthorized", "A valid bearer token is required.")
         g.api_user = user
         return view(*args, **kwargs)
 
@@ -58,7 +59,7 @@ def token_required(view):
 
 @bp.route("/openapi.json")
 def openapi():
-    """The OpenAPI 3.1 description of this API (public: it holds no data)."""
+    """The OpenAPI 3.1 description of this API (public: it holds no data; any origin may read it)."""
     return send_file(OPENAPI, mimetype="application/json", max_age=300)
 
 
@@ -73,11 +74,11 @@ def create_token():
     person = authenticate(data.get("email"), data.get("password"))
     if person is None:
         security_event("login", outcome="failure", email=data.get("email"), method="api_token")
-        return json_error(401, "unauthorized", "The e-mail address or password is not correct.")
+        return problem(401, "unauthorized", "The e-mail address or password is not correct.")
     if not may_use_password(person, current_app.config.get("LOCAL_LOGIN", True)):
         security_event("login", outcome="failure", person_id=person.id, email=person.email,
                        method="api_token", detail="password login is off")
-        return json_error(403, "forbidden", "Password login is off.")
+        return problem(403, "forbidden", "Password login is off.")
     moment = now()
     token = write(people.issue_token, person.id, name=data.get("name"),
                   expires_days=data.get("expires_days"), now=moment)
@@ -190,7 +191,7 @@ def action_events(action_id):
     return jsonify(events=[{
         "id": e.id, "at": timestamp(e.at), "kind": e.kind, "text": told[e.id],
         "person": {"id": p.id, "name": p.name} if p else None,
-        "before": e.before, "after": e.after} for e, p in rows])
+        "before": logged_state(e.before), "after": logged_state(e.after)} for e, p in rows])
 
 
 @bp.route("/me/actions")

@@ -89,6 +89,9 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # The address people reach the app at (QR codes, display links); see app/public_url.py.
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Where to report a vulnerability (/.well-known/security.txt, RFC 9116): mailto:, https: or
+    # tel: URIs separated by spaces; unset: no security.txt (a placeholder in demo mode).
+    SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT")
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 

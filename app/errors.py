@@ -1,20 +1,29 @@
-"""Domain and HTTP errors, mapped in one place: JSON under /api, a page elsewhere."""
+"""Domain and HTTP errors, mapped in one place: problem details under /api, a page elsewhere.
+
+Every error of the API is made by `problem()`: RFC 9457 problem details
+(`application/problem+json`), as the NL GOV API Design Rules ask (/core/error-handling/
+problem-details), with the members API clients of version 1.0 read (`error`, `message`,
+`field`, `item`) kept as extension members.
+"""
 
 import json
 
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 
+from .api_conventions import is_api_path
 from .i18n import translate_error
 from .security_log import log_security
 
 STATUS = {Invalid: 422, NotFound: 404, Forbidden: 403, Conflict: 409}
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "bad_request",
-              422: "invalid"}
+              422: "invalid", 429: "rate_limited", 500: "server_error"}
+PROBLEM_JSON = "application/problem+json"
 
 
 def status_for(error):
@@ -23,18 +32,31 @@ def status_for(error):
 
 
 def wants_json():
-    """API callers and htmx requests get short answers, not pages."""
-    return request.path.startswith("/api/")
+    """API callers get problem details, not pages."""
+    return is_api_path(request.path)
 
 
-def json_error(status, code, message, field=None, item=None):
-    """The JSON error body every API error uses (`item`: the id of the list entry it concerns)."""
-    body = {"error": code, "message": message}
+def problem(status, code, message, field=None, item=None):
+    """The problem details answer every API error uses.
+
+    `type` is about:blank, so `title` is the status's own phrase and the status says what
+    happened; `error` is the finer code (`invalid`, `conflict`, ...). `detail` and its 1.0 name
+    `message` say it for people (Dutch by default); `field` names the input concerned, `item`
+    the id of the list entry (a cycle close's action); `instance` is the path asked for."""
+    body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"),
+            "status": status, "detail": message, "instance": request.script_root + request.path,
+            "error": code, "message": message}
     if field:
         body["field"] = field
     if item is not None:
         body["item"] = item
-    return jsonify(body), status
+    response = jsonify(body)
+    response.status_code = status
+    response.mimetype = PROBLEM_JSON
+    if status == 401:
+        # RFC 9110: a 401 names the scheme that would work.
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
 
 
 def htmx_error(status, code, message, field=None):
@@ -64,7 +86,7 @@ def init_app(app):
             log_refusal()
         message = translate_error(error.message)
         if wants_json():
-            return json_error(status, error.code, message, error.field, error.item)
+            return problem(status, error.code, message, error.field, error.item)
         if request.headers.get("HX-Request"):
             return htmx_error(status, error.code, message, error.field)
         return render_template("error.html", status=status, message=message), status
@@ -74,10 +96,19 @@ def init_app(app):
         if error.code == 403:
             log_refusal()
         if wants_json():
-            return json_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
+            return http_problem(error)
         if request.headers.get("HX-Request"):
             return htmx_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
         return render_template("error.html", status=error.code, message=page_message(error.code)), error.code
+
+
+def http_problem(error):
+    """An HTTP error (unknown path, wrong method, malformed body, too large, 500) as problem
+    details; a 405 keeps its `Allow` header."""
+    response = problem(error.code, HTTP_CODES.get(error.code, "error"), error.description)
+    if getattr(error, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(error.valid_methods)
+    return response
 
 
 def page_message(status):

@@ -18,7 +18,7 @@ from flask_limiter.util import get_remote_address
 
 from boards.errors import N_
 
-from .errors import json_error, wants_json
+from .errors import problem, wants_json
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True,
                   strategy="moving-window")
@@ -53,7 +53,7 @@ def init_app(app):
         security_event("login_limited" if request.endpoint == "auth.login" else "token_limited",
                        outcome="refused", retry_after=seconds)
         if wants_json():
-            response, status = json_error(429, "rate_limited", message)
+            response = problem(429, "rate_limited", message)
         else:
             from .auth import LoginForm
             if request.endpoint == "auth.login":
@@ -61,8 +61,7 @@ def init_app(app):
                 body = render_template("auth/login.html", form=LoginForm())
             else:
                 body = render_template("error.html", status=429, message=message)
-            response, status = current_app.make_response(body), 429
-        response.status_code = status
+            response = current_app.make_response((body, 429))
         response.headers["Retry-After"] = str(seconds)
         return response
 

@@ -1,6 +1,6 @@
 """The shape of a person's own data download (GET /api/v1/me/export): never a secret or hash."""
 
-from .serializers import timestamp
+from .serializers import logged_state, timestamp
 
 
 def personal_data_json(data):
@@ -20,10 +20,12 @@ def personal_data_json(data):
                      "needs_help": a.needs_help, "help_reason": a.help_reason,
                      "created_at": timestamp(a.created_at)} for a in data["actions"]],
         "events": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind, "team_id": e.team_id,
-                    "action_id": e.action_id, "before": e.before, "after": e.after}
+                    "action_id": e.action_id, "before": logged_state(e.before),
+                    "after": logged_state(e.after)}
                    for e in data["events"]],
         "events_about_me": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind,
-                             "team_id": e.team_id, "before": e.before, "after": e.after}
+                             "team_id": e.team_id, "before": logged_state(e.before),
+                             "after": logged_state(e.after)}
                             for e in data["events_about"]],
         "notification_choices": data["notification_choices"],
         **_access(data),

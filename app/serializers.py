@@ -1,18 +1,39 @@
 """JSON shapes of the API and the socket events (see DESIGN.md)."""
 
-from datetime import timezone
+from datetime import datetime, timezone
 
 from boards.cycles import cycle_state
 from boards.models import STATUSES
 
 
+# Times a log entry keeps as text: a deleted card's record (boards.actions.RESTORE_FIELDS).
+LOGGED_TIMES = ("created_at", "help_since")
+
+
 def timestamp(moment):
-    """An RFC 3339 time with its offset; SQLite hands back stored UTC times without one."""
+    """An RFC 3339 time in UTC, written with `Z` (NL GOV API Design Rules), e.g.
+    2026-12-07T10:00:00Z; SQLite hands back stored UTC times without their offset."""
     if moment is None:
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.isoformat()
+    return moment.astimezone(timezone.utc).isoformat().removesuffix("+00:00") + "Z"
+
+
+def logged_state(data):
+    """An Event's `before` or `after`, its times as `timestamp` writes them (the log holds
+    them as Python wrote them then: on SQLite without an offset)."""
+    if not isinstance(data, dict):
+        return data
+    return {key: _logged_time(value) if key in LOGGED_TIMES else value
+            for key, value in data.items()}
+
+
+def _logged_time(value):
+    try:
+        return timestamp(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return value
 
 
 def action_json(action, owner, team):

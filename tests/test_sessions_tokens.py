@@ -117,9 +117,9 @@ def test_token_list_shows_own_tokens(timed_app, clock):
         sorted(t["name"] for t in tokens) == ["kort", "rapportage"]
     mine = {t["name"]: t for t in tokens}
     assert set(mine["rapportage"]) == {"id", "name", "created", "expires", "last_used"}
-    assert mine["rapportage"]["created"] == "2026-11-25T09:00:00+00:00"
-    assert mine["rapportage"]["expires"] == "2027-02-23T09:00:00+00:00"  # 90 days
-    assert mine["rapportage"]["last_used"] == "2026-11-25T11:00:00+00:00"
+    assert mine["rapportage"]["created"] == "2026-11-25T09:00:00Z"
+    assert mine["rapportage"]["expires"] == "2027-02-23T09:00:00Z"  # 90 days
+    assert mine["rapportage"]["last_used"] == "2026-11-25T11:00:00Z"
     assert mine["kort"]["last_used"] is None
     clock.advance(days=1)  # "kort" has expired: no longer listed
     assert [t["name"] for t in Api(client, first).get("/tokens").get_json()["tokens"]] \
@@ -133,9 +133,9 @@ def test_last_used_is_kept_to_the_hour(timed_app, clock):
     api = Api(client, token)
     api.get("/teams")
     clock.advance(minutes=59)
-    assert api.get("/tokens").get_json()["tokens"][0]["last_used"] == "2026-11-25T09:00:00+00:00"
+    assert api.get("/tokens").get_json()["tokens"][0]["last_used"] == "2026-11-25T09:00:00Z"
     clock.advance(minutes=1)
-    assert api.get("/tokens").get_json()["tokens"][0]["last_used"] == "2026-11-25T10:00:00+00:00"
+    assert api.get("/tokens").get_json()["tokens"][0]["last_used"] == "2026-11-25T10:00:00Z"
 
 
 def test_revoke_own_token_only(timed_app):
