@@ -7,6 +7,7 @@ problem-details), with the members API clients of version 1.0 read (`error`, `me
 """
 
 import json
+from urllib.parse import quote
 
 from flask import jsonify, make_response, render_template, request
 from flask_babel import gettext as _
@@ -41,10 +42,11 @@ def problem(status, code, message, field=None, item=None):
 
     `type` is about:blank, so `title` is the status's own phrase and the status says what
     happened; `error` is the finer code (`invalid`, `conflict`, ...). `detail` and its 1.0 name
-    `message` say it for people (Dutch by default); `field` names the input concerned, `item`
-    the id of the list entry (a cycle close's action); `instance` is the path asked for."""
+    `message` say it for people (a domain error in the UI language); `field` names the input
+    concerned, `item` the id of the list entry (a cycle close's action); `instance` is the path
+    asked for."""
     body = {"type": "about:blank", "title": HTTP_STATUS_CODES.get(status, "Error"),
-            "status": status, "detail": message, "instance": request.script_root + request.path,
+            "status": status, "detail": message, "instance": _requested_path(),
             "error": code, "message": message}
     if field:
         body["field"] = field
@@ -57,6 +59,11 @@ def problem(status, code, message, field=None, item=None):
         # RFC 9110: a 401 names the scheme that would work.
         response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def _requested_path():
+    """The path asked for as a URI reference: percent-encoded again (werkzeug decoded it)."""
+    return quote(request.script_root + request.path, safe="/!$&'()*+,;=:@")
 
 
 def htmx_error(status, code, message, field=None):

@@ -3,7 +3,8 @@
 schemathesis generates requests for every operation in docs/openapi.json (valid and invalid
 data), with a member's token, an admin's, a bogus one and none, against the real app on a real
 database. Every answer must be documented (status, content type, body schema) and none may be
-a server error. Some generated ids, slugs and versions are steered onto real ones, so that the
+a server error; every answer follows the NL GOV API Design Rules (API-Version, problem details,
+times in UTC). Some generated ids, slugs and versions are steered onto real ones, so that the
 requests reach the services and really create, edit, move and close, not only the validators.
 """
 
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -25,9 +27,22 @@ from app.api import OPENAPI
 
 from .conftest import make_app
 from .factories import PASSWORD
+from .test_api_rules import VERSION, assert_utc_times
+
+
+def follows_the_api_rules(ctx, response, case):
+    """The exact API-Version, a problem's status equal to the answer's, times UTC with Z."""
+    assert response.headers.get("api-version") == [VERSION], response.headers
+    if not response.content:
+        return
+    body = response.json()
+    if response.status_code >= 400:
+        assert body["status"] == response.status_code, body
+    assert_utc_times(body)
+
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+          response_schema_conformance, response_headers_conformance, follows_the_api_rules]
 CARDS = 12
 
 

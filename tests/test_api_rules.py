@@ -3,6 +3,7 @@ every answer, a public OpenAPI document with CORS, no redirects, times in RFC 33
 
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 from werkzeug.http import HTTP_STATUS_CODES
@@ -30,7 +31,7 @@ def assert_problem(response, status, code):
     assert body["type"] == "about:blank" and body["title"] == HTTP_STATUS_CODES[status]
     assert body["status"] == status and body["error"] == code
     assert isinstance(body["detail"], str) and body["detail"] and body["message"] == body["detail"]
-    assert body["instance"] == response.request.path
+    assert body["instance"] == quote(response.request.path, safe="/:@")
     return body
 
 
@@ -65,6 +66,8 @@ ERRORS = {
     "403 not a member": lambda c, api: (
         api("carla").post("/teams/wonen/actions", {"title": "Niet mijn team"}), 403, "forbidden"),
     "404 unknown path": lambda c, api: (api("anna").get("/no-such-thing"), 404, "not_found"),
+    "404 unknown team": lambda c, api: (api("anna").get("/teams/w%C3%B3nen%20x/board"), 404,
+                                        "not_found"),
     "404 unknown action": lambda c, api: (api("anna").get("/actions/999999/events"), 404,
                                           "not_found"),
     "405 wrong method": lambda c, api: (c.put("/api/v1/teams"), 405, "method_not_allowed"),
