@@ -20,66 +20,38 @@ from .i18n import translate_error
 from .live import log_position_now
 from .security_log import log_security
 from .serializers import card_json
-from .socket_guard import CoolDown, guard_events
-from .socket_leases import ENDED_EVENT, Lease, Leases
+from .socket_guard import CoolDown, GuardedNamespace
+from .socket_leases import Lease, Leases
+from .socket_rooms import ROOMS, RoomKicks, disconnect_room  # noqa: F401  (disconnect_room: callers import it here)
 from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
 LEASES, COOL_DOWN = "verbeterbord.socket_leases", "verbeterbord.socket_cool_down"
-# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
-# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
-_LOGIN_ROOMS = ("login:", "person:")
-
-
-class _KickRooms:
-    """Closing a room disconnects its sockets, on every server process."""
-
-    def _handle_close_room(self, message):
-        disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
-        super()._handle_close_room(message)
-
-
-class KickingRedisManager(_KickRooms, python_socketio.RedisManager):
-    """Redis message queue whose close_room also disconnects the room's sockets."""
-
-
-def disconnect_local(server, room, namespace="/"):
-    """Disconnect this process's sockets in a room (a login's: saying that the login ended)."""
-    for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
-        if room and room.startswith(_LOGIN_ROOMS):
-            server.emit(ENDED_EVENT, {"reason": "ended"}, to=sid, namespace=namespace,
-                        ignore_queue=True)
-        server.disconnect(sid, namespace=namespace, ignore_queue=True)
-
-
-def disconnect_room(room):
-    """Disconnect every socket in a room, across all server processes."""
-    server = socketio.server
-    if server is None:
-        return
-    disconnect_local(server, room)
-    server.manager.close_room(room, "/")
 
 
 def init_app(app, socketio_ext):
-    """Bind Flask-SocketIO with an explicit async mode and the allowed origins."""
+    """Bind Flask-SocketIO with an explicit async mode and the allowed origins, and serve the
+    default namespace with BoardNamespace."""
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    channel = app.config.get("SOCKETIO_CHANNEL") or "socketio"
     options = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"],
                "cors_allowed_origins": app.config["ALLOWED_ORIGINS"] or None,
                "ping_interval": 10, "ping_timeout": 10}
     if queue:
         # Installations (or benchmarks) sharing one Redis keep apart by channel.
-        options["client_manager"] = KickingRedisManager(
-            queue, channel=app.config.get("SOCKETIO_CHANNEL") or "socketio")
+        options["client_manager"] = python_socketio.RedisManager(queue, channel=channel)
     else:
         # The extension is one object per process and keeps its options from app to app.
         socketio_ext.server_options.pop("client_manager", None)
     socketio_ext.init_app(app, **options)
     leases = app.extensions[LEASES] = Leases(app)
     cool_down = app.extensions[COOL_DOWN] = CoolDown(app.config["SOCKET_FLOOD_COOLDOWN"])
-    guard_events(socketio_ext.server, app, leases, cool_down)
+    # Registered on this app's server only (the extension has one), with this app's state.
+    socketio_ext.on_namespace(BoardNamespace("/", app, leases, cool_down))
+    kicks = app.extensions[ROOMS] = RoomKicks(app, socketio_ext.server, queue, channel)
+    kicks.start()
 
 
 def _person_id():
@@ -93,7 +65,6 @@ def _refusal(error):
     return {"ok": False, "error": error.code, "message": translate_error(error.message)}
 
 
-@socketio.on("connect")
 def on_connect(auth):
     """Only a logged-in browser session, a valid bearer token or a display link may connect;
     not while its person, token or address cools down after a flood."""
@@ -121,7 +92,6 @@ def on_connect(auth):
     current_app.extensions[LEASES].add(socketio.server, request.sid, lease)
 
 
-@socketio.on("disconnect")
 def on_disconnect(*_reason):
     """A socket that is gone holds no lease."""
     current_app.extensions[LEASES].drop(request.sid)
@@ -179,7 +149,6 @@ def _login_lease():
                  flood_keys=(f"person:{current_user.id}",))
 
 
-@socketio.on("join")
 def on_join(data=None, *_extra):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
@@ -227,7 +196,6 @@ def _int_or_none(value, field):
     raise Invalid("Invalid request.", field=field)
 
 
-@socketio.on("move")
 def on_move(data=None, *_extra):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:
@@ -248,3 +216,23 @@ def on_move(data=None, *_extra):
         return {"ok": False, "error": "server_error", "message": translate_error(
             "Something went wrong; the board is reloaded.")}
     return {"ok": True, "action": card_json(change.card)}
+
+
+class BoardNamespace(GuardedNamespace):
+    """The default namespace (docs/protocol.md): each event passes the guard, then its handler."""
+
+    def on_connect(self, auth=None):
+        """See on_connect above."""
+        return on_connect(auth)
+
+    def on_disconnect(self, *reason):
+        """See on_disconnect above."""
+        return on_disconnect(*reason)
+
+    def on_join(self, data=None, *extra):
+        """See on_join above."""
+        return on_join(data, *extra)
+
+    def on_move(self, data=None, *extra):
+        """See on_move above."""
+        return on_move(data, *extra)
