@@ -22,6 +22,7 @@ from .security_log import log_security
 from .serializers import card_json
 from .socket_guard import CoolDown, GuardedNamespace
 from .socket_leases import Lease, Leases
+from .socket_limits import SocketLimits
 from .socket_rooms import ROOMS, RoomKicks, disconnect_room  # noqa: F401  (disconnect_room: callers import it here)
 from .writes import write
 
@@ -29,6 +30,7 @@ SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
 LEASES, COOL_DOWN = "verbeterbord.socket_leases", "verbeterbord.socket_cool_down"
+LIMITS = "verbeterbord.socket_limits"
 
 
 def init_app(app, socketio_ext):
@@ -48,6 +50,7 @@ def init_app(app, socketio_ext):
     socketio_ext.init_app(app, **options)
     leases = app.extensions[LEASES] = Leases(app)
     cool_down = app.extensions[COOL_DOWN] = CoolDown(app.config["SOCKET_FLOOD_COOLDOWN"])
+    app.extensions[LIMITS] = SocketLimits(app)
     # Registered on this app's server only (the extension has one), with this app's state.
     socketio_ext.on_namespace(BoardNamespace("/", app, leases, cool_down))
     kicks = app.extensions[ROOMS] = RoomKicks(app, socketio_ext.server, queue, channel)
@@ -67,13 +70,15 @@ def _refusal(error):
 
 def on_connect(auth):
     """Only a logged-in browser session, a valid bearer token or a display link may connect;
-    not while its person, token or address cools down after a flood."""
+    not while its person, token or address cools down after a flood, not too often from one
+    address, and not beyond the sockets a person, token or display link may hold."""
     if auth is not None and not isinstance(auth, dict):
         raise ConnectionRefusedError("unauthorized")
     auth = auth or {}
     token, display = auth.get("token"), auth.get("display")
     if token is not None and not isinstance(token, str):
         raise ConnectionRefusedError("unauthorized")
+    _refuse_too_many_connects()
     if display is not None:
         keys = (f"display:{people.token_hash(str(display))}", f"address:{request.remote_addr}")
         _refuse_while_cooling(keys)
@@ -85,6 +90,7 @@ def on_connect(auth):
         _refuse_while_cooling([f"person:{_cookie_person()}"])
         lease = _login_lease()
     _refuse_while_cooling([f"person:{lease.person_id}"])
+    _claim_socket(person_id=lease.person_id, token=lease.token_hash)
     session[SOCKET_PERSON] = lease.person_id
     join_room(f"person:{lease.person_id}")
     if lease.login_key:
@@ -93,8 +99,32 @@ def on_connect(auth):
 
 
 def on_disconnect(*_reason):
-    """A socket that is gone holds no lease."""
+    """A socket that is gone holds no lease and no longer counts."""
     current_app.extensions[LEASES].drop(request.sid)
+    current_app.extensions[LIMITS].release(request.sid)
+
+
+def _refused(code, seconds, message):
+    return ConnectionRefusedError(code, {"retry_after": seconds, "message": message})
+
+
+def _refuse_too_many_connects():
+    """Refuse a connect beyond SOCKET_CONNECT_LIMIT_ADDRESS from this client address."""
+    wait = current_app.extensions[LIMITS].connect_wait(request.remote_addr)
+    if wait:
+        raise _refused("rate_limited", wait, gettext(
+            "Too many connections from your network; trying again in %(seconds)s seconds.",
+            seconds=wait))
+
+
+def _claim_socket(**holder):
+    """Count this socket for its person, token or display link, or refuse it: the last
+    check of the connect, so that a refusal afterwards leaves nothing counted."""
+    limits = current_app.extensions[LIMITS]
+    if not limits.claim(socketio.server, request.sid, **holder):
+        raise _refused("too_many_sockets", limits.retry, gettext(
+            "You have too many connections open. Close a few tabs or windows; "
+            "trying again in %(seconds)s seconds.", seconds=limits.retry))
 
 
 def _refuse_while_cooling(keys):
@@ -102,10 +132,8 @@ def _refuse_while_cooling(keys):
     ago (in memory: before any database lookup)."""
     left = current_app.extensions[COOL_DOWN].left(keys)
     if left:
-        raise ConnectionRefusedError("rate_limited", {
-            "retry_after": left,
-            "message": gettext("Too many messages; try again in %(seconds)s seconds.",
-                               seconds=left)})
+        raise _refused("rate_limited", left, gettext(
+            "Too many messages; try again in %(seconds)s seconds.", seconds=left))
 
 
 def _cookie_person():
@@ -118,6 +146,7 @@ def _connect_display(display, keys):
     if found is None:
         raise ConnectionRefusedError("unauthorized")
     link, team = found
+    _claim_socket(display=people.token_hash(display))
     session[SOCKET_DISPLAY] = {"id": link.id, "board": team.slug if team else None}
     join_room(f"display:{link.id}")
     current_app.extensions[LEASES].add(socketio.server, request.sid, Lease(flood_keys=keys))
