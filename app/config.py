@@ -101,6 +101,12 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # The address people reach the app at (QR codes, display links); see app/public_url.py.
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Webhook receivers must resolve to public internet addresses; 1: private, loopback and
+    # link-local ones are allowed too (an installation on a closed network).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+    # A function (host, port) → list of address strings; None: the system's resolver. Tests
+    # give one that never touches the network.
+    WEBHOOK_RESOLVER = None
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 
