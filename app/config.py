@@ -63,6 +63,18 @@ class Config:
     # Seconds a socket cut off for flooding (its person, token, or a wall screen's address) is
     # refused on connect; 0: no cool-down.
     SOCKET_FLOOD_COOLDOWN = float(os.environ.get("SOCKET_FLOOD_COOLDOWN", "30"))
+    # Sockets open at once per person (all their tabs and tokens), per bearer token and per
+    # display link; one more is refused at connect (docs/protocol.md), to try again after
+    # SOCKET_LIMIT_RETRY_SECONDS. Counted across processes in Redis when configured.
+    SOCKETS_PER_PERSON = _int("SOCKETS_PER_PERSON", 20)
+    SOCKETS_PER_TOKEN = _int("SOCKETS_PER_TOKEN", 20)
+    SOCKET_LIMIT_RETRY_SECONDS = _int("SOCKET_LIMIT_RETRY_SECONDS", 30)
+    # Socket connects per client address (a whole office behind one NAT address reloading its
+    # pages after a network blip stays well under it). Syntax: "60 per minute".
+    SOCKET_CONNECT_LIMIT_ADDRESS = os.environ.get("SOCKET_CONNECT_LIMIT_ADDRESS", "60 per minute")
+    # How often a process renews its sockets' counts in Redis; a dead process's stop counting
+    # after three times this (seconds).
+    SOCKET_COUNT_RENEW_SECONDS = float(os.environ.get("SOCKET_COUNT_RENEW_SECONDS", "20"))
     # How often each process checks that its sockets' logins and tokens still work (seconds).
     SOCKET_SESSION_CHECK_SECONDS = float(os.environ.get("SOCKET_SESSION_CHECK_SECONDS", "60"))
     # Behind a reverse proxy: trust one hop of X-Forwarded-For/-Proto/-Host (links, QR codes).
@@ -92,6 +104,12 @@ class Config:
     # Where to report a vulnerability (/.well-known/security.txt, RFC 9116): mailto:, https: or
     # tel: URIs separated by spaces; unset: no security.txt (a placeholder in demo mode).
     SECURITY_CONTACT = os.environ.get("SECURITY_CONTACT")
+    # Webhook receivers must resolve to public internet addresses; 1: private, loopback and
+    # link-local ones are allowed too (an installation on a closed network).
+    WEBHOOK_ALLOW_PRIVATE_TARGETS = _bool("WEBHOOK_ALLOW_PRIVATE_TARGETS")
+    # A function (host, port) → list of address strings; None: the system's resolver. Tests
+    # give one that never touches the network.
+    WEBHOOK_RESOLVER = None
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 

@@ -13,6 +13,7 @@ from .admin import admin_required
 from .history import message_kinds
 from .i18n import translate_error
 from .security_log import log_change
+from .webhook_delivery import checked_target
 from .writes import write
 
 bp = Blueprint("outbox_admin", __name__, url_prefix="/admin")
@@ -46,6 +47,7 @@ def add_webhook():
     """Subscribe a receiver."""
     kinds = request.form.getlist("events") or ["*"]
     try:
+        checked_target(request.form.get("url", ""))  # before the transaction: it resolves
         hook = write(webhooks.create_webhook, current_user.id, url=request.form.get("url", ""),
                      secret=request.form.get("secret", ""), kinds=kinds)
         flash(_("The webhook is added."))

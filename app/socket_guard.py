@@ -4,8 +4,8 @@ lease; and the cool-down that keeps a socket cut off for flooding from coming st
 import math
 import time
 
-import socketio as python_socketio
 from flask_babel import force_locale
+from flask_socketio import Namespace
 
 from boards.errors import N_
 
@@ -87,61 +87,65 @@ class CoolDown:
         return math.ceil(longest)
 
 
-def guard_events(server, app, leases, cool_down):
-    """Give every socket of this server an EventBudget, and check it and the socket's lease
-    before an event is dispatched.
+class GuardedNamespace(Namespace):
+    """A Flask-SocketIO namespace whose events first pass the socket's EventBudget and lease.
 
-    The checks sit in front of python-socketio's event dispatch: a refused event costs no
-    greenlet, no request context and no session copy, so a flood is cheap to refuse. The ack
-    of a refused event is `{"ok": false, "error": "rate_limited", "message": …}` (in the default
-    language: a socket has no request to choose one from). A flooding socket is disconnected
-    (what it had already sent is dropped unanswered) and its person, token or address cools
-    down. A socket whose login or token has run out gets `{"ok": false, "error":
-    "session_ended", …}`, then `session.ended`, and is disconnected.
+    The checks sit in `trigger_event`, the documented hook through which python-socketio hands
+    every event of the namespace to its class: before Flask-SocketIO builds a request context
+    or copies the session, so a refused event costs little. The ack of a refused event is
+    `{"ok": false, "error": "rate_limited", "message": …}` (in the default language: a socket
+    has no request to choose one from). A flooding socket is disconnected (what it had already
+    sent is dropped unanswered) and its person, token or address cools down. A socket whose
+    login or token has run out gets `{"ok": false, "error": "session_ended", …}`, then
+    `session.ended`, and is disconnected.
     """
-    config = app.config
-    rate, burst = config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"]
-    limit = config["SOCKET_FLOOD_DISCONNECT"]
-    with app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
-        slow_down = {"ok": False, "error": "rate_limited", "message": translate_error(SLOW_DOWN)}
-        ended = {"ok": False, "error": "session_ended",
-                 "message": translate_error(SESSION_ENDED)}
-    budgets = {}  # engine.io sid → EventBudget, for this process's sockets
-    dispatch, forget = server._handle_event, server._handle_eio_disconnect
 
-    def refuse(eio_sid, namespace, id, answer):
-        if id is not None:
-            server._send_packet(eio_sid, server.packet_class(
-                python_socketio.packet.ACK, namespace=namespace, data=[answer], id=id))
+    def __init__(self, namespace, app, leases, cool_down):
+        super().__init__(namespace)
+        config = app.config
+        self.app, self.leases, self.cool_down = app, leases, cool_down
+        self.rate, self.burst = config["SOCKET_EVENT_RATE"], config["SOCKET_EVENT_BURST"]
+        self.limit = config["SOCKET_FLOOD_DISCONNECT"]
+        with app.test_request_context(), force_locale(config["BABEL_DEFAULT_LOCALE"]):
+            self.slow_down = {"ok": False, "error": "rate_limited",
+                              "message": translate_error(SLOW_DOWN)}
+            self.ended = {"ok": False, "error": "session_ended",
+                          "message": translate_error(SESSION_ENDED)}
+        self.budgets = {}  # Socket.IO sid → EventBudget, for this process's sockets
 
-    def handle_event(eio_sid, namespace, id, data):
-        namespace = namespace or "/"
-        budget = budgets.get(eio_sid)
+    def trigger_event(self, event, *args):
+        """Check the socket's budget and lease, then dispatch as Flask-SocketIO does."""
+        sid = args[0] if args else None
+        if event == "disconnect":
+            self.budgets.pop(sid, None)
+        elif event != "connect":
+            refusal = self.refusal(sid)
+            if refusal is not None:
+                return refusal or None
+        return super().trigger_event(event, *args)
+
+    def refusal(self, sid):
+        """None when the event may run; else the ack to send ({} for none at all)."""
+        budget = self.budgets.get(sid)
         if budget is None:
-            budget = budgets[eio_sid] = EventBudget(rate, burst, limit)
+            budget = self.budgets[sid] = EventBudget(self.rate, self.burst, self.limit)
         if budget.cut_off:
-            return None
-        sid = server.manager.sid_from_eio_sid(eio_sid, namespace)
+            return {}
         if not budget.take():
-            refuse(eio_sid, namespace, id, slow_down)
             if budget.flooding:
                 budget.cut_off = True
-                app.logger.warning("socket %s disconnected: event flood", sid)
-                if sid is not None:
-                    cool_down.add(leases.flood_keys(sid))
-                    server.disconnect(sid, namespace=namespace, ignore_queue=True)
-            return None
-        if sid is not None and not leases.touch(sid):
+                self.app.logger.warning("socket %s disconnected: event flood", sid)
+                self.cool_down.add(self.leases.flood_keys(sid))
+                self.server.disconnect(sid, namespace=self.namespace, ignore_queue=True)
+            return self.slow_down
+        if not self.leases.touch(sid):
             budget.cut_off = True
-            refuse(eio_sid, namespace, id, ended)
-            end_socket(server, sid, "expired")
-            return None
-        return dispatch(eio_sid, namespace, id, data)
+            self.server.start_background_task(self._end_after_ack, sid)
+            return self.ended
+        return None
 
-    def handle_eio_disconnect(eio_sid, *args):
-        budgets.pop(eio_sid, None)
-        return forget(eio_sid, *args)
-
-    server._handle_event = handle_event
-    server._handle_eio_disconnect = handle_eio_disconnect
-    return budgets
+    def _end_after_ack(self, sid):
+        # The refusal's ack is sent when trigger_event returns; a disconnect before it would
+        # leave the client waiting. A moment later, the ack is on its way.
+        self.server.sleep(0.1)
+        end_socket(self.server, sid, "expired")

@@ -20,66 +20,41 @@ from .i18n import translate_error
 from .live import log_position_now
 from .security_log import log_security
 from .serializers import card_json
-from .socket_guard import CoolDown, guard_events
-from .socket_leases import ENDED_EVENT, Lease, Leases
+from .socket_guard import CoolDown, GuardedNamespace
+from .socket_leases import Lease, Leases
+from .socket_limits import SocketLimits
+from .socket_rooms import ROOMS, RoomKicks, disconnect_room  # noqa: F401  (disconnect_room: callers import it here)
 from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
 LEASES, COOL_DOWN = "verbeterbord.socket_leases", "verbeterbord.socket_cool_down"
-# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
-# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
-_LOGIN_ROOMS = ("login:", "person:")
-
-
-class _KickRooms:
-    """Closing a room disconnects its sockets, on every server process."""
-
-    def _handle_close_room(self, message):
-        disconnect_local(self.server, message.get("room"), message.get("namespace") or "/")
-        super()._handle_close_room(message)
-
-
-class KickingRedisManager(_KickRooms, python_socketio.RedisManager):
-    """Redis message queue whose close_room also disconnects the room's sockets."""
-
-
-def disconnect_local(server, room, namespace="/"):
-    """Disconnect this process's sockets in a room (a login's: saying that the login ended)."""
-    for sid, _eio_sid in list(server.manager.get_participants(namespace, room)):
-        if room and room.startswith(_LOGIN_ROOMS):
-            server.emit(ENDED_EVENT, {"reason": "ended"}, to=sid, namespace=namespace,
-                        ignore_queue=True)
-        server.disconnect(sid, namespace=namespace, ignore_queue=True)
-
-
-def disconnect_room(room):
-    """Disconnect every socket in a room, across all server processes."""
-    server = socketio.server
-    if server is None:
-        return
-    disconnect_local(server, room)
-    server.manager.close_room(room, "/")
+LIMITS = "verbeterbord.socket_limits"
 
 
 def init_app(app, socketio_ext):
-    """Bind Flask-SocketIO with an explicit async mode and the allowed origins."""
+    """Bind Flask-SocketIO with an explicit async mode and the allowed origins, and serve the
+    default namespace with BoardNamespace."""
     queue = app.config.get("SOCKETIO_MESSAGE_QUEUE")
+    channel = app.config.get("SOCKETIO_CHANNEL") or "socketio"
     options = {"async_mode": app.config["SOCKETIO_ASYNC_MODE"],
                "cors_allowed_origins": app.config["ALLOWED_ORIGINS"] or None,
                "ping_interval": 10, "ping_timeout": 10}
     if queue:
         # Installations (or benchmarks) sharing one Redis keep apart by channel.
-        options["client_manager"] = KickingRedisManager(
-            queue, channel=app.config.get("SOCKETIO_CHANNEL") or "socketio")
+        options["client_manager"] = python_socketio.RedisManager(queue, channel=channel)
     else:
         # The extension is one object per process and keeps its options from app to app.
         socketio_ext.server_options.pop("client_manager", None)
     socketio_ext.init_app(app, **options)
     leases = app.extensions[LEASES] = Leases(app)
     cool_down = app.extensions[COOL_DOWN] = CoolDown(app.config["SOCKET_FLOOD_COOLDOWN"])
-    guard_events(socketio_ext.server, app, leases, cool_down)
+    app.extensions[LIMITS] = SocketLimits(app)
+    # Registered on this app's server only (the extension has one), with this app's state.
+    socketio_ext.on_namespace(BoardNamespace("/", app, leases, cool_down))
+    kicks = app.extensions[ROOMS] = RoomKicks(app, socketio_ext.server, queue, channel)
+    kicks.start()
 
 
 def _person_id():
@@ -93,16 +68,17 @@ def _refusal(error):
     return {"ok": False, "error": error.code, "message": translate_error(error.message)}
 
 
-@socketio.on("connect")
 def on_connect(auth):
     """Only a logged-in browser session, a valid bearer token or a display link may connect;
-    not while its person, token or address cools down after a flood."""
+    not while its person, token or address cools down after a flood, not too often from one
+    address, and not beyond the sockets a person, token or display link may hold."""
     if auth is not None and not isinstance(auth, dict):
         raise ConnectionRefusedError("unauthorized")
     auth = auth or {}
     token, display = auth.get("token"), auth.get("display")
     if token is not None and not isinstance(token, str):
         raise ConnectionRefusedError("unauthorized")
+    _refuse_too_many_connects()
     if display is not None:
         keys = (f"display:{people.token_hash(str(display))}", f"address:{request.remote_addr}")
         _refuse_while_cooling(keys)
@@ -114,6 +90,7 @@ def on_connect(auth):
         _refuse_while_cooling([f"person:{_cookie_person()}"])
         lease = _login_lease()
     _refuse_while_cooling([f"person:{lease.person_id}"])
+    _claim_socket(person_id=lease.person_id, token=lease.token_hash)
     session[SOCKET_PERSON] = lease.person_id
     join_room(f"person:{lease.person_id}")
     if lease.login_key:
@@ -121,10 +98,33 @@ def on_connect(auth):
     current_app.extensions[LEASES].add(socketio.server, request.sid, lease)
 
 
-@socketio.on("disconnect")
 def on_disconnect(*_reason):
-    """A socket that is gone holds no lease."""
+    """A socket that is gone holds no lease and no longer counts."""
     current_app.extensions[LEASES].drop(request.sid)
+    current_app.extensions[LIMITS].release(request.sid)
+
+
+def _refused(code, seconds, message):
+    return ConnectionRefusedError(code, {"retry_after": seconds, "message": message})
+
+
+def _refuse_too_many_connects():
+    """Refuse a connect beyond SOCKET_CONNECT_LIMIT_ADDRESS from this client address."""
+    wait = current_app.extensions[LIMITS].connect_wait(request.remote_addr)
+    if wait:
+        raise _refused("rate_limited", wait, gettext(
+            "Too many connections from your network; trying again in %(seconds)s seconds.",
+            seconds=wait))
+
+
+def _claim_socket(**holder):
+    """Count this socket for its person, token or display link, or refuse it: the last
+    check of the connect, so that a refusal afterwards leaves nothing counted."""
+    limits = current_app.extensions[LIMITS]
+    if not limits.claim(socketio.server, request.sid, **holder):
+        raise _refused("too_many_sockets", limits.retry, gettext(
+            "You have too many connections open. Close a few tabs or windows; "
+            "trying again in %(seconds)s seconds.", seconds=limits.retry))
 
 
 def _refuse_while_cooling(keys):
@@ -132,10 +132,8 @@ def _refuse_while_cooling(keys):
     ago (in memory: before any database lookup)."""
     left = current_app.extensions[COOL_DOWN].left(keys)
     if left:
-        raise ConnectionRefusedError("rate_limited", {
-            "retry_after": left,
-            "message": gettext("Too many messages; try again in %(seconds)s seconds.",
-                               seconds=left)})
+        raise _refused("rate_limited", left, gettext(
+            "Too many messages; try again in %(seconds)s seconds.", seconds=left))
 
 
 def _cookie_person():
@@ -148,6 +146,7 @@ def _connect_display(display, keys):
     if found is None:
         raise ConnectionRefusedError("unauthorized")
     link, team = found
+    _claim_socket(display=people.token_hash(display))
     session[SOCKET_DISPLAY] = {"id": link.id, "board": team.slug if team else None}
     join_room(f"display:{link.id}")
     current_app.extensions[LEASES].add(socketio.server, request.sid, Lease(flood_keys=keys))
@@ -179,7 +178,6 @@ def _login_lease():
                  flood_keys=(f"person:{current_user.id}",))
 
 
-@socketio.on("join")
 def on_join(data=None, *_extra):
     """Join a board's, the overview's or one's own room; everyone logged in may read."""
     try:
@@ -227,7 +225,6 @@ def _int_or_none(value, field):
     raise Invalid("Invalid request.", field=field)
 
 
-@socketio.on("move")
 def on_move(data=None, *_extra):
     """Move a card through the one write path, publish the change, ack with the result."""
     try:
@@ -248,3 +245,23 @@ def on_move(data=None, *_extra):
         return {"ok": False, "error": "server_error", "message": translate_error(
             "Something went wrong; the board is reloaded.")}
     return {"ok": True, "action": card_json(change.card)}
+
+
+class BoardNamespace(GuardedNamespace):
+    """The default namespace (docs/protocol.md): each event passes the guard, then its handler."""
+
+    def on_connect(self, auth=None):
+        """See on_connect above."""
+        return on_connect(auth)
+
+    def on_disconnect(self, *reason):
+        """See on_disconnect above."""
+        return on_disconnect(*reason)
+
+    def on_join(self, data=None, *extra):
+        """See on_join above."""
+        return on_join(data, *extra)
+
+    def on_move(self, data=None, *extra):
+        """See on_move above."""
+        return on_move(data, *extra)

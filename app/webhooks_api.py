@@ -10,6 +10,7 @@ from .api import _only, token_required
 from .inputs import json_object
 from .security_log import log_changes
 from .serializers import timestamp
+from .webhook_delivery import checked_target
 from .writes import write
 
 bp = Blueprint("webhooks_api", __name__, url_prefix="/api/v1")
@@ -37,6 +38,9 @@ def create_webhook():
     """Subscribe a receiver: {"url", "secret", "events"} (admins)."""
     data = json_object()
     _only(data, ("url", "secret", "events"))
+    if not g.api_user.is_admin:
+        raise Forbidden(N_("Only administrators can manage webhooks."))
+    checked_target(data.get("url"))  # before the transaction: it resolves the host name
     hook = write(webhooks.create_webhook, g.api_user.id, url=data.get("url"),
                  secret=data.get("secret"), kinds=data.get("events"))
     return jsonify(webhook_json(hook)), 201

@@ -68,11 +68,25 @@ def world(database_copy):
 PUBLIC_URL = "https://verbeterbord.test"
 
 
+# What webhook host names resolve to in tests: nothing is ever looked up or sent there (the
+# tests that deliver use a receiver on 127.0.0.1 and WEBHOOK_ALLOW_PRIVATE_TARGETS).
+TEST_HOSTS = {"localhost": ["127.0.0.1", "::1"]}
+TEST_PUBLIC_ADDRESS = "145.100.1.1"
+
+
+def test_resolver(host, _port):
+    """Names under example (hooks.example.nl, hooks.test.example) are public; others unknown."""
+    if host in TEST_HOSTS:
+        return TEST_HOSTS[host]
+    labels = host.lower().split(".")
+    return [TEST_PUBLIC_ADDRESS] if "example" in labels else []
+
+
 def make_app(db_url, **overrides):
     """An app on the test database (threading mode: no server runs in-process)."""
     config = {"TESTING": True, "DATABASE_URL": db_url, "SECRET_KEY": "test-secret",
               "SOCKETIO_ASYNC_MODE": "threading", "WTF_CSRF_ENABLED": False,
-              "PUBLIC_URL": PUBLIC_URL}
+              "PUBLIC_URL": PUBLIC_URL, "WEBHOOK_RESOLVER": test_resolver}
     config.update(overrides)
     return create_app(config)
 

@@ -5,6 +5,10 @@ python -m tests.flooder URL TOKEN BOARD ACTION_ID COUNT [SECONDS [RATE]] → pri
 it connects again after each cut-off and floods until the time is up ("rounds": connections,
 "connects_refused": attempts the server turned away), RATE events a second (0 or absent: as
 fast as it can).
+
+python -m tests.flooder connects URL TOKEN COUNT → one JSON line {"accepted", "refused",
+"refusals"}: COUNT connects in a row from this address, each closed again at once (so only the
+connect rate can stop them); "refusals" holds what the server said for each refused one.
 """
 
 import json
@@ -66,7 +70,25 @@ def flood_for(url, token, board, action_id, count, seconds, rate=0):
     return totals
 
 
-if __name__ == "__main__":
+def connect_flood(url, token, count):
+    """Connect and disconnect `count` times as fast as possible; what was let in and refused."""
+    accepted, refusals = 0, []
+    for _ in range(count):
+        sio, said = socketio.Client(reconnection=False, handle_sigint=False), []
+        sio.on("connect_error", said.append)
+        try:
+            sio.connect(url, transports=["websocket"], auth={"token": token}, wait_timeout=5)
+        except socketio.exceptions.ConnectionError:
+            refusals.append(said[0] if said else None)
+            continue
+        accepted += 1
+        sio.disconnect()
+    return {"accepted": accepted, "refused": len(refusals), "refusals": refusals}
+
+
+if __name__ == "__main__" and sys.argv[1] == "connects":
+    print(json.dumps(connect_flood(sys.argv[2], sys.argv[3], int(sys.argv[4]))), flush=True)
+elif __name__ == "__main__":
     url, token, board, action_id, count = sys.argv[1:6]
     if len(sys.argv) > 6:
         outcome = flood_for(url, token, board, int(action_id), int(count), float(sys.argv[6]),

@@ -29,11 +29,14 @@ class LiveServer:
     """One `gunicorn -k <async_mode> -w 1` process on a free port, stopped on exit.
 
     `fast_hashing` gives the server the test suite's cheap argon2 parameters (benchmarks, which
-    want production behaviour, turn it off).
+    want production behaviour, turn it off). Every test client connects from 127.0.0.1 as one of
+    a few people, so the socket limits per address and per person are generous here unless
+    `socket_limits` keeps the production defaults (the tests of those limits).
     """
 
     def __init__(self, db_url=None, *, message_queue=None, log_path=None, extra_env=None,
-                 wsgi="app.wsgi:app", async_mode="eventlet", fast_hashing=True):
+                 wsgi="app.wsgi:app", async_mode="eventlet", fast_hashing=True,
+                 socket_limits=False):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = wsgi
@@ -49,6 +52,9 @@ class LiveServer:
             env["VERBETERBORD_FAST_HASHING"] = "1"
         else:
             env.pop("VERBETERBORD_FAST_HASHING", None)
+        if not socket_limits:
+            env.update(SOCKET_CONNECT_LIMIT_ADDRESS="100000 per minute",
+                       SOCKETS_PER_PERSON="100000", SOCKETS_PER_TOKEN="100000")
         if db_url:
             env["DATABASE_URL"] = db_url
         if message_queue:

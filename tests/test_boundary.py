@@ -33,3 +33,45 @@ def test_app_builds_no_queries():
             if name.rstrip("(") in allowed.get(path.name, set()):
                 continue
             assert f" {name}" not in source and f"({name}" not in source, f"{path.name}: {name}"
+
+
+def _private_uses(path):
+    """(line, name) of each `x._name` whose x is not the module's own `self`/`cls`, and each
+    name a class statement overrides or defines with a single leading underscore on a library
+    base (`def _handle_close_room` in a subclass of python-socketio's manager)."""
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr.startswith("_") \
+                and not node.attr.startswith("__"):
+            owner = node.value
+            if not (isinstance(owner, ast.Name) and owner.id in ("self", "cls")):
+                yield node.lineno, node.attr
+        if isinstance(node, ast.ClassDef) and node.bases:
+            for item in node.body:
+                if isinstance(item, ast.FunctionDef) and item.name.startswith("_") \
+                        and not item.name.startswith("__") \
+                        and any(isinstance(base, ast.Attribute) for base in node.bases):
+                    yield item.lineno, item.name
+
+
+def test_socket_glue_uses_public_library_apis_only():
+    """app/socket*.py and app/sockets.py reach no private attribute of python-socketio, Flask or
+    SQLAlchemy: no `server._handle_event`, no `super()._handle_close_room`, no `packet_class`."""
+    paths = sorted((ROOT / "app").glob("socket*.py"))
+    assert ROOT / "app" / "sockets.py" in paths and len(paths) >= 4
+    for path in paths:
+        assert list(_private_uses(path)) == [], path.name
+        source = path.read_text()
+        for name in ("packet_class", "eio_sid", "socketio.packet"):
+            assert name not in source, f"{path.name}: {name}"
+
+
+def test_the_private_attribute_check_finds_what_the_old_guard_did(tmp_path):
+    """The check above fails on the kind of code it is there to keep out."""
+    old = tmp_path / "old_guard.py"
+    old.write_text("class K(python_socketio.RedisManager):\n"
+                   "    def _handle_close_room(self, message):\n"
+                   "        super()._handle_close_room(message)\n"
+                   "dispatch = server._handle_event\n")
+    found = {name for _line, name in _private_uses(old)}
+    assert found == {"_handle_close_room", "_handle_event"}

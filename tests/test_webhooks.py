@@ -32,7 +32,9 @@ def _send(app):
 def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world):
     """A move reaches the '*' receiver as nl.verbeterbord.action.moved with a valid signature;
     the receiver's 500 is retried; a 'created'-only receiver gets no move."""
-    app = make_app(db_url, PUBLIC_URL=PUBLIC, OUTBOX_RETRY_SECONDS=0.5)
+    # The receiver listens on loopback: allowed only with the closed-network setting.
+    app = make_app(db_url, PUBLIC_URL=PUBLIC, OUTBOX_RETRY_SECONDS=0.5,
+                   WEBHOOK_ALLOW_PRIVATE_TARGETS=True)
     client = app.test_client()
     admin, anna = _api(client, "admin@test.example"), _api(client, "anna@test.example")
     with Receiver(fail_first=1) as everything, Receiver() as created_only:
@@ -80,7 +82,8 @@ def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world
 def test_one_run_tries_a_failing_receiver_once(db_url, db, world):
     """With no back-off at all, a run still tries each row once: a row that failed in this run
     waits for the next run instead of being sent again and again within it."""
-    app = make_app(db_url, PUBLIC_URL=PUBLIC, OUTBOX_RETRY_SECONDS=0)
+    app = make_app(db_url, PUBLIC_URL=PUBLIC, OUTBOX_RETRY_SECONDS=0,
+                   WEBHOOK_ALLOW_PRIVATE_TARGETS=True)
     client = app.test_client()
     admin, anna = _api(client, "admin@test.example"), _api(client, "anna@test.example")
     with Receiver(fail_first=100) as failing:

@@ -29,10 +29,14 @@
   // page (and a health check finishing before the ack) must not say "online" before that.
   let joined = false;
 
+  // What the server said when it last refused to connect (too many sockets or connects),
+  // shown instead of "Offline" until the socket connects again.
+  let refusedWith = null;
+
   function setState(online) {
     const state = !online ? "offline" : (delayed ? "delayed" : "online");
     connection.dataset.state = state;
-    connection.textContent = state === "offline" ? (VB.t.offline || "Offline")
+    connection.textContent = state === "offline" ? (refusedWith || VB.t.offline || "Offline")
       : (state === "delayed" ? (VB.t.delayed || "Live updates delayed") : "");
     connection.hidden = state === "online";
     document.body.classList.toggle("offline", !online);
@@ -68,6 +72,8 @@
   }
 
   socket.on("connect", () => {
+    refusedWith = null;
+    delete connection.dataset.refused;
     checkHealth();
     socket.emit("join", room(), (ack) => {
       joined = true;
@@ -87,7 +93,7 @@
     const refusal = error && error.message;
     // A browser login refused on connect has ended (a wall screen's link was revoked instead).
     if (refusal === "unauthorized" && !displayToken) sessionEnded();
-    if (refusal === "rate_limited") retryAfter(error.data && error.data.retry_after);
+    if (refusal === "rate_limited" || refusal === "too_many_sockets") refused(refusal, error.data);
   });
 
   // The server ends a socket whose login ended (idle, too old, logged out, account disabled),
@@ -110,10 +116,21 @@
     document.getElementById("messages").replaceChildren(p);
   }
 
-  // Cut off for flooding: the server refuses new connections for a while; try after it.
-  function retryAfter(seconds) {
-    const wait = Math.min(Math.max(Number(seconds) || 30, 1), 300);
-    window.setTimeout(() => { if (!socket.connected && !ended) socket.connect(); }, wait * 1000);
+  // Refused for a while (too many sockets or connects, or cut off for flooding): say so in the
+  // connection badge, once to screen readers, and try once after the time the server names
+  // (socket.io does not retry a refusal by itself; hammering would only prolong it).
+  let retryTimer = null;
+  function refused(code, data) {
+    const message = data && typeof data.message === "string" ? data.message : null;
+    if (message && message !== refusedWith) VB.announce(message);
+    refusedWith = message;
+    connection.dataset.refused = code;
+    setState(false);
+    const wait = Math.min(Math.max(Number(data && data.retry_after) || 30, 1), 300);
+    window.clearTimeout(retryTimer);
+    retryTimer = window.setTimeout(() => {
+      if (!socket.connected && !ended) socket.connect();
+    }, wait * 1000);
   }
 
   let announcePending = false; // one announcement, however often the connection flapped

@@ -1,0 +1,79 @@
+"""Closing a room's sockets on every server process (a login that ended, a removed display link).
+
+python-socketio's message queue carries emits between processes but has no public way to ask
+the other processes to disconnect a room's sockets. With a Redis message queue, each process
+therefore also listens on a channel of its own ("<SOCKETIO_CHANNEL>.kick"): a process that ends
+a room disconnects its own sockets in it and publishes the room's name; every process that hears
+it disconnects its sockets in that room. Without a queue there is one process and no channel.
+"""
+
+import json
+
+import redis
+from flask import current_app
+
+from .socket_leases import ENDED_EVENT
+
+ROOMS = "verbeterbord.socket_rooms"
+# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
+# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
+_LOGIN_ROOMS = ("login:", "person:")
+
+
+def disconnect_local(server, room, namespace="/"):
+    """Disconnect this process's sockets in a room (a login's: saying that the login ended)."""
+    for sid, _engine_sid in list(server.manager.get_participants(namespace, room)):
+        if room and room.startswith(_LOGIN_ROOMS):
+            server.emit(ENDED_EVENT, {"reason": "ended"}, to=sid, namespace=namespace,
+                        ignore_queue=True)
+        server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
+class RoomKicks:
+    """This process's end of the kick channel (publisher and listener); `url` None: none."""
+
+    def __init__(self, app, server, url=None, channel="socketio"):
+        self.app, self.server, self.url = app, server, url
+        self.channel = f"{channel}.kick"
+        self.redis = redis.Redis.from_url(url) if url else None
+
+    def start(self):
+        """Listen for other processes' kicks in a background task (with a queue only)."""
+        if self.redis is not None:
+            self.server.start_background_task(self._listen_forever)
+
+    def kick(self, room):
+        """Disconnect the room's sockets here, and ask the other processes to do the same."""
+        disconnect_local(self.server, room)
+        if self.redis is not None:
+            try:
+                self.redis.publish(self.channel, json.dumps({"room": room}))
+            except redis.RedisError:
+                # The lease check ends those sockets at its next round (their login is gone).
+                self.app.logger.exception("could not publish the end of room %s", room)
+
+    def _listen_forever(self):
+        while True:
+            try:
+                pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                for message in pubsub.listen():
+                    self._heard(message)
+            except Exception:  # noqa: BLE001  (Redis went away: listen again shortly)
+                self.app.logger.exception("kick channel %s lost; listening again", self.channel)
+                self.server.sleep(1)
+
+    def _heard(self, message):
+        try:
+            room = json.loads(message["data"])["room"]
+        except (ValueError, KeyError, TypeError):
+            return
+        if isinstance(room, str):
+            disconnect_local(self.server, room)
+
+
+def disconnect_room(room):
+    """Disconnect every socket in a room, across all server processes."""
+    kicks = current_app.extensions.get(ROOMS)
+    if kicks is not None:
+        kicks.kick(room)
