@@ -19,9 +19,8 @@ from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .limits import token_requests
-from .offload import off_loop
 from .pages import column_titles
-from .passwords import close_sockets, link_url
+from .passwords import change_own_password, close_sockets, link_url
 from .security_log import log_change
 from .serializers import (
     action_json,
@@ -208,9 +207,7 @@ def change_my_password():
     """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
     data = json_object()
     _only(data, ("current", "new"))
-    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"),
-          run=off_loop)
-    close_sockets(g.api_user.id)
+    change_own_password(g.api_user.id, data.get("current"), data.get("new"))
     return "", 204
 
 
@@ -221,13 +218,15 @@ def reset_link(person_id):
     data = json_object() if request.get_data() else {}
     _only(data, ("purpose",))
     try:
-        token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
-                               data.get("purpose"))
+        link = write(password_links.create_password_link, g.api_user.id, person_id,
+                     data.get("purpose"))
     except DomainError as error:
         log_change("failure", error.code)
         raise
+    if link.purpose == "reset":
+        close_sockets(person_id)
     log_change("success")
-    return jsonify(url=link_url(token), expires=timestamp(expires)), 201
+    return jsonify(url=link_url(link.token), expires=timestamp(link.expires)), 201
 
 
 @bp.route("/overview")

@@ -92,11 +92,13 @@ def _verify(stored, password):
 
 def password_matches(person, password, run=run_directly):
     """True when the password is the person's (always as slow as a real check)."""
-    stored = person.password_hash if person is not None and person.password_hash else _DUMMY_HASH
+    return hash_matches(person.password_hash if person is not None else None, password, run)
+
+
+def hash_matches(stored, password, run=run_directly):
+    """True when the password matches a stored hash; no hash (None) never matches, as slowly."""
     secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
-    if not run(_verify, stored, secret):
-        return False
-    return person is not None and bool(person.password_hash)
+    return bool(run(_verify, stored or _DUMMY_HASH, secret)) and bool(stored)
 
 
 def authenticate(session, email, password, run=run_directly, *, release=False):
