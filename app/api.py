@@ -18,7 +18,7 @@ from .auth import authenticate, now, security_event, user_for_bearer
 from .errors import json_error
 from .history import described
 from .inputs import json_object, parse_date, parse_int
-from .limits import token_requests
+from .limits import token_requests, wrong_current_passwords
 from .pages import column_titles
 from .passwords import change_own_password, close_sockets, link_url
 from .security_log import log_change
@@ -34,6 +34,7 @@ from .serializers import (
     review_json,
     timestamp,
 )
+from .sockets import close_token_sockets
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -98,6 +99,7 @@ def token_list():
 def revoke_token(token_id):
     """Revoke one of the caller's own tokens; another person's token is 404."""
     write(people.revoke_token, g.api_user.id, token_id)
+    close_token_sockets(token_id)
     security_event("token_revoke", outcome="success", person_id=g.api_user.id, token_id=token_id)
     return "", 204
 
@@ -203,8 +205,10 @@ def my_actions():
 
 @bp.route("/me/password", methods=["POST"])
 @token_required
+@wrong_current_passwords
 def change_my_password():
-    """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
+    """Change the caller's password: 204; 403 for a wrong current one (counted with wrong
+    logins, 429 beyond the limit), 422 for a weak new one. Every token of the caller ends."""
     data = json_object()
     _only(data, ("current", "new"))
     change_own_password(g.api_user.id, data.get("current"), data.get("new"))

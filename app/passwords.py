@@ -9,6 +9,7 @@ from boards.errors import DomainError
 
 from . import database
 from .i18n import translate_error
+from .limits import wrong_current_passwords
 from .offload import off_loop
 from .public_url import public_url
 from .sockets import disconnect_room
@@ -24,8 +25,9 @@ def link_url(token):
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
+@wrong_current_passwords
 def change():
-    """Change one's own password (the current one is required)."""
+    """Change one's own password (the current one is required; wrong ones are limited)."""
     status = 200
     if request.method == "POST":
         form = request.form

@@ -28,9 +28,10 @@ SOCKET_PERSON = "socket_person_id"
 SOCKET_DISPLAY = "socket_display"
 READ_ONLY = N_("This screen is read-only.")
 LEASES, COOL_DOWN = "verbeterbord.socket_leases", "verbeterbord.socket_cool_down"
-# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
-# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
-_LOGIN_ROOMS = ("login:", "person:")
+# Closing these rooms ends a login or token (logout, a disabled account, a new password, a
+# revoked token): its sockets hear `session.ended` first. A display link's room closes without
+# it (nobody logs in there).
+_LOGIN_ROOMS = ("login:", "person:", "token:")
 
 
 class _KickRooms:
@@ -52,6 +53,11 @@ def disconnect_local(server, room, namespace="/"):
             server.emit(ENDED_EVENT, {"reason": "ended"}, to=sid, namespace=namespace,
                         ignore_queue=True)
         server.disconnect(sid, namespace=namespace, ignore_queue=True)
+
+
+def close_token_sockets(token_id):
+    """A revoked token's sockets go at once, on every process."""
+    disconnect_room(f"token:{token_id}")
 
 
 def disconnect_room(room):
@@ -118,6 +124,8 @@ def on_connect(auth):
     join_room(f"person:{lease.person_id}")
     if lease.login_key:
         join_room(f"login:{lease.login_key}")
+    if lease.token_id:
+        join_room(f"token:{lease.token_id}")
     current_app.extensions[LEASES].add(socketio.server, request.sid, lease)
 
 
@@ -159,7 +167,7 @@ def _token_lease(token):
     if found is None:
         raise ConnectionRefusedError("unauthorized")
     digest, person_id = people.token_hash(token), found[1].id
-    return Lease(person_id=person_id, token_hash=digest,
+    return Lease(person_id=person_id, token_hash=digest, token_id=found[0].id,
                  ends=people.aware(found[0].expires_at).timestamp(),
                  flood_keys=(f"token:{digest}", f"person:{person_id}"))
 
