@@ -76,11 +76,16 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
 def hash_password(password, run=run_directly):
     """An argon2 hash of a password that meets the policy (boards.password_policy).
 
-    `run(function, *args)` runs the (slow) hashing; the app passes one that keeps its event
-    loop free (a thread pool), the default calls it directly.
+    `run(function, *args)` runs the slow part (the policy's guess estimate, tens of
+    milliseconds of pure Python, and the hashing); the app passes one that keeps its event loop
+    free (a thread pool), the default calls it directly.
     """
+    return run(_checked_hash, password)
+
+
+def _checked_hash(password):
     check_password(password)
-    return run(_hasher.hash, storable(password, "password"))
+    return _hasher.hash(storable(password, "password"))
 
 
 def _verify(stored, password):
