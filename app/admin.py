@@ -15,7 +15,7 @@ from . import database
 from .i18n import translate_error
 from .inputs import form_int, parse_int
 from .security_log import log_change
-from .passwords import link_url
+from .passwords import close_sockets, link_url
 from .writes import write
 from .sockets import disconnect_room
 
@@ -90,17 +90,18 @@ def password_link(person_id):
 
 def _password_link(person_id, purpose):
     try:
-        token, expires = write(password_links.create_password_link, current_user.id, person_id,
-                               purpose)
+        link = write(password_links.create_password_link, current_user.id, person_id, purpose)
     except DomainError as error:
         flash(translate_error(error.message), "error")
         log_change("failure", error.code)
         return redirect(url_for("admin.index"))
+    if link.purpose == "reset":
+        close_sockets(person_id)
     if purpose is None:  # an invite is logged with the person it belongs to
         log_change("success")
     person = database.reader().get(Person, person_id)
-    return render_template("admin/password_link.html", person=person, url=link_url(token),
-                           expires=expires)
+    return render_template("admin/password_link.html", person=person, url=link_url(link.token),
+                           expires=link.expires)
 
 
 @bp.route("/people/<int:person_id>/active", methods=["POST"])

@@ -19,10 +19,9 @@ from .api_conventions import OPENAPI
 from .errors import problem
 from .history import described
 from .inputs import json_object, parse_date, parse_int
-from .limits import token_requests
-from .offload import off_loop
+from .limits import token_requests, wrong_current_passwords
 from .pages import column_titles
-from .passwords import close_sockets, link_url
+from .passwords import change_own_password, close_sockets, link_url
 from .security_log import log_change
 from .serializers import (
     action_json,
@@ -37,6 +36,7 @@ from .serializers import (
     review_json,
     timestamp,
 )
+from .sockets import close_token_sockets
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -100,6 +100,7 @@ def token_list():
 def revoke_token(token_id):
     """Revoke one of the caller's own tokens; another person's token is 404."""
     write(people.revoke_token, g.api_user.id, token_id)
+    close_token_sockets(token_id)
     security_event("token_revoke", outcome="success", person_id=g.api_user.id, token_id=token_id)
     return "", 204
 
@@ -205,13 +206,13 @@ def my_actions():
 
 @bp.route("/me/password", methods=["POST"])
 @token_required
+@wrong_current_passwords
 def change_my_password():
-    """Change the caller's password: 204; 403 for a wrong current one, 422 for a weak new one."""
+    """Change the caller's password: 204; 403 for a wrong current one (counted with wrong
+    logins, 429 beyond the limit), 422 for a weak new one. Every token of the caller ends."""
     data = json_object()
     _only(data, ("current", "new"))
-    write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"),
-          run=off_loop)
-    close_sockets(g.api_user.id)
+    change_own_password(g.api_user.id, data.get("current"), data.get("new"))
     return "", 204
 
 
@@ -222,13 +223,15 @@ def reset_link(person_id):
     data = json_object() if request.get_data() else {}
     _only(data, ("purpose",))
     try:
-        token, expires = write(password_links.create_password_link, g.api_user.id, person_id,
-                               data.get("purpose"))
+        link = write(password_links.create_password_link, g.api_user.id, person_id,
+                     data.get("purpose"))
     except DomainError as error:
         log_change("failure", error.code)
         raise
+    if link.purpose == "reset":
+        close_sockets(person_id)
     log_change("success")
-    return jsonify(url=link_url(token), expires=timestamp(expires)), 201
+    return jsonify(url=link_url(link.token), expires=timestamp(link.expires)), 201
 
 
 @bp.route("/overview")

@@ -62,7 +62,7 @@ def security_event(kind, *, outcome, person_id=None, email="", method=None, deta
                    **details):
     """One place where logins, refusals and token changes are reported to the security log
     (app/security_log.py). `kind`: login, login_limited, token_issue, token_limited,
-    token_revoke, logout; `outcome`: "success", "failure" or "refused"."""
+    token_revoke, calendar_revoked, logout; `outcome`: "success", "failure" or "refused"."""
     extra = ", ".join(f"{key}={value}" for key, value in sorted(details.items()))
     log_security(_SECURITY_KINDS.get(kind, kind), outcome, person_id=person_id,
                  email=str(email or ""), method=method,

@@ -1,13 +1,17 @@
-"""Calendar feeds: the secret .ics link, and making a new one (page and API)."""
+"""Calendar feeds: the secret .ics link, making a new one and stopping it (page and API)."""
 
-from flask import Blueprint, Response, abort, g, jsonify, render_template, request
+from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 
 from boards import calendar_feed
+from boards.errors import NotFound
 
 from . import database
 from .api import _only, token_required
+from .auth import security_event
+from .i18n import translate_error
 from .inputs import json_object
 from .public_urls import absolute_url, base_url
 from .writes import write
@@ -52,6 +56,21 @@ def new_link():
     return render_template("notifications/calendar.html", url=_new_link(current_user.id))
 
 
+@bp.route("/me/calendar/revoke", methods=["POST"])
+@login_required
+def revoke_link():
+    """Stop my calendar link: it answers 404 from now on (logged in the security log)."""
+    try:
+        write(calendar_feed.revoke_calendar_link, current_user.id)
+    except NotFound as error:
+        flash(translate_error(error.message), "error")
+    else:
+        security_event("calendar_revoked", outcome="success", person_id=current_user.id)
+        flash(gettext("Your calendar link is stopped; calendars subscribed to it get nothing new."),
+              "info")
+    return redirect(url_for("pages.my_actions"))
+
+
 @api_bp.route("/me/calendar", methods=["POST"])
 @token_required
 def api_new_link():
@@ -60,6 +79,15 @@ def api_new_link():
         data = json_object()
         _only(data, ())
     return jsonify(url=_new_link(g.api_user.id)), 201
+
+
+@api_bp.route("/me/calendar", methods=["DELETE"])
+@token_required
+def api_revoke_link():
+    """Stop my calendar link: 204; 404 when I have none that works."""
+    write(calendar_feed.revoke_calendar_link, g.api_user.id)
+    security_event("calendar_revoked", outcome="success", person_id=g.api_user.id)
+    return "", 204
 
 
 def init_app(app, csrf):

@@ -206,6 +206,8 @@ SENTENCES = {
     "scim_group_deleted": lambda f: _("The directory retired the team %(team)s", team=f.team),
     "calendar_link_created": lambda f: _("%(person)s made a new calendar link",
                                          person=f.person),
+    "calendar_link_revoked": lambda f: _("%(person)s stopped their calendar link",
+                                         person=f.person),
     "notification_choices_saved": lambda f: _("%(person)s chose which e-mails to receive",
                                               person=f.person),
     "language_set": lambda f: _("%(person)s switched the language", person=f.person),

@@ -1,6 +1,7 @@
 """Request limits (Flask-Limiter): wrong passwords and token requests, per account and address.
 
-Wrong passwords count per account (the e-mail address tried) and per client address; only
+Wrong passwords (at login, on the token endpoint, and the current password on a password
+change) count per account (the e-mail address tried) and per client address; only
 failed attempts count, so people who type their password right are never slowed down. While a
 limit is reached every attempt on it is refused with 429 and `Retry-After`, the right password
 too: it works again once the window has passed. Token requests also count all together per
@@ -10,7 +11,8 @@ reached, each process counts in its own memory until Redis is back (checked now 
 and tokens keep working, still limited, while the message queue is down.
 """
 
-from flask import current_app, flash, render_template, request
+from flask import current_app, flash, g, render_template, request
+from flask_login import current_user
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
@@ -25,6 +27,8 @@ limiter = Limiter(key_func=get_remote_address, headers_enabled=True,
 
 # Shown on the login page and in the API's 429 body (Dutch by default, English on request).
 TOO_MANY = N_("Too many attempts. Wait %(seconds)s seconds and try again.")
+# Limited pages that show the message on their own form.
+FORM_PAGES = {"auth.login": "auth/login.html", "passwords.change": "passwords/change.html"}
 
 
 def storage_uri(config):
@@ -50,15 +54,16 @@ def init_app(app):
         from .auth import security_event
         seconds = retry_after_seconds(error)
         message = _(TOO_MANY, seconds=seconds)
-        security_event("login_limited" if request.endpoint == "auth.login" else "token_limited",
-                       outcome="refused", retry_after=seconds)
+        security_event("token_limited" if request.endpoint == "api.create_token"
+                       else "login_limited", outcome="refused", retry_after=seconds,
+                       endpoint=request.endpoint)
         if wants_json():
             response = problem(429, "rate_limited", message)
         else:
             from .auth import LoginForm
-            if request.endpoint == "auth.login":
+            if request.endpoint in FORM_PAGES:
                 flash(message, "error")
-                body = render_template("auth/login.html", form=LoginForm())
+                body = render_template(FORM_PAGES[request.endpoint], form=LoginForm())
             else:
                 body = render_template("error.html", status=429, message=message)
             response = current_app.make_response((body, 429))
@@ -110,6 +115,30 @@ def wrong_passwords(view):
                                 key_func=account_key, methods=["POST"], deduct_when=failed)(view)
     return limiter.shared_limit(_config("LOGIN_LIMIT_ADDRESS"), "wrong-password-address",
                                 key_func=address_key, methods=["POST"], deduct_when=failed)(view)
+
+
+def own_account_key():
+    """The account of the person asking (a password change): their e-mail, as a login counts it."""
+    user = g.get("api_user") or current_user
+    email = getattr(user, "email", None)
+    return "account:" + email.lower()[:320] if isinstance(email, str) and email else "account:-"
+
+
+def wrong_current(response):
+    """Only a refused current password counts (403) on a password change."""
+    return response.status_code == 403
+
+
+def wrong_current_passwords(view):
+    """Limit wrong current passwords on a password change, counted together with wrong logins
+    (the same limits, per account and per address): someone at an unlocked screen guesses no
+    faster here than on the login page. Put it inside the login check (it needs the person)."""
+    view = limiter.shared_limit(_config("LOGIN_LIMIT_ACCOUNT"), "wrong-password-account",
+                                key_func=own_account_key, methods=["POST"],
+                                deduct_when=wrong_current)(view)
+    return limiter.shared_limit(_config("LOGIN_LIMIT_ADDRESS"), "wrong-password-address",
+                                key_func=address_key, methods=["POST"],
+                                deduct_when=wrong_current)(view)
 
 
 def token_requests(view):

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, cycles, escalation, queries
+from boards import actions, calendar_feed, cycles, escalation, queries
 from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
@@ -234,8 +234,10 @@ def _card_or_board(change, status=200):
 def my_actions():
     """My actions this cycle across all my teams."""
     team = request.args.get("team") or None
-    mine = queries.my_actions(database.reader(), current_user.id, team_slug=team)
-    return render_template("me/index.html", mine=mine, team=team, titles=column_titles())
+    session = database.reader()
+    mine = queries.my_actions(session, current_user.id, team_slug=team)
+    return render_template("me/index.html", mine=mine, team=team, titles=column_titles(),
+                           calendar_link=calendar_feed.has_calendar_link(session, current_user.id))
 
 
 @bp.route("/ambitions.css")

@@ -9,6 +9,7 @@ from boards.errors import DomainError
 
 from . import database
 from .i18n import translate_error
+from .limits import wrong_current_passwords
 from .offload import off_loop
 from .public_url import public_url
 from .sockets import disconnect_room
@@ -24,8 +25,9 @@ def link_url(token):
 
 @bp.route("/me/password", methods=["GET", "POST"])
 @login_required
+@wrong_current_passwords
 def change():
-    """Change one's own password (the current one is required)."""
+    """Change one's own password (the current one is required; wrong ones are limited)."""
     status = 200
     if request.method == "POST":
         form = request.form
@@ -34,9 +36,8 @@ def change():
             status = 422
         else:
             try:
-                write(password_links.change_password, current_user.id, form.get("current"),
-                      form.get("new"), keep_login=session.get("login_key"), run=off_loop)
-                close_sockets(current_user.id)
+                change_own_password(current_user.id, form.get("current"), form.get("new"),
+                                    keep_login=session.get("login_key"))
                 flash(_("Your password is changed."), "info")
                 return redirect(url_for("pages.my_actions"))
             except DomainError as error:
@@ -70,6 +71,17 @@ def use_link(link_token):
     return render_template("passwords/set.html", person=person, link=link), status
 
 
+def change_own_password(person_id, current, new, *, keep_login=None):
+    """Check and hash first (off the event loop, outside the write transaction: SQLite's write
+    lock would hold every other writer meanwhile), then store it and close the sockets of
+    every login and token that ended."""
+    change = password_links.prepare_password_change(database.reader(), person_id, current, new,
+                                                    run=off_loop)
+    write(password_links.change_password, change, keep_login=keep_login)
+    close_sockets(person_id)
+
+
 def close_sockets(person_id):
-    """Sockets of logins that just ended go at once (this browser's own reconnect and re-read)."""
+    """Sockets of logins and tokens that just ended go at once (a browser login that stays
+    connects again and re-reads)."""
     disconnect_room(f"person:{person_id}")

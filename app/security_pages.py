@@ -22,7 +22,8 @@ def kind_labels():
     """The log's kinds in the UI language."""
     return {"login": _("login"), "login_limited": _("login limited"), "logout": _("logout"),
             "token_issued": _("token issued"), "token_limited": _("token request limited"),
-            "token_revoked": _("token revoked"), "export": _("export"),
+            "token_revoked": _("token revoked"), "calendar_revoked": _("calendar link stopped"),
+            "export": _("export"),
             "forbidden": _("refused"), "admin_change": _("admin change"),
             "scim_change": _("directory change (SCIM)")}
 

@@ -26,6 +26,7 @@ class Lease:
     person_id: int | None = None
     login_key: str | None = None  # a browser login
     token_hash: str | None = None  # a bearer token
+    token_id: int | None = None  # the same token's row (its room `token:<id>`)
     ends: float | None = None  # the login's absolute end, or the token's expiry
     seen: float = 0.0  # a browser login's last use
     flood_keys: tuple = ()  # what a flood from this socket puts in the cool-down

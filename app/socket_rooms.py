@@ -15,9 +15,10 @@ from flask import current_app
 from .socket_leases import ENDED_EVENT
 
 ROOMS = "verbeterbord.socket_rooms"
-# Closing these rooms ends a login (logout, a disabled account, a new password): its sockets
-# hear `session.ended` first. A display link's room closes without it (nobody logs in there).
-_LOGIN_ROOMS = ("login:", "person:")
+# Closing these rooms ends a login or token (logout, a disabled account, a new password, a
+# revoked token): its sockets hear `session.ended` first. A display link's room closes without
+# it (nobody logs in there).
+_LOGIN_ROOMS = ("login:", "person:", "token:")
 
 
 def disconnect_local(server, room, namespace="/"):
@@ -70,6 +71,11 @@ class RoomKicks:
             return
         if isinstance(room, str):
             disconnect_local(self.server, room)
+
+
+def close_token_sockets(token_id):
+    """A revoked token's sockets go at once, on every process."""
+    disconnect_room(f"token:{token_id}")
 
 
 def disconnect_room(room):

@@ -23,7 +23,8 @@ from .serializers import card_json
 from .socket_guard import CoolDown, GuardedNamespace
 from .socket_leases import Lease, Leases
 from .socket_limits import SocketLimits
-from .socket_rooms import ROOMS, RoomKicks, disconnect_room  # noqa: F401  (disconnect_room: callers import it here)
+from .socket_rooms import (  # noqa: F401  (callers import these two here)
+    ROOMS, RoomKicks, close_token_sockets, disconnect_room)
 from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
@@ -95,6 +96,8 @@ def on_connect(auth):
     join_room(f"person:{lease.person_id}")
     if lease.login_key:
         join_room(f"login:{lease.login_key}")
+    if lease.token_id:
+        join_room(f"token:{lease.token_id}")
     current_app.extensions[LEASES].add(socketio.server, request.sid, lease)
 
 
@@ -158,7 +161,7 @@ def _token_lease(token):
     if found is None:
         raise ConnectionRefusedError("unauthorized")
     digest, person_id = people.token_hash(token), found[1].id
-    return Lease(person_id=person_id, token_hash=digest,
+    return Lease(person_id=person_id, token_hash=digest, token_id=found[0].id,
                  ends=people.aware(found[0].expires_at).timestamp(),
                  flood_keys=(f"token:{digest}", f"person:{person_id}"))
 

@@ -9,6 +9,7 @@ from boards import people
 from . import database
 from .auth import now, security_event
 from .inputs import form_int
+from .sockets import close_token_sockets
 from .writes import write
 
 bp = Blueprint("tokens", __name__)
@@ -39,6 +40,7 @@ def create():
 def revoke(token_id):
     """Revoke one of my tokens (someone else's is 404)."""
     token = write(people.revoke_token, current_user.id, token_id)
+    close_token_sockets(token.id)
     security_event("token_revoke", outcome="success", person_id=current_user.id,
                    token_id=token_id)
     flash(_("Token “%(name)s” is revoked.", name=token.name or token_id), "info")

@@ -1,7 +1,8 @@
 """A person's calendar feed (RFC 5545): their open actions, this cycle and the next, the cycle
 boundaries, and the stand-ups of their teams that have a schedule.
 
-The link is a secret token; only its hash is stored. Making a new link revokes the old one.
+The link is a secret token; only its hash is stored. Making a new link revokes the old one;
+a link can also be revoked on its own, and a new password revokes it (boards/credentials.py).
 """
 
 import hashlib
@@ -14,6 +15,7 @@ from sqlmodel import select
 from . import events
 from .access import active_person
 from .cycles import TIMEZONE, cycle_of, cycle_number_on, organisation, today_local
+from .errors import N_, NotFound
 from .models import Action, CalendarFeed, Membership, Person, Team
 from .standup import WEEKDAYS, schedule_of
 
@@ -35,6 +37,26 @@ def new_calendar_token(session, person_id):
     events.record(session, kind="calendar_link_created", person_id=person.id)
     session.commit()
     return token
+
+
+def revoke_calendar_link(session, person_id):
+    """Stop the person's calendar link (NotFound when they have none that works)."""
+    person = active_person(session, person_id)
+    feeds = session.exec(select(CalendarFeed).where(CalendarFeed.person_id == person.id,
+                                                    ~CalendarFeed.revoked)).all()
+    if not feeds:
+        raise NotFound(N_("You have no calendar link."))
+    for feed in feeds:
+        feed.revoked = True
+    events.record(session, kind="calendar_link_revoked", person_id=person.id)
+    session.commit()
+
+
+def has_calendar_link(session, person_id):
+    """True when the person has a calendar link that works."""
+    return session.exec(select(CalendarFeed.id).where(CalendarFeed.person_id == person_id,
+                                                      ~CalendarFeed.revoked).limit(1)).first() \
+        is not None
 
 
 def feed_owner(session, token):

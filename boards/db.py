@@ -9,7 +9,39 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 
-def _configure_sqlite(engine, *, immediate):
+# How long one SQLite call may wait for a lock inside SQLite (milliseconds). It waits in C, on
+# the event loop's own thread under eventlet or gevent: every request and socket of the process
+# stands still meanwhile. So it is kept to a moment; a write that waits longer for the write
+# lock waits in `pause` instead (see _begin_immediate), where other greenlets keep running.
+BUSY_TIMEOUT_MS = 25
+# How long a write waits for the write lock in all before "database is locked" (seconds).
+WRITE_LOCK_WAIT = 10.0
+
+
+def _is_locked(error):
+    """True for SQLite's SQLITE_BUSY ("database is locked"): another writer holds the lock."""
+    return "database is locked" in str(getattr(error, "orig", error))
+
+
+def _begin_immediate(connection, pause):
+    """BEGIN IMMEDIATE, tried again after `pause` while another writer holds the lock.
+
+    Each try waits at most BUSY_TIMEOUT_MS inside SQLite; between tries `pause` (the async
+    mode's sleep) lets the event loop run, so the writer holding the lock can finish.
+    """
+    deadline, delay = time.monotonic() + WRITE_LOCK_WAIT, 0.002
+    while True:
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except exc.OperationalError as error:
+            if not _is_locked(error) or time.monotonic() >= deadline:
+                raise
+        pause(delay)
+        delay = min(delay * 2, 0.05)
+
+
+def _configure_sqlite(engine, *, immediate, pause=time.sleep):
     """Pragmas on every connection; write transactions take the write lock up front."""
 
     @event.listens_for(engine, "connect")
@@ -17,8 +49,8 @@ def _configure_sqlite(engine, *, immediate):
         # Let SQLAlchemy's "begin" event below decide how a transaction starts.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
@@ -27,7 +59,10 @@ def _configure_sqlite(engine, *, immediate):
     def on_begin(connection):
         # A deferred BEGIN fails at once with "database is locked" when it
         # upgrades to a write while another writer holds the lock.
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if immediate:
+            _begin_immediate(connection, pause)
+        else:
+            connection.exec_driver_sql("BEGIN")
 
 
 # A pooled PostgreSQL connection is pinged before use only when it has sat unused this long.
@@ -100,7 +135,9 @@ class Database:
     """A reader and a writer engine on one database URL."""
 
     def __init__(self, url, *, echo=False, pool_size=None,
-                 ping_after_idle=PING_AFTER_IDLE_SECONDS):
+                 ping_after_idle=PING_AFTER_IDLE_SECONDS, pause=time.sleep):
+        """`pause(seconds)`: how a SQLite write waits for the write lock; the app passes its
+        async mode's sleep, so that waiting lets the event loop run (time.sleep elsewhere)."""
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         # Connections each engine keeps (and as many more in a burst); SQLAlchemy's 5 + 10 unless
@@ -117,7 +154,7 @@ class Database:
             self.read_engine = create_engine(url, echo=echo, **pool)
             self.write_engine = create_engine(url, echo=echo, **pool)
             _configure_sqlite(self.read_engine, immediate=False)
-            _configure_sqlite(self.write_engine, immediate=True)
+            _configure_sqlite(self.write_engine, immediate=True, pause=pause)
         else:
             self.read_engine = create_engine(url, echo=echo, **pool)
             self.write_engine = self.read_engine

@@ -1,40 +1,74 @@
 """Changing a password, and one-time links to set one (invite or reset), valid for 24 hours."""
 
 import secrets
-from datetime import timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
+from .credentials import end_every_key
+from .db import end_read
 from .errors import N_, Forbidden, Invalid
-from .models import LoginSession, PasswordLink, Person, utcnow
-from .people import hash_password, password_matches, run_directly, token_hash
+from .models import PasswordLink, Person, utcnow
+from .people import hash_matches, hash_password, run_directly, token_hash
 
 LINK_LIFETIME = timedelta(hours=24)
 PURPOSES = ("invite", "reset")
+WRONG_CURRENT = N_("The current password is not correct.")
 
 
-def change_password(session, person_id, current, new, *, keep_login=None, run=run_directly):
-    """Change one's own password; the current one is required. Other logins end.
+@dataclass(frozen=True)
+class PasswordChange:
+    """A checked and hashed password change, ready to be written (change_password)."""
 
-    `run(function, *args)` runs the slow argon2 work (see people.hash_password).
+    person_id: int
+    checked_hash: str  # the stored hash the current password was checked against
+    password_hash: str  # the new password's
+
+
+def prepare_password_change(session, person_id, current, new, *, run=run_directly):
+    """Check the current password and hash the new one, outside any write transaction.
+
+    Reads the stored hash, ends the session's (read) transaction, then does the slow argon2
+    work through `run` (see people.hash_password). Forbidden for a wrong current password,
+    Invalid for a new one the policy refuses.
     """
-    # Hashed before the first statement: the write lock is not held for that part.
-    password_hash = hash_password(new, run)
-    person = active_person(session, person_id)
-    if not password_matches(person, current, run):
-        raise Forbidden(N_("The current password is not correct."))
-    person.password_hash = password_hash
-    _end_logins(session, person.id, keep=keep_login)
+    stored = session.exec(select(Person.password_hash).where(
+        Person.id == person_id, Person.active.is_(True))).first()
+    end_read(session)
+    if not hash_matches(stored, current, run):
+        raise Forbidden(WRONG_CURRENT)
+    return PasswordChange(person_id, stored, hash_password(new, run))
+
+
+def change_password(session, change, *, keep_login=None):
+    """Store a prepared password change. Every other login, every API token and calendar link
+    of the person ends (`keep_login`: the login key that made the change stays)."""
+    person = active_person(session, change.person_id)
+    if person.password_hash != change.checked_hash:
+        raise Forbidden(WRONG_CURRENT)  # changed meanwhile: what was checked is not current
+    person.password_hash = change.password_hash
+    end_every_key(session, person.id, keep_login=keep_login)
     events.record(session, kind="password_changed", person_id=person.id,
                   after={"person_id": person.id})
     session.commit()
 
 
+class NewLink(NamedTuple):
+    """A link just made: the token (shown once), when it expires, and what it is for."""
+
+    token: str
+    expires: datetime
+    purpose: str
+
+
 def create_password_link(session, actor_id, person_id, purpose=None, now=None):
-    """An admin's one-time link for a person: (token, expires). Only the token's hash is kept."""
+    """An admin's one-time link for a person (a NewLink). Only the token's hash is kept.
+    A reset link also ends every login, API token and calendar link the person has."""
     actor = active_person(session, actor_id)
     require_admin(actor)
     person = get_or_404(session, Person, person_id, N_("Unknown person."))
@@ -51,10 +85,13 @@ def create_password_link(session, actor_id, person_id, purpose=None, now=None):
     expires = now + LINK_LIFETIME
     session.add(PasswordLink(token_hash=token_hash(token), person_id=person.id, purpose=purpose,
                              created_by=actor.id, created_at=now, expires_at=expires))
+    if purpose == "reset":
+        # An admin resets an account that may be in the wrong hands: nothing it had still works.
+        end_every_key(session, person.id, now=now)
     events.record(session, kind="password_link_created", person_id=actor.id,
                   after={"person_id": person.id, "purpose": purpose})
     session.commit()
-    return token, expires
+    return NewLink(token, expires, purpose)
 
 
 def person_for_link(session, token, now=None):
@@ -71,8 +108,8 @@ def person_for_link(session, token, now=None):
 
 
 def use_password_link(session, token, new_password, now=None, *, run=run_directly):
-    """Set a password through a link, once. Every login of the person ends; returns the person.
-    `run`: see people.hash_password."""
+    """Set a password through a link, once. Every login, API token and calendar link of the
+    person ends; returns the person. `run`: see people.hash_password."""
     # Hashed before the first statement, so the write lock is not held for it (the page
     # showed the form only for a usable link; it is checked again below all the same).
     password_hash = hash_password(new_password, run)
@@ -87,20 +124,11 @@ def use_password_link(session, token, new_password, now=None, *, run=run_directl
     if used.rowcount != 1:
         raise Invalid(N_("This link has expired or has already been used."), field="token")
     person.password_hash = password_hash
-    _end_logins(session, person.id)
+    end_every_key(session, person.id, now=now)
     events.record(session, kind="password_set_by_link", person_id=person.id,
                   after={"person_id": person.id, "purpose": link.purpose})
     session.commit()
     return person
-
-
-def _end_logins(session, person_id, keep=None):
-    """End the person's browser logins (all but `keep`, a login key)."""
-    keep_hash = token_hash(keep) if keep else None
-    for login in session.exec(select(LoginSession).where(
-            LoginSession.person_id == person_id, LoginSession.ended_at.is_(None))).all():
-        if login.key_hash != keep_hash:
-            login.ended_at = utcnow()
 
 
 def _aware(moment):

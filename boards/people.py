@@ -76,11 +76,16 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
 def hash_password(password, run=run_directly):
     """An argon2 hash of a password that meets the policy (boards.password_policy).
 
-    `run(function, *args)` runs the (slow) hashing; the app passes one that keeps its event
-    loop free (a thread pool), the default calls it directly.
+    `run(function, *args)` runs the slow part (the policy's guess estimate, tens of
+    milliseconds of pure Python, and the hashing); the app passes one that keeps its event loop
+    free (a thread pool), the default calls it directly.
     """
+    return run(_checked_hash, password)
+
+
+def _checked_hash(password):
     check_password(password)
-    return run(_hasher.hash, storable(password, "password"))
+    return _hasher.hash(storable(password, "password"))
 
 
 def _verify(stored, password):
@@ -92,11 +97,13 @@ def _verify(stored, password):
 
 def password_matches(person, password, run=run_directly):
     """True when the password is the person's (always as slow as a real check)."""
-    stored = person.password_hash if person is not None and person.password_hash else _DUMMY_HASH
+    return hash_matches(person.password_hash if person is not None else None, password, run)
+
+
+def hash_matches(stored, password, run=run_directly):
+    """True when the password matches a stored hash; no hash (None) never matches, as slowly."""
     secret = password.encode("utf-8", "surrogatepass") if isinstance(password, str) else b""
-    if not run(_verify, stored, secret):
-        return False
-    return person is not None and bool(person.password_hash)
+    return bool(run(_verify, stored or _DUMMY_HASH, secret)) and bool(stored)
 
 
 def authenticate(session, email, password, run=run_directly, *, release=False):

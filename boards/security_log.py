@@ -10,7 +10,7 @@ from sqlmodel import select
 from .models import Person, SecurityEvent, utcnow
 
 KINDS = ("login", "login_limited", "logout", "token_issued", "token_limited", "token_revoked",
-         "export", "forbidden", "admin_change", "scim_change")
+         "calendar_revoked", "export", "forbidden", "admin_change", "scim_change")
 OUTCOMES = ("success", "failure", "refused")
 LIMITS = {"kind": 40, "outcome": 20, "email": 320, "method": 20, "address": 64, "detail": 500}
 

@@ -111,14 +111,14 @@ def test_reset_link_works_once(app, api_as, client, world, db):
 def test_reset_link_expires_after_a_day(client, world, db):
     """A link made 24 hours ago no longer works, on the page or in the service."""
     with db.writer() as s:
-        token, expires = password_links.create_password_link(
+        token, expires, _purpose = password_links.create_password_link(
             s, world.admin, world.carla, now=utcnow() - timedelta(hours=24, seconds=1))
     assert client.get(f"/password/{token}").status_code == 404
     assert client.post(f"/password/{token}", data={"new": NEW, "repeat": NEW}).status_code == 404
     with db.writer() as s, pytest.raises(Invalid):
         password_links.use_password_link(s, token, NEW)
     with db.writer() as s:
-        fresh, expires = password_links.create_password_link(s, world.admin, world.carla)
+        fresh, expires, _purpose = password_links.create_password_link(s, world.admin, world.carla)
     with db.reader() as s:
         assert password_links.person_for_link(s, fresh, now=expires - timedelta(seconds=1))
         assert password_links.person_for_link(s, fresh, now=expires) is None
@@ -127,8 +127,8 @@ def test_reset_link_expires_after_a_day(client, world, db):
 def test_a_new_link_voids_the_older_one(world, db):
     """Only the newest link of a person works."""
     with db.writer() as s:
-        first, _ = password_links.create_password_link(s, world.admin, world.anna)
-        second, _ = password_links.create_password_link(s, world.admin, world.anna)
+        first = password_links.create_password_link(s, world.admin, world.anna).token
+        second = password_links.create_password_link(s, world.admin, world.anna).token
     with db.reader() as s:
         assert password_links.person_for_link(s, first) is None
         assert password_links.person_for_link(s, second) is not None

@@ -83,7 +83,7 @@ def test_no_get_writes(app, client, db, world, statements):
     with db.writer() as s:
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
-        link_token, _expires = password_links.create_password_link(s, world.admin, world.bert)
+        link_token = password_links.create_password_link(s, world.admin, world.bert).token
         feed_token = calendar_feed.new_calendar_token(s, world.admin)
     login(client, "admin@test.example")
     bearer = client.post("/api/v1/tokens", json={"email": "admin@test.example",
