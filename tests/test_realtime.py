@@ -261,7 +261,7 @@ def test_disabling_a_person_disconnects_their_socket(site, connect):
 
 
 def test_changing_a_password_disconnects_the_persons_sockets(site, connect):
-    """A new password ends other logins; their open sockets go at once (and may reconnect)."""
+    """A new password ends other logins and every token; their open sockets go at once."""
     carla = connect("carla", board=True)
     anna = connect("anna", board=True)
     carla_api = api(site.url, site.token("carla"))
@@ -269,8 +269,12 @@ def test_changing_a_password_disconnects_the_persons_sockets(site, connect):
     assert carla_api.post("/me/password", json={"current": PASSWORD, "new": new}).status_code == 204
     assert carla.disconnected.wait(5), "the socket stayed connected after the password changed"
     assert anna.sio.connected
-    # Put it back for the other tests of this server.
-    assert carla_api.post("/me/password", json={"current": new, "new": PASSWORD}).status_code == 204
+    # Every token of hers ends with the change, the one that asked too.
+    assert carla_api.get("/me/actions").status_code == 401
+    # Put it back for the other tests of this server, with a token of the new password.
+    fresh = api(site.url, api_token(site.url, "carla@test.example", new))
+    assert fresh.post("/me/password", json={"current": new, "new": PASSWORD}).status_code == 204
+    site.tokens.pop("carla")  # revoked as well: the next test asks for a new one
 
 
 INVALID_MOVES = {

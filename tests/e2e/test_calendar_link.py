@@ -31,3 +31,16 @@ def test_make_and_copy_a_calendar_link(new_page, live_server):
     assert second != first
     assert requests.get(first, timeout=10).status_code == 404
     assert requests.get(second, timeout=10).status_code == 200
+
+
+def test_stop_the_calendar_link(new_page, live_server):
+    """The page that shows a new link can stop it; /me then shows no stop button."""
+    page = new_page(SANNE, path="/me")
+    page.get_by_role("button", name="Maak een nieuwe agendalink").click()
+    link = page.get_by_label("Agendalink").input_value()
+    assert requests.get(link, timeout=10).status_code == 200
+    page.get_by_role("button", name="Stop mijn agendalink").click()
+    expect(page.get_by_text("Uw agendalink is gestopt")).to_be_visible()
+    expect(page.get_by_role("button", name="Stop mijn agendalink")).to_have_count(0)
+    assert requests.get(link, timeout=10).status_code == 404
+    assert page.errors == []
