@@ -11,7 +11,8 @@ from boards.history import names_for
 
 from .standup_schedule import day_names
 
-__all__ = ["SENTENCES", "describe", "described", "message_kinds", "names_for"]
+__all__ = ["SENTENCES", "describe", "described", "logged_title", "message_kinds", "names_for",
+           "titles_then"]
 
 
 def _columns():
@@ -31,8 +32,8 @@ def _field_names():
 class _Facts:
     """What one event's sentence may mention, with names looked up."""
 
-    def __init__(self, event, names):
-        self.event, self.names = event, names
+    def __init__(self, event, names, title_then=None):
+        self.event, self.names, self.title_then = event, names, title_then
         self.before = event.before if isinstance(event.before, dict) else {}
         self.after = event.after if isinstance(event.after, dict) else {}
 
@@ -48,8 +49,9 @@ class _Facts:
 
     @property
     def card(self):
-        """The card's title now, else as logged."""
-        return (self.names.actions.get(self.event.action_id) or self.get("title")
+        """The card's title as it was then: as logged, else as a nearby event logged it, else now."""
+        return (logged_title(self.event) or self.title_then
+                or self.names.actions.get(self.event.action_id)
                 or _("card %(id)s", id=self.event.action_id))
 
     @property
@@ -79,6 +81,14 @@ def _edited(f):
     if f.before.get("owner_id") != f.after.get("owner_id") and "owner_id" in f.after:
         return _("%(person)s gave '%(card)s' to %(owner)s", person=f.person, card=f.card,
                  owner=f.names.people.get(f.after["owner_id"], "?"))
+    old, new = f.before.get("title"), f.after.get("title")
+    if old and new and old != new:
+        others = [name for name in changed if name != _field_names()["title"]]
+        if not others:
+            return _("%(person)s renamed '%(old)s' to '%(new)s'", person=f.person, old=old,
+                     new=new)
+        return _("%(person)s renamed '%(old)s' to '%(new)s' and changed %(fields)s",
+                 person=f.person, old=old, new=new, fields=", ".join(others))
     if not changed:
         return _("%(person)s edited '%(card)s'", person=f.person, card=f.card)
     return _("%(person)s changed %(fields)s of '%(card)s'", person=f.person, card=f.card,
@@ -265,9 +275,32 @@ def message_kinds():
     }
 
 
-def describe(event, names):
+def logged_title(event):
+    """The card's title as the event logged it (after the event, else before), or None."""
+    for state in (event.after, event.before):
+        if isinstance(state, dict) and isinstance(state.get("title"), str) and state["title"]:
+            return state["title"]
+    return None
+
+
+def titles_then(events):
+    """{event id: the card's title at that event} for card events that logged no title
+    themselves, from the nearest earlier event of the same card in the batch."""
+    known, then = {}, {}
+    for event in sorted(events, key=lambda e: e.id or 0):
+        if not event.action_id:
+            continue
+        title = logged_title(event)
+        if title:
+            known[event.action_id] = title
+        elif event.action_id in known:
+            then[event.id] = known[event.action_id]
+    return then
+
+
+def describe(event, names, title_then=None):
     """The event as one sentence in the UI language (a kind without its own: a plain one)."""
-    facts = _Facts(event, names)
+    facts = _Facts(event, names, title_then)
     tell = SENTENCES.get(event.kind)
     if tell is None:
         if event.action_id:
@@ -280,4 +313,5 @@ def described(session, events):
     """[(event, sentence)] for a batch of events, names read once."""
     events = list(events)
     names = names_for(session, events)
-    return [(event, describe(event, names)) for event in events]
+    then = titles_then(events)
+    return [(event, describe(event, names, then.get(event.id))) for event in events]
