@@ -89,6 +89,10 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # The address people reach the app at (QR codes, display links); see app/public_url.py.
     PUBLIC_URL = os.environ.get("PUBLIC_URL")
+    # Where people report an accessibility problem (the statement at /toegankelijkheid), and
+    # within how many working days they get an answer. The default is the demo's address.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "toegankelijkheid@abg.example")
+    ACCESSIBILITY_RESPONSE_DAYS = _int("ACCESSIBILITY_RESPONSE_DAYS", 5)
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 

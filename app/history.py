@@ -198,6 +198,14 @@ SENTENCES = {
     "token_revoked": lambda f: _("%(person)s revoked an API token", person=f.person),
     "organisation_renamed": lambda f: _("%(person)s renamed the organisation to %(name)s",
                                         person=f.person, name=f.after.get("name", "?")),
+    "brand_colour_set": lambda f: (
+        _("%(person)s set the organisation's main colour to %(colour)s", person=f.person,
+          colour=f.after["brand_colour"]) if f.after.get("brand_colour")
+        else _("%(person)s went back to the app's own colours", person=f.person)),
+    "logo_set": lambda f: _("%(person)s uploaded a new logo of the organisation",
+                            person=f.person),
+    "logo_removed": lambda f: _("%(person)s removed the logo of the organisation",
+                                person=f.person),
     "municipality_added": lambda f: _("%(person)s added the municipality %(name)s",
                                       person=f.person, name=f.get("name")),
     "municipality_removed": lambda f: _("%(person)s removed the municipality %(name)s",
