@@ -3,10 +3,8 @@ System tokens (static/css/tokens.css) to its main colour. Both are public: the l
 the accessibility statement show them too."""
 
 from flask import Blueprint, abort, g, render_template, request
-from sqlmodel import select
 
 from boards import branding
-from boards.models import Organisation
 
 from . import database
 
@@ -18,8 +16,7 @@ def organisation_look():
     """The organisation's row for the page's header and theme, read once per request (None
     before the organisation is set up)."""
     if "organisation_look" not in g:
-        g.organisation_look = database.reader().exec(
-            select(Organisation).order_by(Organisation.id)).first()
+        g.organisation_look = branding.organisation_or_none(database.reader())
     return g.organisation_look
 
 

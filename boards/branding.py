@@ -114,6 +114,11 @@ def remove_logo(session, actor_id):
     return org
 
 
+def organisation_or_none(session):
+    """The organisation (for its name, colour and logo on every page), or None before setup."""
+    return session.exec(select(Organisation).order_by(Organisation.id)).first()
+
+
 def current_logo(session):
     """(content type, bytes, version) of the organisation's logo, or None."""
     row = session.exec(select(OrganisationLogo, Organisation.logo_version).join(
