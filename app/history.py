@@ -7,7 +7,7 @@ No page shows a raw event code: "Anna zette 'Bellen' van Te doen naar Mee bezig"
 
 from flask_babel import gettext as _
 
-from boards.history import names_for
+from boards.history import logged_title, names_for, titles_then
 
 from .standup_schedule import day_names
 
@@ -281,29 +281,6 @@ def message_kinds():
         "digest": _("Digest at the start of a cycle"), "reminder_due": _("Deadline reminder"),
         "overdue": _("Overdue"), "team_needs_help": _("A team needs help"),
     }
-
-
-def logged_title(event):
-    """The card's title as the event logged it (after the event, else before), or None."""
-    for state in (event.after, event.before):
-        if isinstance(state, dict) and isinstance(state.get("title"), str) and state["title"]:
-            return state["title"]
-    return None
-
-
-def titles_then(events):
-    """{event id: the card's title at that event} for card events that logged no title
-    themselves, from the nearest earlier event of the same card in the batch."""
-    known, then = {}, {}
-    for event in sorted(events, key=lambda e: e.id or 0):
-        if not event.action_id:
-            continue
-        title = logged_title(event)
-        if title:
-            known[event.action_id] = title
-        elif event.action_id in known:
-            then[event.id] = known[event.action_id]
-    return then
 
 
 def describe(event, names, title_then=None):
