@@ -11,7 +11,8 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, require_admin
-from .errors import N_, Invalid
+from .cycles import organisation
+from .errors import N_, Invalid, NotFound
 from .models import Organisation, OrganisationLogo
 
 MIN_CONTRAST = 4.5
@@ -115,8 +116,12 @@ def remove_logo(session, actor_id):
 
 
 def organisation_or_none(session):
-    """The organisation (for its name, colour and logo on every page), or None before setup."""
-    return session.exec(select(Organisation).order_by(Organisation.id)).first()
+    """The organisation (for its name, colour and logo on every page), or None before setup;
+    the session's own copy, so a page that read it already reads it no second time."""
+    try:
+        return organisation(session)
+    except NotFound:
+        return None
 
 
 def current_logo(session):
