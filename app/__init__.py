@@ -50,10 +50,12 @@ def create_app(config=None):
     limits.init_app(app)
     live.init_app(app)
 
-    from . import (admin, admin_api, admin_sections, api, cycles, displays, errors, escalations,
-                   exports, goals, overview, pages, passwords, scim, scim_discovery, scim_groups,
-                   scim_log, security_pages, tokens)
+    from . import (accessibility, admin, admin_api, admin_sections, api, branding, cycles,
+                   displays, errors, escalations, exports, goals, overview, pages, passwords,
+                   scim, scim_discovery, scim_groups, scim_log, security_pages, tokens)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(accessibility.bp)
+    app.register_blueprint(branding.bp)
     app.register_blueprint(cycles.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(displays.bp)
@@ -85,7 +87,8 @@ def create_app(config=None):
                 "card_text": i18n.card_text,
                 "now_utc": lambda: datetime.now(timezone.utc),
                 "now_iso": lambda: datetime.now(timezone.utc).isoformat(),
-                "my_teams": _my_teams}
+                "my_teams": _my_teams, "organisation_look": branding.organisation_look,
+                "organisation_name": branding.organisation_name}
 
     from . import cli, sockets
     sockets.init_app(app, socketio)

@@ -8,7 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from boards import anonymising, catalog, directory, organisation, teams
+from boards import anonymising, branding, catalog, directory, organisation, teams
 from boards.access import get_or_404
 from boards.errors import N_, DomainError
 from boards.models import Person, Team
@@ -194,3 +194,34 @@ def remove_municipality(municipality_id):
         return redirect(target)
     return _do(lambda s: organisation.remove_municipality(s, current_user.id, municipality_id),
                _("Municipality removed."), target)[1]
+
+
+# ---- the organisation's look --------------------------------------------------------------
+
+@bp.route("/organisation/colour", methods=["POST"])
+@admin_required
+def set_brand_colour():
+    """Set the main colour (refused, with the reason, when it has too little contrast)."""
+    colour = request.form.get("brand_colour", "") if "reset" not in request.form else ""
+    return _do(lambda s: branding.set_brand_colour(s, current_user.id, colour),
+               _("The main colour is saved."), url_for("admin.organisation_page"),
+               f"brand_colour={colour.strip()[:7] or 'none'}")[1]
+
+
+@bp.route("/organisation/logo", methods=["POST"])
+@admin_required
+def upload_logo():
+    """Upload the organisation's logo (PNG, JPEG or WebP, checked on its bytes)."""
+    upload = request.files.get("logo")
+    # Read before the write transaction opens: nothing slow inside it.
+    data = upload.read(branding.LOGO_MAX_BYTES + 1) if upload else b""
+    return _do(lambda s: branding.set_logo(s, current_user.id, data), _("The logo is saved."),
+               url_for("admin.organisation_page"), f"logo_bytes={len(data)}")[1]
+
+
+@bp.route("/organisation/logo/remove", methods=["POST"])
+@admin_required
+def remove_logo():
+    """Remove the organisation's logo."""
+    return _do(lambda s: branding.remove_logo(s, current_user.id), _("The logo is removed."),
+               url_for("admin.organisation_page"))[1]

@@ -110,6 +110,10 @@ class Config:
     # A function (host, port) → list of address strings; None: the system's resolver. Tests
     # give one that never touches the network.
     WEBHOOK_RESOLVER = None
+    # Where people report an accessibility problem (the statement at /toegankelijkheid), and
+    # within how many working days they get an answer. The default is the demo's address.
+    ACCESSIBILITY_CONTACT = os.environ.get("ACCESSIBILITY_CONTACT", "toegankelijkheid@abg.example")
+    ACCESSIBILITY_RESPONSE_DAYS = _int("ACCESSIBILITY_RESPONSE_DAYS", 5)
     # Days the security log keeps its rows.
     SECURITY_LOG_DAYS = int(os.environ.get("SECURITY_LOG_DAYS", "365"))
 

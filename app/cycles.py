@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from boards import closing, cycles, queries, review
+from boards import closing, cycle_list, cycles, queries, review
 from boards.access import can_write_board
 from boards.errors import DomainError
 from boards.models import Person
@@ -22,8 +22,10 @@ bp = Blueprint("cycles", __name__)
 @bp.route("/cycles")
 @login_required
 def index():
-    """All cycles, newest first, each linking to its review."""
-    return render_template("cycles/index.html", cycles=cycles.list_cycles(database.reader()))
+    """All cycles, newest first, each linking to its review; today's and each team's working
+    cycle marked, runs of empty cycles folded away."""
+    entries = cycle_list.cycle_entries(database.reader())
+    return render_template("cycles/index.html", grouped=cycle_list.grouped_quietly(entries))
 
 
 @bp.route("/cycles/<int:number>")

@@ -7,11 +7,12 @@ No page shows a raw event code: "Anna zette 'Bellen' van Te doen naar Mee bezig"
 
 from flask_babel import gettext as _
 
-from boards.history import names_for
+from boards.history import logged_title, names_for, titles_then
 
 from .standup_schedule import day_names
 
-__all__ = ["SENTENCES", "describe", "described", "message_kinds", "names_for"]
+__all__ = ["SENTENCES", "describe", "described", "logged_title", "message_kinds", "names_for",
+           "titles_then"]
 
 
 def _columns():
@@ -31,8 +32,8 @@ def _field_names():
 class _Facts:
     """What one event's sentence may mention, with names looked up."""
 
-    def __init__(self, event, names):
-        self.event, self.names = event, names
+    def __init__(self, event, names, title_then=None):
+        self.event, self.names, self.title_then = event, names, title_then
         self.before = event.before if isinstance(event.before, dict) else {}
         self.after = event.after if isinstance(event.after, dict) else {}
 
@@ -48,8 +49,9 @@ class _Facts:
 
     @property
     def card(self):
-        """The card's title now, else as logged."""
-        return (self.names.actions.get(self.event.action_id) or self.get("title")
+        """The card's title as it was then: as logged, else as a nearby event logged it, else now."""
+        return (logged_title(self.event) or self.title_then
+                or self.names.actions.get(self.event.action_id)
                 or _("card %(id)s", id=self.event.action_id))
 
     @property
@@ -79,6 +81,14 @@ def _edited(f):
     if f.before.get("owner_id") != f.after.get("owner_id") and "owner_id" in f.after:
         return _("%(person)s gave '%(card)s' to %(owner)s", person=f.person, card=f.card,
                  owner=f.names.people.get(f.after["owner_id"], "?"))
+    old, new = f.before.get("title"), f.after.get("title")
+    if old and new and old != new:
+        others = [name for name in changed if name != _field_names()["title"]]
+        if not others:
+            return _("%(person)s renamed '%(old)s' to '%(new)s'", person=f.person, old=old,
+                     new=new)
+        return _("%(person)s renamed '%(old)s' to '%(new)s' and changed %(fields)s",
+                 person=f.person, old=old, new=new, fields=", ".join(others))
     if not changed:
         return _("%(person)s edited '%(card)s'", person=f.person, card=f.card)
     return _("%(person)s changed %(fields)s of '%(card)s'", person=f.person, card=f.card,
@@ -188,6 +198,14 @@ SENTENCES = {
     "token_revoked": lambda f: _("%(person)s revoked an API token", person=f.person),
     "organisation_renamed": lambda f: _("%(person)s renamed the organisation to %(name)s",
                                         person=f.person, name=f.after.get("name", "?")),
+    "brand_colour_set": lambda f: (
+        _("%(person)s set the organisation's main colour to %(colour)s", person=f.person,
+          colour=f.after["brand_colour"]) if f.after.get("brand_colour")
+        else _("%(person)s went back to the app's own colours", person=f.person)),
+    "logo_set": lambda f: _("%(person)s uploaded a new logo of the organisation",
+                            person=f.person),
+    "logo_removed": lambda f: _("%(person)s removed the logo of the organisation",
+                                person=f.person),
     "municipality_added": lambda f: _("%(person)s added the municipality %(name)s",
                                       person=f.person, name=f.get("name")),
     "municipality_removed": lambda f: _("%(person)s removed the municipality %(name)s",
@@ -267,9 +285,9 @@ def message_kinds():
     }
 
 
-def describe(event, names):
+def describe(event, names, title_then=None):
     """The event as one sentence in the UI language (a kind without its own: a plain one)."""
-    facts = _Facts(event, names)
+    facts = _Facts(event, names, title_then)
     tell = SENTENCES.get(event.kind)
     if tell is None:
         if event.action_id:
@@ -282,4 +300,5 @@ def described(session, events):
     """[(event, sentence)] for a batch of events, names read once."""
     events = list(events)
     names = names_for(session, events)
-    return [(event, describe(event, names)) for event in events]
+    then = titles_then(events)
+    return [(event, describe(event, names, then.get(event.id))) for event in events]

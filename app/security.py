@@ -30,8 +30,9 @@ def init_app(app):
 
 
 # Files that are the same for everyone and hold nothing personal: static files (hashed URLs,
-# app/wire.py) and the service worker script (revalidated on every use).
-PUBLIC_FILES = ("static", "wire_sw")
+# app/wire.py), the service worker script (revalidated on every use) and the organisation's
+# logo and theme (versioned addresses, app/branding.py).
+PUBLIC_FILES = ("static", "wire_sw", "branding.logo", "branding.theme")
 
 
 def csp_for(issuer):

@@ -49,8 +49,9 @@ def _last_position(session, team_id, number, status):
 
 
 def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", goal_id=None,
-                  status="todo", due_date=None, cycle_number=None):
-    """Create a card at the bottom of a column of the team's board for this cycle."""
+                  status="todo", due_date=None, cycle_number=None, today=None):
+    """Create a card at the bottom of a column of the team's board for this cycle (`today`:
+    the day that decides which cycle that is; the demo seed plans a past cycle with it)."""
     actor = active_person(session, actor_id)
     team = team_by_slug(session, team_slug)
     require_team_writer(session, actor, team)
@@ -60,7 +61,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
         raise Invalid(N_("Unknown column."), field="status")
     owner = check_owner(session, actor.id if owner_id is None else owner_id, team)
     goal = check_goal(session, goal_id, team)
-    number = _cycle_number(session, cycle_number)
+    number = _cycle_number(session, cycle_number, today)
     check_due_date(due_date)
     lock_team(session, team.id)
     check_open(session, team.id, number)
@@ -341,9 +342,9 @@ def _existing(session, action_id):
     return action_id if action_id and session.get(Action, action_id) is not None else None
 
 
-def _cycle_number(session, number):
+def _cycle_number(session, number, today=None):
     """New cards go into this cycle, or are planned ahead into the next one."""
-    current = current_cycle(session).number
+    current = current_cycle(session, today).number
     if number is None or number == current:
         return current
     if number == current + 1:

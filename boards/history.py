@@ -65,3 +65,26 @@ def names_for(session, events):
             setattr(names, field_name, dict(session.exec(
                 select(id_column, name_column).where(id_column.in_(ids[field_name]))).all()))
     return names
+
+
+def logged_title(event):
+    """The card's title as the event logged it (after the event, else before), or None."""
+    for state in (event.after, event.before):
+        if isinstance(state, dict) and isinstance(state.get("title"), str) and state["title"]:
+            return state["title"]
+    return None
+
+
+def titles_then(events):
+    """{event id: the card's title at that event} for card events that logged no title
+    themselves, from the nearest earlier event of the same card in the batch."""
+    known, then = {}, {}
+    for event in sorted(events, key=lambda e: e.id or 0):
+        if not event.action_id:
+            continue
+        title = logged_title(event)
+        if title:
+            known[event.action_id] = title
+        elif event.action_id in known:
+            then[event.id] = known[event.action_id]
+    return then

@@ -28,6 +28,22 @@ class Organisation(SQLModel, table=True):
     cycle_length_days: int = 14
     # Cycle 1 starts on this date; the cycle start weekday follows from it.
     first_cycle_start: date
+    # The organisation's own look: its main colour ("#rrggbb", None: the app's own), its
+    # logo's image type (None: no logo) and the number of its latest upload (the cache key).
+    brand_colour: Optional[str] = Field(default=None, max_length=7)
+    logo_type: Optional[str] = Field(default=None, max_length=20)
+    logo_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
+class OrganisationLogo(SQLModel, table=True):
+    """The organisation's logo image (PNG, JPEG or WebP), apart from the organisation's row so
+    that reading the organisation never loads the image."""
+
+    __tablename__ = "organisation_logo"
+
+    organisation_id: int = Field(foreign_key="organisation.id", primary_key=True)
+    content_type: str = Field(max_length=20)
+    data: bytes = Field(sa_type=sa.LargeBinary)
 
 
 class Municipality(SQLModel, table=True):

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from .access import get_or_404, is_id
-from .cycles import (Cycle, closed_cycles, current_cycle, team_cycle_closed, team_cycles,
-                     today_local)
+from .cycles import (Cycle, closed_cycles, current_cycle, cycle_of, organisation,
+                     team_cycle_closed, team_cycles, today_local)
 from .errors import N_, NotFound
 from .models import STATUSES, Action, Ambition, Event, Goal, Membership, Person, Team, TeamAmbition
 
@@ -171,6 +171,9 @@ class MyActions:
     teams: list
     closed_cards: list = field(default_factory=list)
     working: dict = field(default_factory=dict)  # team slug -> the number of its working cycle
+    # Each working cycle shown, with the names of the teams working in it (their order): one
+    # entry while every team works in the current cycle, two once some have closed it.
+    shown_cycles: list = field(default_factory=list)
 
 
 def is_overdue(action, today=None):
@@ -215,7 +218,16 @@ def my_actions(session, person_id, team_slug=None, today=None):
         if is_overdue(action, today):
             mine.overdue.append(card)
     mine.teams = sorted(teams.values(), key=lambda t: t.name)
+    mine.shown_cycles = _shown_cycles(session, mine.teams, working, cycle)
     return mine
+
+
+def _shown_cycles(session, teams, working, cycle):
+    """[(Cycle, [team name])] for each working cycle among the teams, earliest first."""
+    org = organisation(session)
+    numbers = sorted(set(working.values())) or [cycle.number]
+    return [(cycle_of(org, number), [t.name for t in teams if working[t.slug] == number])
+            for number in numbers]
 
 
 def ambition_list(session):

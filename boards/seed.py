@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlmodel import select
 
-from . import actions, catalog, people
+from . import actions, catalog, closing, people
 from .cycles import current_cycle, today_local
 from .models import Ambition, Membership, Organisation, Team
 
@@ -74,24 +74,87 @@ TEAM_OF = {0: [], 1: [0, 3], 2: [0], 3: [0], 4: [0], 5: [1], 6: [1, 2], 7: [1], 
            18: [3], 19: [0]}
 DELEGATES = {0: 2, 1: 5, 2: 9, 3: 12}
 
-ACTION_TITLES = [
-    "Belscript terugbelverzoeken aanpassen", "Wachttijden telefoon per dag meten",
-    "Webteksten paspoort en ID-kaart herschrijven", "Klantreis verhuizing in kaart brengen",
-    "Balieafspraken Baarle-Nassau evalueren", "Feedbackformulier op website plaatsen",
-    "Overleg met Dorpsraad Ulvenhout-Bosch plannen", "Reacties omgevingsvisie verwerken",
-    "Raadsvoorstel Chaam-Oost schrijven", "Grondprijzen starterswoningen laten taxeren",
-    "Aanbestedingsdocumenten controleren", "Informatieavond wonen in Riel organiseren",
-    "Offertes zonnepanelen opvragen", "Energiescan Gemeenschapshuis Chaam inplannen",
-    "Tegelwippen-campagne met communicatie afstemmen", "Subsidie regenton uitzetten",
-    "Laadpalenplan bespreken met wethouder", "Afvalinzameling Gilze evalueren",
-    "Phishing-training inplannen voor team Publiekszaken", "Verwerkingsregister aanvullen",
-    "Dashboard doorlooptijden testen met afdeling Vergunningen", "Back-up procedure controleren",
-    "Wachtwoordbeleid communiceren via intranet", "Datakwaliteit BAG-registratie nalopen",
-    "Inventarisatie verouderde applicaties", "Werkinstructie klachtafhandeling bijwerken",
-    "Kennissessie B1-schrijven organiseren", "Evaluatie stand-up met het team",
-    "Contact opnemen met woningcorporatie Leystromen", "Inspraakreacties bundelen",
-    "Meetplan CO2-uitstoot wagenpark opstellen", "Groenonderhoud afstemmen met buitendienst",
-]
+# Each team's cards: (title, the short-term goal it serves or None). Every goal is one of the
+# team's ambitions' goals; no title repeats within a team, so no board shows a title twice.
+CURRENT_ACTIONS = {
+    "klantcontact": [
+        ("Belscript terugbelverzoeken aanpassen", "Terugbelverzoeken binnen één werkdag afgehandeld"),
+        ("Wachttijden telefoon per dag meten", "Terugbelverzoeken binnen één werkdag afgehandeld"),
+        ("Webteksten paspoort en ID-kaart herschrijven", "Veelgestelde vragen op de website herschreven in B1-taal"),
+        ("Kennissessie B1-schrijven organiseren", "Veelgestelde vragen op de website herschreven in B1-taal"),
+        ("Klantreis verhuizing in kaart brengen", "Verhuizing en uittreksel volledig online"),
+        ("Phishing-training inplannen voor team Publiekszaken", "Alle medewerkers volgen de phishing-training"),
+        ("Balieafspraken Baarle-Nassau evalueren", None),
+        ("Feedbackformulier op website plaatsen", None),
+        ("Werkinstructie klachtafhandeling bijwerken", None),
+        ("Evaluatie stand-up met het team", None),
+    ],
+    "ruimte-wonen": [
+        ("Raadsvoorstel Chaam-Oost schrijven", "Bestemmingsplan Chaam-Oost naar de raad"),
+        ("Inspraakreacties bundelen", "Bestemmingsplan Chaam-Oost naar de raad"),
+        ("Grondprijzen starterswoningen laten taxeren", "Starterswoningen Baarle-Nassau: aanbesteding gestart"),
+        ("Aanbestedingsdocumenten controleren", "Starterswoningen Baarle-Nassau: aanbesteding gestart"),
+        ("Contact opnemen met woningcorporatie Leystromen", "Starterswoningen Baarle-Nassau: aanbesteding gestart"),
+        ("Overleg met Dorpsraad Ulvenhout-Bosch plannen", "Dorpsraden betrokken bij omgevingsvisie"),
+        ("Reacties omgevingsvisie verwerken", "Dorpsraden betrokken bij omgevingsvisie"),
+        ("Groene daken meenemen in het woningbouwplan", "Tegelwippen-actie in drie kernen"),
+        ("Informatieavond wonen in Riel organiseren", None),
+    ],
+    "duurzaamheid": [
+        ("Offertes zonnepanelen opvragen", "Zonnepanelen op gemeentehuis Gilze en Rijen"),
+        ("Constructieberekening dak gemeentehuis laten maken", "Zonnepanelen op gemeentehuis Gilze en Rijen"),
+        ("Energiescan Gemeenschapshuis Chaam inplannen", "Energiescan van alle gemeenschapshuizen"),
+        ("Resultaten energiescan Riel bespreken", "Energiescan van alle gemeenschapshuizen"),
+        ("Tegelwippen-campagne met communicatie afstemmen", "Tegelwippen-actie in drie kernen"),
+        ("Subsidie regenton uitzetten", "Tegelwippen-actie in drie kernen"),
+        ("Groenonderhoud afstemmen met buitendienst", "Tegelwippen-actie in drie kernen"),
+        ("Laadpalenplan bespreken met wethouder", None),
+        ("Afvalinzameling Gilze evalueren", None),
+        ("Meetplan CO2-uitstoot wagenpark opstellen", None),
+    ],
+    "informatievoorziening": [
+        ("Verwerkingsregister aanvullen", "Verwerkingsregister volledig en actueel"),
+        ("Verwerkersovereenkomsten verzamelen", "Verwerkingsregister volledig en actueel"),
+        ("Wachtwoordbeleid communiceren via intranet", "Alle medewerkers volgen de phishing-training"),
+        ("Phishing-simulatie voorbereiden", "Alle medewerkers volgen de phishing-training"),
+        ("Dashboard doorlooptijden testen met afdeling Vergunningen", "Dashboard doorlooptijden vergunningen"),
+        ("Datakwaliteit BAG-registratie nalopen", "Dashboard doorlooptijden vergunningen"),
+        ("Koppeling e-formulier verhuizing testen", "Verhuizing en uittreksel volledig online"),
+        ("Back-up procedure controleren", None),
+        ("Inventarisatie verouderde applicaties", None),
+    ],
+}
+# The previous cycle, closed by each team: (title, goal, status, decision for an unfinished card).
+PREVIOUS_ACTIONS = {
+    "klantcontact": [
+        ("Terugbelnotities in het zaaksysteem vastleggen", "Terugbelverzoeken binnen één werkdag afgehandeld", "done", None),
+        ("Top-10 vragen van de balie verzamelen", "Veelgestelde vragen op de website herschreven in B1-taal", "done", None),
+        ("Formulier uittreksel BRP online testen", "Verhuizing en uittreksel volledig online", "doing", "carry"),
+        ("Afspraak met webredactie over B1-toets", "Veelgestelde vragen op de website herschreven in B1-taal", "todo", "drop"),
+    ],
+    "ruimte-wonen": [
+        ("Planning bestemmingsplan met griffie afstemmen", "Bestemmingsplan Chaam-Oost naar de raad", "done", None),
+        ("Marktconsultatie starterswoningen voorbereiden", "Starterswoningen Baarle-Nassau: aanbesteding gestart", "doing", "carry"),
+        ("Dorpsraad Baarle uitnodigen voor omgevingsvisie", "Dorpsraden betrokken bij omgevingsvisie", "done", None),
+    ],
+    "duurzaamheid": [
+        ("Dakinspectie gemeentehuis Gilze uitvoeren", "Zonnepanelen op gemeentehuis Gilze en Rijen", "done", None),
+        ("Lijst gemeenschapshuizen met contactpersonen", "Energiescan van alle gemeenschapshuizen", "done", None),
+        ("Tegeltaxi regelen met buitendienst", "Tegelwippen-actie in drie kernen", "todo", "carry"),
+    ],
+    "informatievoorziening": [
+        ("Leveranciers van de phishing-training vergelijken", "Alle medewerkers volgen de phishing-training", "done", None),
+        ("Bronnen voor het dashboard in kaart brengen", "Dashboard doorlooptijden vergunningen", "doing", "carry"),
+        ("Verwerkingen van Burgerzaken opnemen", "Verwerkingsregister volledig en actueel", "done", None),
+        ("Oude testomgeving opruimen", None, "todo", "drop"),
+    ],
+}
+RETROSPECTIVE = {"went_well": "Korte lijnen met de andere teams",
+                 "to_improve": "Acties kleiner maken, zodat ze in één cyclus af kunnen",
+                 "do_differently": "Elke stand-up eerst de hulpvragen bespreken"}
+DROP_REASON = "Niet meer nodig na overleg met de teamleider"
+# Every card title of the demo (the print test fills a column with them).
+ACTION_TITLES = [title for cards in CURRENT_ACTIONS.values() for title, _goal in cards]
 
 
 def demo_first_cycle_start(today):
@@ -192,20 +255,37 @@ def _ambition_ids(session):
 
 
 def _seed_actions(session, admin_id, teams, staff, short_goals, rng, today):
+    goal_ids = {goal.title: goal.id for goals in short_goals.values() for goal in goals}
+    owners = {team.slug: [staff[i].id for i, ts in TEAM_OF.items() if t in ts]
+              for t, team in enumerate(teams)}
     cycle = current_cycle(session, today)
-    titles = list(ACTION_TITLES)
-    for n in range(60):
-        t = n % len(teams)
-        team = teams[t]
-        members = [i for i, ts in TEAM_OF.items() if t in ts]
-        goals = [g for a in TEAMS[t][2] for g in short_goals[a]]
-        status = rng.choices(["todo", "doing", "done"], weights=[4, 3, 3])[0]
-        change = actions.create_action(
-            session, admin_id, team.slug, title=titles[n % len(titles)],
-            owner_id=staff[rng.choice(members)].id,
-            goal_id=rng.choice(goals).id if n % 9 else None, status=status,
-            due_date=cycle.end - timedelta(days=rng.choice([0, 2, 4, 9])))
-        if n % 17 == 5 and status != "done":
-            actions.edit_action(session, admin_id, change.action.id, version=change.action.version,
-                                fields={"needs_help": True, "help_reason":
-                                        "Wachten op akkoord van het managementteam"})
+    if cycle.number > 1:
+        _seed_previous_cycle(session, admin_id, owners, goal_ids, rng, today, cycle)
+    for t, (slug, cards) in enumerate(CURRENT_ACTIONS.items()):
+        for n, (title, goal) in enumerate(cards):
+            status = rng.choices(["todo", "doing", "done"], weights=[4, 3, 3])[0]
+            change = actions.create_action(
+                session, admin_id, slug, title=title, owner_id=rng.choice(owners[slug]),
+                goal_id=goal_ids[goal] if goal else None, status=status, today=today,
+                due_date=cycle.end - timedelta(days=rng.choice([0, 2, 4, 9])))
+            if n == t + 1 and status != "done":  # one request for help per team
+                actions.edit_action(session, admin_id, change.action.id,
+                                    version=change.action.version,
+                                    fields={"needs_help": True, "help_reason":
+                                            "Wachten op akkoord van het managementteam"})
+
+
+def _seed_previous_cycle(session, admin_id, owners, goal_ids, rng, today, cycle):
+    """Last cycle's cards, closed by every team: done, carried over into this cycle, dropped."""
+    before = today - timedelta(days=(today - cycle.start).days + 1)  # last cycle's last day
+    for slug, cards in PREVIOUS_ACTIONS.items():
+        decisions = []
+        for title, goal, status, decision in cards:
+            action = actions.create_action(
+                session, admin_id, slug, title=title, owner_id=rng.choice(owners[slug]),
+                goal_id=goal_ids[goal] if goal else None, status=status, today=before).action
+            if decision:
+                decisions.append({"action_id": action.id, "decision": decision,
+                                  "reason": DROP_REASON if decision == "drop" else ""})
+        closing.close_team_cycle(session, admin_id, slug, cycle.number - 1, decisions,
+                                 RETROSPECTIVE)

@@ -1,5 +1,6 @@
 """Cycles: date rules, closing with carry-over, the review, and the cycle API."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -181,3 +182,24 @@ def test_cadence_changes_only_before_the_first_action(db, world):
     with db.writer() as s, pytest.raises(Forbidden):
         catalog.update_cadence(s, world.anna, cycle_length_days=14,
                                first_cycle_start=date(2026, 1, 5))
+
+
+def test_cycles_page_marks_today_and_working_cycles_and_folds_empty_ones(client, db, world):
+    """/cycles: today's cycle is marked (in words and aria-current), each team's working
+    cycle is named, and a cycle without cards or teams folds into a quiet group."""
+    card = add(db, world.anna, "Bellen")
+    close(db, world, [{"action_id": card.id, "decision": "carry"}])
+    with db.writer() as s:
+        actions.create_action(s, world.carla, world.zorg, title="Zorgplan")
+    client.post("/login", data={"email": "anna@test.example", "password": PASSWORD})
+    html = client.get("/cycles").get_data(as_text=True)
+    entries = {int(m.group(1)): m.group(0) for m in re.finditer(
+        r'<li class="cycle-entry[^"]*">\s*<a href="/cycles/(\d+)".*?</li>', html, re.S)}
+    now, following = entries[world.cycle], entries[world.cycle + 1]
+    assert 'aria-current="date"' in now and "Huidige cyclus" in now
+    assert "Werkcyclus van: Zorg" in now and "Acties: 2" in now
+    assert "Werkcyclus van: Wonen" in following and "Acties: 1" in following
+    assert "Huidige cyclus" not in following
+    quiet = html.split('class="cycle-entry quiet"', 1)[1]
+    assert f"Cyclus {world.cycle - 1}: geen acties" in quiet and "<details>" in quiet
+    assert world.cycle - 1 not in entries

@@ -401,3 +401,31 @@ def test_edit_dialog_offers_open_goals_and_keeps_the_cards_own(client, db, world
     picker = html[html.index('id="edit-goal"'):]
     picker = picker[:picker.index("</select>")]
     assert f'<option value="{goal_id}"' not in picker and "Terugbellen binnen een dag" in picker
+
+
+def _panel(client, slug="wonen"):
+    html = client.get(f"/teams/{slug}").get_data(as_text=True)
+    return html.split('id="goals-panel"', 1)[1].split("</details>\n", 1)[0]
+
+
+def test_goals_panel_says_why_a_goal_has_no_buttons(client, db, world):
+    """A reader is told only members change the team's goals; a member is told why the
+    organisation-wide goal and another team's goal have no buttons, and sees them on her own."""
+    with db.writer() as s:
+        own = _short(s, world, title="Eigen doel").goal
+        goals.create_team_goal(s, world.carla, world.zorg, title="Doel van Zorg",
+                               horizon="short", parent_id=world.long_goal)
+    login(client, "carla@test.example")
+    reader = _panel(client)
+    assert "Alleen teamleden kunnen doelen van dit team wijzigen." in reader
+    assert 'name="status"' not in reader and "(een doel van een ander team)" not in reader
+    client.post("/logout")
+    login(client, "anna@test.example")
+    member = _panel(client)
+    assert "Alleen teamleden kunnen" not in member
+    assert "Teamleden stellen hier de kortetermijndoelen van het team vast" in member
+    organisation_wide = member.split(f'id="goal-{world.short_goal}"', 1)[1].split("</li>", 1)[0]
+    assert "(door beheerders vastgesteld voor de hele organisatie)" in organisation_wide
+    assert "<button" not in organisation_wide
+    mine = member.split(f'id="goal-{own.id}"', 1)[1].split("</li>", 1)[0]
+    assert 'value="achieved"' in mine and "door beheerders" not in mine

@@ -158,3 +158,54 @@ def test_admin_event_export_keeps_codes_with_a_sentence_beside(client, db, world
     assert header.split(";")[3:5] == ["kind", "description"]
     moved = next(r for r in rows if ";moved;" in r)
     assert "zette 'Bellen' van Te doen naar Mee bezig" in moved
+
+
+def test_card_history_tells_each_event_with_the_title_it_had_then(client, db, world):
+    """A renamed card's history: events before the rename name the old title, the rename says
+    old and new, later events (also those that log no title, such as a help reply) the new one."""
+    with db.writer() as s:
+        card = actions.create_action(s, world.anna, world.wonen, title="Bellen").action
+        card = actions.move_action(s, world.anna, card.id, status="doing",
+                                   version=card.version).action
+        card = actions.edit_action(s, world.anna, card.id, version=card.version,
+                                   fields={"title": "Terugbellen"}).action
+        card = actions.edit_action(s, world.anna, card.id, version=card.version,
+                                   fields={"title": "Klanten terugbellen", "notes": "Lijst"}
+                                   ).action
+        card = actions.edit_action(s, world.anna, card.id, version=card.version,
+                                   fields={"needs_help": True, "help_reason": "Budget"}).action
+        escalation.respond_to_help(s, world.admin, card.id, text="Kijk ik naar")
+    login(client, "anna@test.example")
+    html = client.get(f"/actions/{card.id}").get_data(as_text=True)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]*>", " ", html.split("<main", 1)[1])).replace(
+        "&#39;", "'")
+    told = [
+        "Anna Ëlsen zette 'Bellen' in Te doen",
+        "Anna Ëlsen zette 'Bellen' van Te doen naar Mee bezig",
+        "Anna Ëlsen wijzigde de titel van 'Bellen' in 'Terugbellen'",
+        "Anna Ëlsen wijzigde de titel van 'Terugbellen' in 'Klanten terugbellen' en wijzigde "
+        "de notities",
+        "Ada Admin reageerde op de hulpvraag bij 'Klanten terugbellen'",
+    ]
+    positions = [text.find(sentence) for sentence in told]
+    assert -1 not in positions, [s for s, p in zip(told, positions) if p == -1]
+    assert sorted(positions) == positions or sorted(positions, reverse=True) == positions
+    assert "zette 'Klanten terugbellen' in Te doen" not in text
+
+
+def test_a_help_reply_takes_the_title_of_the_card_at_that_moment(app, db, world):
+    """An event that logs no title is told with the title of the card's event before it."""
+    from app.history import described
+    with db.writer() as s:
+        card = actions.create_action(s, world.anna, world.wonen, title="Oud").action
+        card = actions.edit_action(s, world.anna, card.id, version=card.version,
+                                   fields={"needs_help": True, "help_reason": "Hulp"}).action
+        escalation.respond_to_help(s, world.admin, card.id, text="Ik help")
+        card = actions.edit_action(s, world.anna, card.id, version=card.version,
+                                   fields={"title": "Nieuw"}).action
+        events = s.exec(select(Event).where(Event.action_id == card.id).order_by(Event.id)).all()
+        with app.test_request_context(), force_locale("en"):
+            told = [text for _e, text in described(s, events)]
+    reply = next(t for t in told if "replied" in t)
+    assert "'Oud'" in reply and "Nieuw" not in reply
+    assert told[-1] == "Anna Ëlsen renamed 'Oud' to 'Nieuw'"

@@ -143,7 +143,7 @@ def test_reminders_and_digest_are_planned_once(db_url, db, world, smtp):
     time.sleep(0.2)
     subjects = sorted((to[0], m["Subject"]) for to, m in smtp.inbox.messages)
     assert [s for s in subjects if "Cyclus" in s[1]] == [
-        (f"{who}@test.example", f"Cyclus {cycle.number} begint: jouw acties")
+        (f"{who}@test.example", f"Cyclus {cycle.number} begint: uw acties")
         for who in ("anna", "bert", "carla")]
     assert [s for s in subjects if "Cyclus" not in s[1]] == [
         ("anna@test.example", f"Deadline {_full_dutch(first + timedelta(days=1))}: Morgen af"),

@@ -83,9 +83,11 @@ def test_no_logged_in_response_without_no_store(app, client, db, world):
               "feed_token": "x"}
     checked = 0
     for rule in app.url_map.iter_rules():
-        # Static files and the service worker script are the same for everyone (no-cache or
-        # immutable, tests/test_wire.py); everything else says no-store.
-        if "GET" not in rule.methods or rule.endpoint in ("static", "wire_sw"):
+        # Static files, the service worker script and the organisation's logo and theme are
+        # the same for everyone (no-cache or immutable, tests/test_wire.py and
+        # tests/test_branding.py); everything else says no-store.
+        if "GET" not in rule.methods or rule.endpoint in ("static", "wire_sw", "branding.logo",
+                                                          "branding.theme"):
             continue
         path = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
         headers = {"Authorization": f"Bearer {bearer}"} if path.startswith("/api/") else {}

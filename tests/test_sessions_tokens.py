@@ -179,7 +179,7 @@ def test_token_page_lists_creates_and_revokes(timed_app):
     _token(client, "bert@test.example", name="van bert")
     login(client, "anna@test.example")
     page = client.get("/me/tokens")
-    assert page.status_code == 200 and "Je hebt geen tokens." in page.get_data(as_text=True)
+    assert page.status_code == 200 and "U hebt geen tokens." in page.get_data(as_text=True)
     made = client.post("/me/tokens", data={"name": "mijn script", "expires_days": "30"})
     text = made.get_data(as_text=True)
     assert made.status_code == 200 and "mijn script" in text and "van bert" not in text
@@ -193,7 +193,7 @@ def test_token_page_lists_creates_and_revokes(timed_app):
     assert revoked.status_code == 302
     assert api.get("/teams").status_code == 401
     after = client.get("/me/tokens").get_data(as_text=True)
-    assert "Token “mijn script” is ingetrokken." in after and "Je hebt geen tokens." in after
+    assert "Token “mijn script” is ingetrokken." in after and "U hebt geen tokens." in after
 
 
 def test_secure_cookies_and_hsts_outside_demo_mode(db_url, world):

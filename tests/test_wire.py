@@ -60,7 +60,7 @@ def test_error_pages_speak_the_chosen_language(client, world):
     login(client, "anna@test.example")
     html = client.get("/admin/").get_data(as_text=True)
     assert "Geen toegang" in html or "Niet toegestaan" in html
-    assert "Je hebt geen toegang tot deze pagina" in html
+    assert "U hebt geen toegang tot deze pagina" in html
     assert "You don't have the permission" not in html
     missing = client.get("/teams/does-not-exist")
     assert missing.status_code == 404

@@ -155,7 +155,7 @@ def test_a_drop_without_reason_is_refused_beside_that_cards_reason(client, world
     field = text.split(f'id="reason-{drop.id}"')[1].split(">")[0]
     assert 'aria-invalid="true"' in field and f'aria-describedby="reason-{drop.id}-error"' in field
     error = text.split(f'id="reason-{drop.id}-error">')[1].split("</p>")[0]
-    assert error == "Geef aan waarom je een actie laat vallen."
+    assert error == "Geef aan waarom u een actie laat vallen."
     assert 'aria-invalid' not in text.split(f'id="reason-{keep.id}"')[1].split(">")[0]
     assert 'name="confirm"' not in text  # no confirmation for a refused set of decisions
     with db.reader() as s:

@@ -32,7 +32,7 @@ def decide(page, action_id, decision, reason=None):
 
 def review_row(page, team=TEAM):
     """The team's outcome counts in the review's "Per team" table."""
-    row = page.locator("section[aria-labelledby=per-team] tbody tr", has_text=team)
+    row = page.locator("section:has(> h2#per-team) tbody tr", has_text=team)
     expect(row).to_have_count(1)
     cells = row.locator("td").all_inner_texts()
     return dict(zip(OUTCOMES, (int(c) for c in cells[:len(OUTCOMES)])))

@@ -19,7 +19,7 @@ def test_logout_in_another_tab_shows_session_expired_with_login_link(new_page):
     other_tab.goto("/me")
     other_tab.get_by_role("button", name="Uitloggen").click()
     message = board.locator("#session-ended")
-    expect(message).to_contain_text("Je sessie is verlopen.")
+    expect(message).to_contain_text("Uw sessie is verlopen.")
     link = message.get_by_role("link", name="Log opnieuw in.")
     expect(link).to_have_attribute("href", "/login?next=%2Fteams%2Fklantcontact")
     board.wait_for_timeout(1_000)
