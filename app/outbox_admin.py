@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from boards import outbox, webhooks
-from boards.errors import DomainError
+from boards.errors import DomainError, Invalid
 from boards.models import Webhook
 
 from . import database
 from .admin import admin_required
 from .history import message_kinds
 from .i18n import translate_error
+from .inputs import query_id
 from .security_log import log_change
 from .writes import write
 
@@ -33,8 +34,11 @@ def webhooks_page():
     """The subscriptions, a form for a new one, and the delivery log of a chosen one."""
     session = database.reader()
     hooks = webhooks.list_webhooks(session)
-    chosen = request.args.get("log", type=int)
-    hook = session.get(Webhook, chosen) if chosen and chosen < 2**31 else None
+    try:
+        chosen = query_id("log")
+    except Invalid:
+        chosen = None
+    hook = session.get(Webhook, chosen) if chosen else None
     log = outbox.recent(session, webhook_id=hook.id, limit=100) if hook else []
     return render_template("notifications/webhooks.html", hooks=hooks, hook=hook, log=log,
                            kinds=outbox.ACTION_KINDS, kind_names=message_kinds())

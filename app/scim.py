@@ -32,13 +32,13 @@ from scim2_models import (
 from werkzeug.exceptions import HTTPException
 
 from boards import provisioning
-from boards.access import is_id
+from boards.access import MAX_ID
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from boards.provisioning import UserFields, user_name_of
 from boards.validation import storable
 
 from . import database
-from .inputs import json_object
+from .inputs import ascii_number, json_object, parse_id, parse_int
 from .public_url import public_url
 from .sockets import disconnect_room
 from .writes import write
@@ -141,9 +141,10 @@ def member_ids_of(group):
     """The person ids a SCIM Group lists."""
     found = []
     for member in group.members or []:
-        if member.type not in (None, "User") or not (member.value or "").isdigit():
+        ident = _id_or_none(member.value)
+        if member.type not in (None, "User") or ident is None:
             raise Invalid("Only users can be members of a group.", field="members")
-        found.append(int(member.value))
+        found.append(ident)
     return found
 
 
@@ -168,26 +169,50 @@ def _dump(resource, kind, context=Context.RESOURCE_QUERY_RESPONSE, parameters=No
     return _published(resource.model_dump(scim_ctx=context, response_parameters=parameters), kind)
 
 
-def _body(model, context):
+def _object():
+    """The body's JSON object, or a SCIM 400 (413 when too large) that says what is wrong."""
     try:
-        data = json_object()
-    except (DomainError, HTTPException):
-        return None, scim_error(400, "The request body is not a valid JSON object.", "invalidSyntax")
+        return json_object(), None
+    except DomainError as error:
+        return None, scim_error(400, error.message, "invalidSyntax")
+    except HTTPException as error:
+        if error.code != 400:
+            raise
+        return None, scim_error(400, error.description or "The request body is not valid JSON.",
+                                "invalidSyntax")
+
+
+def _body(model, context):
+    data, error = _object()
+    if error:
+        return None, error
     return model.model_validate(data, scim_ctx=context), None
 
 
+def _id_or_none(text):
+    """A resource id from text (ASCII digits only, no spaces, within a key's range), or None."""
+    try:
+        return parse_id(text, "id") if ascii_number(text) else None
+    except Invalid:
+        return None
+
+
 def _ident(ident):
-    number = int(ident) if ident.isdigit() and len(ident) < 11 else None
-    if not is_id(number):
+    number = _id_or_none(ident)
+    if number is None:
         raise NotFound("Unknown resource.")
     return number
 
 
 def _number(value, default):
+    """A paging number: an int, or text of ASCII digits; anything else is the default."""
     if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    value = value if isinstance(value, str) else ""
-    return int(value) if value.isdigit() and len(value) < 10 else default
+        return max(min(value, MAX_ID), -MAX_ID)
+    try:
+        number = parse_int(value, "number") if isinstance(value, str) else None
+    except Invalid:
+        number = None
+    return default if number is None else max(min(number, MAX_ID), -MAX_ID)
 
 
 def _filter(text, known):
@@ -222,10 +247,9 @@ def _list(kind, query, render, source=None):
 
 
 def _search(kind, query, render):
-    try:
-        data = json_object()
-    except (DomainError, HTTPException):
-        return scim_error(400, "The request body is not a valid JSON object.", "invalidSyntax")
+    data, error = _object()
+    if error:
+        return error
     return _list(kind, query, render, data)
 
 
