@@ -15,7 +15,7 @@ from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import ApiToken, LoginSession, Person, utcnow
 from .password_policy import check_password
-from .validation import storable
+from .validation import clean_line, storable
 
 # Only the test suite sets VERBETERBORD_FAST_HASHING=1 (argon2's cheapest, insecure parameters):
 # with the production ones every test person costs about half a second on a busy machine.
@@ -45,19 +45,23 @@ def aware(moment):
 
 def normalise_email(email):
     """Trimmed, lower-case e-mail, or Invalid."""
-    email = storable(email, "email").strip().lower() if isinstance(email, str) else ""
-    if not EMAIL_RE.match(email) or len(email) > 320:
+    email = clean_line(email, "email", 320, required=False).lower() \
+        if isinstance(email, str) else ""
+    if not EMAIL_RE.match(email):
         raise Invalid(N_("Enter a valid e-mail address."), field="email")
     return email
+
+
+def clean_name(name):
+    """A person's name: one line, trimmed, 1–200 characters."""
+    return clean_line(name, "name", missing=N_("A name is required."))
 
 
 def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
                   actor_id=None, run=run_directly):
     """Register a person (names and e-mail, a password if given); commits. `run`: see
     hash_password."""
-    name = storable(name, "name").strip() if isinstance(name, str) else ""
-    if not name or len(name) > 200:
-        raise Invalid(N_("A name is required."), field="name")
+    name = clean_name(name)
     email = normalise_email(email)
     # Hashed before the first statement: the write lock is not held for the slow part.
     password_hash = hash_password(password, run) if password is not None else None
@@ -127,7 +131,7 @@ def issue_token(session, person_id, *, name=None, expires_days=None, now=None):
         name = ""
     if not isinstance(name, str) or len(name) > TOKEN_NAME_MAX:
         raise Invalid(N_("A token name has at most 100 characters."), field="name")
-    name = storable(name, "name").strip()
+    name = clean_line(name, "name", TOKEN_NAME_MAX, required=False)
     if expires_days is None:
         expires_days = TOKEN_DAYS
     if not isinstance(expires_days, int) or isinstance(expires_days, bool) \
