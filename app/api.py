@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from boards import actions, closing, cycles, goals, password_links, people, queries, review
 from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
+from boards.password_policy import password_context
 from boards.sign_in import may_use_password
 
 from . import database
@@ -209,7 +210,7 @@ def change_my_password():
     data = json_object()
     _only(data, ("current", "new"))
     write(password_links.change_password, g.api_user.id, data.get("current"), data.get("new"),
-          run=off_loop)
+          context=password_context(database.reader(), g.api_user.id), run=off_loop)
     close_sockets(g.api_user.id)
     return "", 204
 

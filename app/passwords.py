@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from boards import password_links
 from boards.errors import DomainError
+from boards.password_policy import password_context
 
 from . import database
 from .i18n import translate_error
@@ -26,7 +27,7 @@ def link_url(token):
 @login_required
 def change():
     """Change one's own password (the current one is required)."""
-    status = 200
+    status, new_error = 200, None
     if request.method == "POST":
         form = request.form
         if form.get("new") != form.get("repeat"):
@@ -34,15 +35,25 @@ def change():
             status = 422
         else:
             try:
+                context = password_context(database.reader(), current_user.id)
                 write(password_links.change_password, current_user.id, form.get("current"),
-                      form.get("new"), keep_login=session.get("login_key"), run=off_loop)
+                      form.get("new"), context=context, keep_login=session.get("login_key"),
+                      run=off_loop)
                 close_sockets(current_user.id)
                 flash(_("Your password is changed."), "info")
                 return redirect(url_for("pages.my_actions"))
             except DomainError as error:
-                flash(translate_error(error.message), "error")
+                new_error = _shown(error)
                 status = 403 if error.code == "forbidden" else 422
-    return render_template("passwords/change.html"), status
+    return render_template("passwords/change.html", new_error=new_error), status
+
+
+def _shown(error):
+    """A refused new password's reason goes beside its field; anything else is flashed."""
+    if error.field == "password":
+        return translate_error(error.message)
+    flash(translate_error(error.message), "error")
+    return None
 
 
 @bp.route("/password/<link_token>", methods=["GET", "POST"])
@@ -52,7 +63,7 @@ def use_link(link_token):
     if row is None:
         return render_template("passwords/link_gone.html"), 404
     link, person = row
-    status = 200
+    status, new_error = 200, None
     if request.method == "POST":
         if request.form.get("new") != request.form.get("repeat"):
             flash(_("The two new passwords are not the same."), "error")
@@ -60,14 +71,15 @@ def use_link(link_token):
         else:
             try:
                 write(password_links.use_password_link, link_token, request.form.get("new"),
-                      run=off_loop)
+                      context=password_context(database.reader(), person.id), run=off_loop)
                 close_sockets(person.id)
                 flash(_("Your password is set. Log in with it."), "info")
                 return redirect(url_for("auth.login"))
             except DomainError as error:
-                flash(translate_error(error.message), "error")
+                new_error = _shown(error)
                 status = 422
-    return render_template("passwords/set.html", person=person, link=link), status
+    return render_template("passwords/set.html", person=person, link=link,
+                           new_error=new_error), status
 
 
 def close_sockets(person_id):

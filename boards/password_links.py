@@ -16,13 +16,16 @@ LINK_LIFETIME = timedelta(hours=24)
 PURPOSES = ("invite", "reset")
 
 
-def change_password(session, person_id, current, new, *, keep_login=None, run=run_directly):
+def change_password(session, person_id, current, new, *, context, keep_login=None,
+                    run=run_directly):
     """Change one's own password; the current one is required. Other logins end.
 
-    `run(function, *args)` runs the slow argon2 work (see people.hash_password).
+    `context`: password_policy.password_context of the person, read before this write (so
+    that the check and the hashing run before its first statement). `run(function, *args)`
+    runs the slow argon2 work (see people.hash_password).
     """
     # Hashed before the first statement: the write lock is not held for that part.
-    password_hash = hash_password(new, run)
+    password_hash = hash_password(new, context, run)
     person = active_person(session, person_id)
     if not password_matches(person, current, run):
         raise Forbidden(N_("The current password is not correct."))
@@ -70,12 +73,13 @@ def person_for_link(session, token, now=None):
     return row
 
 
-def use_password_link(session, token, new_password, now=None, *, run=run_directly):
+def use_password_link(session, token, new_password, now=None, *, context, run=run_directly):
     """Set a password through a link, once. Every login of the person ends; returns the person.
+    `context`: password_policy.password_context of the link's person, read before this write;
     `run`: see people.hash_password."""
     # Hashed before the first statement, so the write lock is not held for it (the page
     # showed the form only for a usable link; it is checked again below all the same).
-    password_hash = hash_password(new_password, run)
+    password_hash = hash_password(new_password, context, run)
     now = now or utcnow()
     row = person_for_link(session, token, now)
     if row is None:

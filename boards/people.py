@@ -14,7 +14,8 @@ from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import ApiToken, LoginSession, Person, utcnow
-from .password_policy import check_password
+from .password_policy import (PasswordContext, check_password, organisation_words,
+                              person_words)
 from .validation import clean_line, storable
 
 # Only the test suite sets VERBETERBORD_FAST_HASHING=1 (argon2's cheapest, insecure parameters):
@@ -60,11 +61,15 @@ def clean_name(name):
 def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
                   actor_id=None, run=run_directly):
     """Register a person (names and e-mail, a password if given); commits. `run`: see
-    hash_password."""
+    hash_password. A password is checked against the person's name and e-mail and the
+    organisation (password_policy); only the CLI and the demo seed give one, the web sends a
+    one-time link instead, so reading the organisation first holds no request's write lock."""
     name = clean_name(name)
     email = normalise_email(email)
-    # Hashed before the first statement: the write lock is not held for the slow part.
-    password_hash = hash_password(password, run) if password is not None else None
+    password_hash = None
+    if password is not None:
+        context = PasswordContext(person_words(name, email), organisation_words(session))
+        password_hash = hash_password(password, context, run)
     if session.exec(select(Person).where(Person.email == email)).first():
         raise Conflict(N_("Someone with this e-mail address already exists."))
     person = Person(name=name, email=email, is_admin=is_admin, home_office=home_office,
@@ -77,13 +82,14 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
     return person
 
 
-def hash_password(password, run=run_directly):
-    """An argon2 hash of a password that meets the policy (boards.password_policy).
+def hash_password(password, context, run=run_directly):
+    """An argon2 hash of a password that meets the policy (boards.password_policy) for the
+    person and place in `context` (a PasswordContext).
 
     `run(function, *args)` runs the (slow) hashing; the app passes one that keeps its event
     loop free (a thread pool), the default calls it directly.
     """
-    check_password(password)
+    check_password(password, context)
     return run(_hasher.hash, storable(password, "password"))
 
 
