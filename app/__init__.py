@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from boards.overview import Tally
 
-from . import database
+from . import database, request_body
 from .config import Config, database_url, secret_key, secure_cookies
 from .extensions import babel, csrf, login_manager, socketio
 from .inputs import IdConverter
@@ -30,6 +30,7 @@ def create_app(config=None):
     app.url_map.converters["int"] = IdConverter
     if app.config.get("TRUST_PROXY"):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    request_body.init_app(app)
     database.init_app(app, database_url(app))
 
     from . import (api_conventions, card_cache, i18n, limits, live, security, security_log,

@@ -1,6 +1,5 @@
 """Admin pages: people, teams, ambitions and goals."""
 
-from datetime import date
 from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -13,7 +12,7 @@ from boards.models import Person
 
 from . import database
 from .i18n import translate_error
-from .inputs import form_int, parse_int
+from .inputs import form_int, parse_date, parse_id
 from .security_log import log_change
 from .passwords import close_sockets, link_url
 from .writes import write
@@ -121,7 +120,7 @@ def set_active(person_id):
 def create_team():
     """Create a team."""
     form = request.form
-    ambition_ids = [parse_int(v, "ambition_ids") for v in form.getlist("ambition_ids")]
+    ambition_ids = [parse_id(v, "ambition_ids") for v in form.getlist("ambition_ids")]
     return _run(lambda s: catalog.create_team(
         s, current_user.id, name=form.get("name"), slug=form.get("slug") or None,
         kind=form.get("kind", "team"), ambition_ids=ambition_ids), _("Team added."))
@@ -174,8 +173,8 @@ def _goal_place(form):
 def cadence():
     """Set the organisation's cycle length and start day."""
     try:
-        start = date.fromisoformat(request.form.get("first_cycle_start", ""))
-    except ValueError:
+        start = parse_date(request.form.get("first_cycle_start"), "first_cycle_start")
+    except Invalid:
         start = None
     return _run(lambda s: catalog.update_cadence(
         s, current_user.id, cycle_length_days=_int("cycle_length_days"), first_cycle_start=start),

@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from boards import actions, closing, cycles, goals, password_links, people, queries, review
 from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
+from boards.password_policy import password_context
 from boards.sign_in import may_use_password
 
 from . import database

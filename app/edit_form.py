@@ -10,7 +10,7 @@ from boards import cycles, queries
 from boards.errors import Invalid
 
 from . import database
-from .inputs import parse_int
+from .inputs import parse_id
 
 # The form's fields in the order it shows them.
 FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "needs_help", "help_reason")
@@ -86,6 +86,6 @@ def conflict_form(action_id, conflict, form):
 
 def _int(value):
     try:
-        return parse_int(value, "id")
+        return parse_id(value, "id")
     except Invalid:
         return None

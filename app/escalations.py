@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 
 from boards import escalation
 
-from .inputs import form_int
+from .inputs import form_version
 from .writes import write
 
 bp = Blueprint("escalations", __name__)
@@ -25,7 +25,7 @@ def add_note(action_id):
 @login_required
 def resolve(action_id):
     """Resolve the request for help; the card leaves the escalation list everywhere."""
-    write(escalation.resolve_help, current_user.id, action_id, version=form_int("version"),
+    write(escalation.resolve_help, current_user.id, action_id, version=form_version(),
           note=request.form.get("note", ""))
     flash(_("The request for help is resolved."), "info")
     return redirect(url_for("pages.action_detail", action_id=action_id, _anchor="help"))

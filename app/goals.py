@@ -12,7 +12,7 @@ from boards.models import Person
 from . import database
 from .confirm import confirmed
 from .i18n import translate_error
-from .inputs import form_date, form_int
+from .inputs import form_date, form_id, form_version
 from .writes import write
 
 bp = Blueprint("goals", __name__)
@@ -57,7 +57,7 @@ def panel(slug):
 def create_team_goal(slug):
     """A member adds a short-term goal under one of the team's long-term goals."""
     write(goals.create_team_goal, current_user.id, slug, title=request.form.get("title"),
-          horizon="short", parent_id=form_int("parent_id"),
+          horizon="short", parent_id=form_id("parent_id"),
           target_date=form_date("target_date"))
     return _panel_or_board(slug, 201)
 
@@ -69,7 +69,7 @@ def edit_team_goal(slug, goal_id):
     if request.form.get("status") == "retired" and request.form.get("confirm") != "yes":
         # The box is `required` in the panel; a post without it still changes nothing.
         raise Invalid(N_("Tick the box to confirm."), field="confirm")
-    write(goals.edit_goal, current_user.id, goal_id, version=form_int("version"),
+    write(goals.edit_goal, current_user.id, goal_id, version=form_version(),
           fields=_goal_fields())
     return _panel_or_board(slug)
 
@@ -116,7 +116,7 @@ def edit_ambition(ambition_id):
         fields["retired"] = form.get("retired") == "1"
         if fields["retired"] and not confirmed():
             return redirect(url_for("goals.index") + f"#ambition-{ambition_id}")
-    return _run(goals.edit_ambition, ambition_id, version=form_int("version"), fields=fields,
+    return _run(goals.edit_ambition, ambition_id, version=form_version(), fields=fields,
                 success=_("The ambition is saved."))
 
 
@@ -133,7 +133,7 @@ def move_ambition(ambition_id):
 @login_required
 def create_long_goal():
     """Add a long-term goal under an ambition."""
-    return _run(goals.create_long_goal, ambition_id=form_int("ambition_id"),
+    return _run(goals.create_long_goal, ambition_id=form_id("ambition_id"),
                 title=request.form.get("title"), target_date=form_date("target_date"),
                 success=_("Goal added."))
 
@@ -144,5 +144,5 @@ def edit_goal(goal_id):
     """Edit, achieve, retire (confirmed) or reopen a long-term goal."""
     if request.form.get("status") == "retired" and not confirmed():
         return redirect(url_for("goals.index") + f"#goal-{goal_id}")
-    return _run(goals.edit_goal, goal_id, version=form_int("version"), fields=_goal_fields(),
+    return _run(goals.edit_goal, goal_id, version=form_version(), fields=_goal_fields(),
                 success=_("The goal is saved."))

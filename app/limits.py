@@ -21,6 +21,7 @@ from flask_limiter.util import get_remote_address
 from boards.errors import N_
 
 from .errors import problem, wants_json
+from .request_body import body_value
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True,
                   strategy="moving-window")
@@ -87,13 +88,9 @@ def failed(response):
 
 def account_key():
     """The account an attempt is for: the e-mail address tried, lower-case."""
-    email = None
-    if request.is_json:
-        body = request.get_json(silent=True)
-        if isinstance(body, dict):
-            email = body.get("email")
-    else:
-        email = request.form.get("email")
+    # Runs before the view: a body that cannot be read must not fail here (Flask-Limiter
+    # would take the error for its storage being down); the view refuses that body.
+    email = body_value("email")
     if not isinstance(email, str) or not email.strip():
         return "account:-"
     return "account:" + email.strip().lower()[:320]

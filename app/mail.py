@@ -2,6 +2,7 @@
 
 import os
 import smtplib
+import unicodedata
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -12,6 +13,7 @@ from flask_babel import force_locale, format_date, gettext
 from boards import notifications
 from boards.cycles import cycle_of, organisation
 from boards.models import Action, Event, Person, Team
+from boards.validation import LINE_BREAKING
 
 from .public_urls import absolute_url
 
@@ -124,13 +126,21 @@ _COMPOSERS = {
 }
 
 
+def header_value(text):
+    """Text for one mail header: every run of white space or control characters (a line break
+    from a title stored before they were refused) becomes one space, so the header stays one
+    line; the email package refuses a value with a line break, and the mail would never go."""
+    return " ".join("".join(" " if unicodedata.category(c) in LINE_BREAKING else c
+                            for c in str(text)).split())
+
+
 def message_for(person, mail):
     """The EmailMessage: a plain-text part and an HTML part with the same content."""
     config = current_app.config
     message = EmailMessage()
-    message["Subject"] = mail.subject
-    message["From"] = config.get("MAIL_FROM") or "verbeterbord@localhost"
-    message["To"] = person.email
+    message["Subject"] = header_value(mail.subject)
+    message["From"] = header_value(config.get("MAIL_FROM") or "verbeterbord@localhost")
+    message["To"] = header_value(person.email)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="verbeterbord")
     message["Auto-Submitted"] = "auto-generated"

@@ -5,13 +5,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from boards import outbox, webhooks
-from boards.errors import DomainError
+from boards.errors import DomainError, Invalid
 from boards.models import Webhook
 
 from . import database
 from .admin import admin_required
 from .history import message_kinds
 from .i18n import translate_error
+from .inputs import query_id
 from .security_log import log_change
 from .webhook_delivery import checked_target
 from .writes import write
@@ -22,10 +23,38 @@ bp = Blueprint("outbox_admin", __name__, url_prefix="/admin")
 @bp.route("/outbox")
 @admin_required
 def outbox_page():
-    """The newest e-mails and webhook calls with their state."""
+    """The dead letters to retry or discard, then the newest e-mails and webhook calls."""
     session = database.reader()
     return render_template("notifications/outbox.html", rows=outbox.recent(session),
-                           counts=outbox.counts(session), kind_names=message_kinds())
+                           dead=outbox.dead_letters(session), max_attempts=outbox.MAX_ATTEMPTS,
+                           counts=outbox.counts(session),
+                           kind_names=message_kinds())
+
+
+@bp.route("/outbox/<int:outbox_id>/retry", methods=["POST"])
+@admin_required
+def retry_message(outbox_id):
+    """Send a dead letter again (due at once, with a fresh count of tries)."""
+    return _decide(outbox.retry_dead_letter, outbox_id, _("The message will be sent again."))
+
+
+@bp.route("/outbox/<int:outbox_id>/discard", methods=["POST"])
+@admin_required
+def discard_message(outbox_id):
+    """Give a dead letter up: it is never sent."""
+    return _decide(outbox.discard_dead_letter, outbox_id, _("The message is discarded."))
+
+
+def _decide(service, outbox_id, done):
+    try:
+        write(service, current_user.id, outbox_id)
+    except DomainError as error:
+        flash(translate_error(error.message), "error")
+        log_change("failure", f"outbox_id={outbox_id} {error.code}")
+    else:
+        flash(done)
+        log_change("success", f"outbox_id={outbox_id}")
+    return redirect(url_for("outbox_admin.outbox_page"))
 
 
 @bp.route("/webhooks")
@@ -34,8 +63,11 @@ def webhooks_page():
     """The subscriptions, a form for a new one, and the delivery log of a chosen one."""
     session = database.reader()
     hooks = webhooks.list_webhooks(session)
-    chosen = request.args.get("log", type=int)
-    hook = session.get(Webhook, chosen) if chosen and chosen < 2**31 else None
+    try:
+        chosen = query_id("log")
+    except Invalid:
+        chosen = None
+    hook = session.get(Webhook, chosen) if chosen else None
     log = outbox.recent(session, webhook_id=hook.id, limit=100) if hook else []
     return render_template("notifications/webhooks.html", hooks=hooks, hook=hook, log=log,
                            kinds=outbox.ACTION_KINDS, kind_names=message_kinds())

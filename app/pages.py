@@ -22,7 +22,7 @@ from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
 from .i18n import card_text
-from .inputs import form_date, form_int, parse_int, query_int
+from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
 
@@ -133,8 +133,8 @@ def create_action(slug):
     """Create a card from the form; htmx gets the card, a plain post goes back to the board."""
     form = request.form
     change = write(actions.create_action, current_user.id, slug, title=form.get("title"),
-                   owner_id=form_int("owner_id"), notes=form.get("notes", ""),
-                   goal_id=form_int("goal_id"), due_date=form_date("due_date"),
+                   owner_id=form_id("owner_id"), notes=form.get("notes", ""),
+                   goal_id=form_id("goal_id"), due_date=form_date("due_date"),
                    cycle_number=form_int("cycle"))
     return _card_or_board(change, 201)
 
@@ -173,14 +173,14 @@ def edit_action(action_id):
     """Save the edit form; others' changes since it was opened are kept, a clash is shown in it."""
     form = request.form
     fields = {"title": form.get("title"), "notes": form.get("notes", ""),
-              "owner_id": form_int("owner_id"), "goal_id": form_int("goal_id"),
+              "owner_id": form_id("owner_id"), "goal_id": form_id("goal_id"),
               "due_date": form_date("due_date")}
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
     try:
         change = write(actions.edit_action_merging, current_user.id, action_id,
-                       version=form_int("version"), fields=fields)
+                       version=form_version(), fields=fields)
     except EditConflict as conflict:
         return conflict_form(action_id, conflict, form)
     if form.get("next") == "detail" and not request.headers.get("HX-Request"):
@@ -194,8 +194,8 @@ def edit_action(action_id):
 def move_action(action_id):
     """Move a card (the no-script and fallback path; the board page moves over the socket)."""
     change = write(actions.move_action, current_user.id, action_id,
-                   status=request.form.get("status"), version=form_int("version"),
-                   before_id=form_int("before_id"), after_id=form_int("after_id"),
+                   status=request.form.get("status"), version=form_version(),
+                   before_id=form_id("before_id"), after_id=form_id("after_id"),
                    op_id=request.form.get("op_id") or None)
     return _card_or_board(change)
 
@@ -205,7 +205,7 @@ def move_action(action_id):
 def delete_action(action_id):
     """Delete a card; its history stays in the log, and the board offers to undo it."""
     change = write(actions.delete_action, current_user.id, action_id,
-                   version=form_int("version"))
+                   version=form_version())
     if request.headers.get("HX-Request"):
         return "", 200
     return redirect(url_for("pages.board", slug=change.team.slug, cycle=change.action.cycle_number,

@@ -2,7 +2,7 @@
 
 This module: access, errors, listing and Users; Groups are in scim_groups.py, the discovery
 endpoints in scim_discovery.py, the security log of its writes in scim_log.py (all on this
-blueprint).
+blueprint); reading bodies, ids and paging numbers in scim_inputs.py.
 
 Off unless SCIM_TOKEN is set (then 404); the directory sends that secret as a bearer token.
 Resources are read and written with scim2-models. Only what the app stores is published in
@@ -11,7 +11,6 @@ members), so what a client writes is what it reads back. Users are people, Group
 """
 
 import hmac
-import json
 import re
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -20,7 +19,6 @@ from scim2_models import (
     Context,
     Email,
     EnterpriseUser,
-    Error,
     Group,
     GroupMember,
     Meta,
@@ -32,13 +30,14 @@ from scim2_models import (
 from werkzeug.exceptions import HTTPException
 
 from boards import provisioning
-from boards.access import is_id
 from boards.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from boards.provisioning import UserFields, user_name_of
 from boards.validation import storable
 
 from . import database
-from .inputs import json_object
+# scim_error and scim_response are used by scim_discovery.py too, from here.
+from .scim_inputs import (id_or_none, paging_number, read_body, read_object, resource_id,
+                          scim_error, scim_response)
 from .public_url import public_url
 from .sockets import disconnect_room
 from .writes import write
@@ -46,7 +45,6 @@ from .writes import write
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
 # What a directory sends may carry the enterprise extension (Entra ID does): read it, store none of it.
 DirectoryUser = User[EnterpriseUser]
-MEDIA = "application/scim+json"
 MAX_COUNT = 200
 USER_ATTRIBUTES = {"userName", "displayName", "emails", "active"}
 GROUP_ATTRIBUTES = {"displayName", "members"}
@@ -54,17 +52,6 @@ SUB_ATTRIBUTES = {"emails": {"value"}, "members": {"value", "$ref", "type"}}
 FILTER_RE = re.compile(r'^\s*(\w+)\s+eq\s+"((?:[^"\\]|\\.)*)"\s*$', re.I)
 USER_FILTERS = {"username": "user_name", "externalid": "external_id"}
 GROUP_FILTERS = {"displayname": "display_name", "externalid": "external_id"}
-
-
-def scim_response(payload, status=200, headers=None):
-    """A SCIM JSON answer."""
-    return Response(json.dumps(payload), status=status, mimetype=MEDIA, headers=headers)
-
-
-def scim_error(status, detail, scim_type=None):
-    """An RFC 7644 §3.12 error."""
-    error = Error(status=status, scim_type=scim_type, detail=detail)
-    return scim_response(error.model_dump(), status)
 
 
 @bp.before_request
@@ -141,9 +128,10 @@ def member_ids_of(group):
     """The person ids a SCIM Group lists."""
     found = []
     for member in group.members or []:
-        if member.type not in (None, "User") or not (member.value or "").isdigit():
+        ident = id_or_none(member.value)
+        if member.type not in (None, "User") or ident is None:
             raise Invalid("Only users can be members of a group.", field="members")
-        found.append(int(member.value))
+        found.append(ident)
     return found
 
 
@@ -168,28 +156,6 @@ def _dump(resource, kind, context=Context.RESOURCE_QUERY_RESPONSE, parameters=No
     return _published(resource.model_dump(scim_ctx=context, response_parameters=parameters), kind)
 
 
-def _body(model, context):
-    try:
-        data = json_object()
-    except (DomainError, HTTPException):
-        return None, scim_error(400, "The request body is not a valid JSON object.", "invalidSyntax")
-    return model.model_validate(data, scim_ctx=context), None
-
-
-def _ident(ident):
-    number = int(ident) if ident.isdigit() and len(ident) < 11 else None
-    if not is_id(number):
-        raise NotFound("Unknown resource.")
-    return number
-
-
-def _number(value, default):
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    value = value if isinstance(value, str) else ""
-    return int(value) if value.isdigit() and len(value) < 10 else default
-
-
 def _filter(text, known):
     """{field: value} for `attr eq "value"`; {} without a filter; None for anything else."""
     if not text:
@@ -211,8 +177,8 @@ def _list(kind, query, render, source=None):
     criteria = _filter(source.get("filter"), USER_FILTERS if kind == "User" else GROUP_FILTERS)
     if criteria is None:
         return scim_error(400, "Only 'attribute eq \"value\"' filters are supported.", "invalidFilter")
-    start = max(_number(source.get("startIndex"), 1), 1)
-    count = min(max(_number(source.get("count"), 100), 0), MAX_COUNT)
+    start = max(paging_number(source.get("startIndex"), 1), 1)
+    count = min(max(paging_number(source.get("count"), 100), 0), MAX_COUNT)
     total, page = query(database.reader(), offset=start - 1, limit=count, **criteria)
     parameters = _parameters(User if kind == "User" else Group, source)
     resources = [_dump(r, kind, Context.SEARCH_RESPONSE, parameters) for r in render(page)]
@@ -222,10 +188,9 @@ def _list(kind, query, render, source=None):
 
 
 def _search(kind, query, render):
-    try:
-        data = json_object()
-    except (DomainError, HTTPException):
-        return scim_error(400, "The request body is not a valid JSON object.", "invalidSyntax")
+    data, error = read_object()
+    if error:
+        return error
     return _list(kind, query, render, data)
 
 
@@ -251,7 +216,7 @@ def search_users():
 @bp.route("/Users", methods=["POST"])
 def create_user():
     """Provision a person."""
-    user, error = _body(DirectoryUser, Context.RESOURCE_CREATION_REQUEST)
+    user, error = read_body(DirectoryUser, Context.RESOURCE_CREATION_REQUEST)
     if error:
         return error
     person = write(provisioning.provision_user, user_fields(user))
@@ -263,15 +228,15 @@ def create_user():
 @bp.route("/Users/<ident>", methods=["GET"])
 def user(ident):
     """One person."""
-    person = provisioning.visible_person(database.reader(), _ident(ident))
+    person = provisioning.visible_person(database.reader(), resource_id(ident))
     return scim_response(_dump(user_resource(person), "User", parameters=_parameters(User)))
 
 
 @bp.route("/Users/<ident>", methods=["PUT"])
 def replace_user(ident):
     """Replace what the directory says about a person (active false disables them)."""
-    person_id = _ident(ident)
-    user, error = _body(DirectoryUser, Context.RESOURCE_REPLACEMENT_REQUEST)
+    person_id = resource_id(ident)
+    user, error = read_body(DirectoryUser, Context.RESOURCE_REPLACEMENT_REQUEST)
     if error:
         return error
     person = write(provisioning.replace_user, person_id, user_fields(user))
@@ -282,8 +247,8 @@ def replace_user(ident):
 @bp.route("/Users/<ident>", methods=["PATCH"])
 def patch_user(ident):
     """Change some attributes (e.g. `active`), applied to the person as they are now."""
-    person_id = _ident(ident)
-    patch, error = _body(PatchOp[DirectoryUser], Context.RESOURCE_PATCH_REQUEST)
+    person_id = resource_id(ident)
+    patch, error = read_body(PatchOp[DirectoryUser], Context.RESOURCE_PATCH_REQUEST)
     if error:
         return error
 
@@ -300,7 +265,7 @@ def patch_user(ident):
 @bp.route("/Users/<ident>", methods=["DELETE"])
 def delete_user(ident):
     """The directory deleted the person: disabled at once, their history kept."""
-    person = write(provisioning.deprovision_user, _ident(ident))
+    person = write(provisioning.deprovision_user, resource_id(ident))
     _after_user_write(person)
     return Response(status=204)
 

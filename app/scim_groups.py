@@ -7,8 +7,8 @@ from scim2_models import Context, Group, PatchOp
 from boards import provisioning
 
 from . import database
-from .scim import (_body, _dump, _ident, _list, _parameters, _search, bp, group_resource,
-                   member_ids_of, scim_response)
+from .scim import _dump, _list, _parameters, _search, bp, group_resource, member_ids_of
+from .scim_inputs import read_body, resource_id, scim_response
 from .writes import write
 
 
@@ -36,7 +36,7 @@ def search_groups():
 @bp.route("/Groups", methods=["POST"])
 def create_group():
     """A new team from a directory group."""
-    group, error = _body(Group, Context.RESOURCE_CREATION_REQUEST)
+    group, error = read_body(Group, Context.RESOURCE_CREATION_REQUEST)
     if error:
         return error
     team = write(provisioning.create_group, name=group.display_name,
@@ -50,15 +50,15 @@ def create_group():
 def group(ident):
     """One team with its members."""
     session = database.reader()
-    team = provisioning.visible_team(session, _ident(ident))
+    team = provisioning.visible_team(session, resource_id(ident))
     return scim_response(_dump(_group_of(session, team), "Group", parameters=_parameters(Group)))
 
 
 @bp.route("/Groups/<ident>", methods=["PUT"])
 def replace_group(ident):
     """Replace a team's name and members."""
-    team_id = _ident(ident)
-    group, error = _body(Group, Context.RESOURCE_REPLACEMENT_REQUEST)
+    team_id = resource_id(ident)
+    group, error = read_body(Group, Context.RESOURCE_REPLACEMENT_REQUEST)
     if error:
         return error
     team = write(provisioning.replace_group, team_id, name=group.display_name,
@@ -70,8 +70,8 @@ def replace_group(ident):
 @bp.route("/Groups/<ident>", methods=["PATCH"])
 def patch_group(ident):
     """Members in and out (and a new name), applied to the team as it is now."""
-    team_id = _ident(ident)
-    patch, error = _body(PatchOp[Group], Context.RESOURCE_PATCH_REQUEST)
+    team_id = resource_id(ident)
+    patch, error = read_body(PatchOp[Group], Context.RESOURCE_PATCH_REQUEST)
     if error:
         return error
 
@@ -90,5 +90,5 @@ def patch_group(ident):
 @bp.route("/Groups/<ident>", methods=["DELETE"])
 def delete_group(ident):
     """The directory deleted the group: the team is retired."""
-    write(provisioning.delete_group, _ident(ident))
+    write(provisioning.delete_group, resource_id(ident))
     return Response(status=204)

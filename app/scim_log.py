@@ -2,6 +2,7 @@
 
 from flask import request
 
+from .inputs import parse_id
 from .scim import bp
 from .security_log import log_changes
 
@@ -16,8 +17,7 @@ def _about(response):
         return None, ""  # an id from the URL may name nobody: it stays in the detail only
     body = response.get_json(silent=True) or {}
     if request.endpoint in USER_WRITES:
-        ident = body.get("id") or (request.view_args or {}).get("ident")
-        return int(ident), ""
+        return parse_id(body.get("id") or (request.view_args or {}).get("ident"), "id"), ""
     members = ",".join(str(m.get("value")) for m in body.get("members") or [])
     return None, f"id={body['id']} members={members}" if "id" in body else ""
 

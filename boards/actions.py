@@ -56,7 +56,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     team = team_by_slug(session, team_slug)
     require_team_writer(session, actor, team)
     title = clean_title(title)
-    notes = clean_text(notes, NOTES_MAX, "notes")
+    notes = clean_text(notes, "notes", NOTES_MAX)
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     owner = check_owner(session, actor.id if owner_id is None else owner_id, team)

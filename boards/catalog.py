@@ -21,7 +21,7 @@ from .models import (
     Team,
     TeamAmbition,
 )
-from .validation import storable
+from .validation import clean_line, clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -33,22 +33,12 @@ def _admin(session, actor_id):
     return actor
 
 
-def clean_text(value, field, limit=200, required=True):
-    """Trimmed text within `limit` that a database can store; required unless told."""
-    value = storable(value, field).strip() if isinstance(value, str) else ""
-    if required and not value:
-        raise Invalid(N_("This field is required."), field=field)
-    if len(value) > limit:
-        raise Invalid(N_("This text is too long."), field=field)
-    return value
-
-
 def setup_organisation(session, *, name, municipalities=(), first_cycle_start,
                        cycle_length_days=14):
     """Create the installation's organisation (once); cycles count from first_cycle_start."""
     if session.exec(select(Organisation)).first() is not None:
         raise Conflict(N_("The organisation has already been set up."))
-    name = clean_text(name, "name")
+    name = clean_line(name, "name")
     if not isinstance(cycle_length_days, int) or not 1 <= cycle_length_days <= 56:
         raise Invalid(N_("A cycle lasts between 1 and 56 days."), field="cycle_length_days")
     org = Organisation(name=name, first_cycle_start=first_cycle_start,
@@ -56,7 +46,7 @@ def setup_organisation(session, *, name, municipalities=(), first_cycle_start,
     session.add(org)
     session.flush()
     for municipality in municipalities:
-        session.add(Municipality(organisation_id=org.id, name=clean_text(municipality, "municipalities")))
+        session.add(Municipality(organisation_id=org.id, name=clean_line(municipality, "municipalities")))
     events.record(session, kind="organisation_created", person_id=None,
                   after={"name": name, "municipalities": list(municipalities)})
     session.commit()
@@ -72,7 +62,7 @@ def slugify(name):
 def create_team(session, actor_id, *, name, slug=None, kind="team", ambition_ids=()):
     """A new team with its ambitions."""
     actor = _admin(session, actor_id)
-    name = clean_text(name, "name")
+    name = clean_line(name, "name")
     slug = (slug or slugify(name)).strip()
     if not SLUG_RE.match(slug) or len(slug) > 80:
         raise Invalid(N_("Use lower-case letters, digits and hyphens."), field="slug")
@@ -127,8 +117,8 @@ def remove_member(session, actor_id, team_id, person_id):
 def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb", order=0):
     """A new organisation-wide ambition."""
     actor = _admin(session, actor_id)
-    title = clean_text(title, "title")
-    description = clean_text(description, "description", 2000, required=False)
+    title = clean_line(title, "title")
+    description = clean_text(description, "description", 2000)
     if not COLOUR_RE.match(colour or ""):
         raise Invalid(N_("Use a colour like #1f6feb."), field="colour")
     ambition = Ambition(title=title, description=description, colour=colour, order=order)
@@ -144,7 +134,7 @@ def create_goal(session, actor_id, *, ambition_id, horizon, title, parent_id=Non
                 target_date=None):
     """A long-term goal under an ambition, or a short-term goal under a long-term one."""
     actor = _admin(session, actor_id)
-    title = clean_text(title, "title", 300)
+    title = clean_line(title, "title", 300)
     if horizon not in HORIZONS:
         raise Invalid(N_("A goal is long- or short-term."), field="horizon")
     ambition = get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))

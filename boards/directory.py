@@ -24,21 +24,12 @@ from .models import (
     Team,
     TeamCycle,
 )
-from .people import change_active, create_person, normalise_email
-from .validation import storable
+from .people import change_active, clean_name, create_person, normalise_email
 
 def _admin(session, actor_id):
     actor = active_person(session, actor_id)
     require_admin(actor)
     return actor
-
-
-def clean_name(name):
-    """A person's name: trimmed, 1–200 characters."""
-    name = storable(name, "name").strip() if isinstance(name, str) else ""
-    if not name or len(name) > 200:
-        raise Invalid(N_("A name is required."), field="name")
-    return name
 
 
 def search_people(session, query=None):

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .catalog import clean_text
+from .validation import clean_line
 from .errors import N_
 from .models import DisplayLink, Team
 from .queries import team_by_slug
@@ -21,7 +21,7 @@ def create_display_link(session, actor_id, *, label, team_slug=None):
     """A new display link (admins only); returns (link, token). The token is shown once."""
     actor = active_person(session, actor_id)
     require_admin(actor)
-    label = clean_text(label, "label")
+    label = clean_line(label, "label")
     team = team_by_slug(session, team_slug) if team_slug else None
     token = secrets.token_urlsafe(24)
     link = DisplayLink(token_hash=_hash(token), label=label, team_id=team.id if team else None,

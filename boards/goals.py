@@ -11,7 +11,8 @@ from sqlmodel import select
 from . import events
 from .access import (active_person, get_or_404, is_id, require_goal_setter, require_not_retired,
                      require_team_writer)
-from .catalog import COLOUR_RE, clean_text
+from .catalog import COLOUR_RE
+from .validation import clean_line, clean_text
 from .changes import GoalChange, lock_team
 from .cycles import today_local
 from .errors import N_, Conflict, Invalid, NotFound
@@ -77,7 +78,7 @@ def create_team_goal(session, actor_id, team_slug, *, title, horizon, parent_id=
     else:
         require_goal_setter(session, actor)
     require_not_retired(team)
-    title = clean_text(title, "title", 300)
+    title = clean_line(title, "title", 300)
     target_date = _check_date(target_date)
     ambitions = _team_ambition_ids(session, team.id)
     if horizon == "long":
@@ -104,7 +105,7 @@ def create_long_goal(session, actor_id, *, ambition_id, title, target_date=None)
     """A long-term goal under an ambition (admins and the Team van teams)."""
     actor = active_person(session, actor_id)
     require_goal_setter(session, actor)
-    title = clean_text(title, "title", 300)
+    title = clean_line(title, "title", 300)
     get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
     return _add_goal(session, actor, ambition_id, "long", title, _check_date(target_date))
 
@@ -141,7 +142,7 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     _check_version(goal, version)
     values = {}
     if "title" in fields:
-        values["title"] = clean_text(fields["title"], "title", 300)
+        values["title"] = clean_line(fields["title"], "title", 300)
     if "target_date" in fields:
         values["target_date"] = _check_date(fields["target_date"])
     if "status" in fields:
@@ -170,8 +171,8 @@ def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb
     """A new ambition at the end of the list (admins and the Team van teams)."""
     actor = active_person(session, actor_id)
     require_goal_setter(session, actor)
-    title = clean_text(title, "title")
-    description = clean_text(description, "description", 2000, required=False)
+    title = clean_line(title, "title")
+    description = clean_text(description, "description", 2000)
     if not isinstance(colour, str) or not COLOUR_RE.match(colour):
         raise Invalid(N_("Use a colour like #1f6feb."), field="colour")
     last = session.exec(select(Ambition.order).order_by(Ambition.order.desc())).first()
@@ -198,7 +199,7 @@ def edit_ambition(session, actor_id, ambition_id, *, version, fields):
     _check_version(ambition, version)
     values = {}
     if "title" in fields:
-        values["title"] = clean_text(fields["title"], "title")
+        values["title"] = clean_line(fields["title"], "title")
     if "description" in fields:
         values["description"] = clean_text(fields["description"], "description", 2000,
                                            required=False)

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .catalog import clean_text
+from .validation import clean_line
 from .errors import N_, Conflict
 from .models import Municipality, Organisation
 
@@ -19,7 +19,7 @@ def rename_organisation(session, actor_id, name):
     """Give the organisation a new name."""
     actor = _admin(session, actor_id)
     org = session.exec(select(Organisation)).one()
-    name = clean_text(name, "name")
+    name = clean_line(name, "name")
     if name != org.name:
         events.record(session, kind="organisation_renamed", person_id=actor.id,
                       before={"name": org.name}, after={"name": name})
@@ -32,7 +32,7 @@ def add_municipality(session, actor_id, name):
     """The organisation serves one more municipality."""
     actor = _admin(session, actor_id)
     org = session.exec(select(Organisation)).one()
-    name = clean_text(name, "name")
+    name = clean_line(name, "name")
     if session.exec(select(Municipality).where(Municipality.name == name)).first():
         raise Conflict(N_("This municipality is already listed."))
     municipality = Municipality(organisation_id=org.id, name=name)

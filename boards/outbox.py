@@ -15,10 +15,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
 from . import notifications
+from .access import active_person, get_or_404, require_admin
+from .errors import N_, Conflict
 from .models import Action, Outbox, Person, Team, Webhook, utcnow
 
 PENDING_EVENTS = "verbeterbord.new_events"
-MAX_ATTEMPTS = 8
+# After this many failed tries a message is a dead letter (state "failed"): no sender takes it
+# again until an admin retries it (or discards it) on the outbox page.
+MAX_ATTEMPTS = 5
 # Action events a webhook may subscribe to ("*" for all of them).
 ACTION_KINDS = ("created", "edited", "moved", "deleted", "help_requested", "help_note",
                 "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped", "split",
@@ -133,7 +137,7 @@ def mark_sent(session, outbox_id, *, now, note=""):
 
 
 def mark_failed(session, outbox_id, error, *, now, retry_seconds):
-    """A failed try: back off (doubling each time), and give up after MAX_ATTEMPTS."""
+    """A failed try: back off (doubling each time); after MAX_ATTEMPTS a dead letter."""
     row = session.get(Outbox, outbox_id)
     row.attempts += 1
     row.last_error = str(error)[:1000]
@@ -143,6 +147,36 @@ def mark_failed(session, outbox_id, error, *, now, retry_seconds):
     else:
         row.next_attempt_at = now + timedelta(seconds=retry_seconds * 2 ** (row.attempts - 1))
     session.commit()
+
+
+def dead_letters(session, *, limit=200):
+    """The messages that failed MAX_ATTEMPTS times, newest first, for admins to act on."""
+    return session.exec(select(Outbox).where(Outbox.state == "failed")
+                        .order_by(Outbox.id.desc()).limit(limit)).all()
+
+
+def retry_dead_letter(session, actor_id, outbox_id, *, now=None):
+    """An admin sends a dead letter again: it is due at once with a fresh count of tries (its
+    last error stays until a try succeeds or fails)."""
+    row = _dead_letter(session, actor_id, outbox_id)
+    row.state, row.attempts = "pending", 0
+    row.next_attempt_at, row.claimed_until = now or utcnow(), None
+    return row
+
+
+def discard_dead_letter(session, actor_id, outbox_id):
+    """An admin gives a dead letter up: it stays in the list as discarded, never sent."""
+    row = _dead_letter(session, actor_id, outbox_id)
+    row.state = "discarded"
+    return row
+
+
+def _dead_letter(session, actor_id, outbox_id):
+    require_admin(active_person(session, actor_id))
+    row = get_or_404(session, Outbox, outbox_id, N_("Unknown message."))
+    if row.state != "failed":
+        raise Conflict(N_("This message is no longer waiting for a decision."))
+    return row
 
 
 def recent(session, *, webhook_id=None, limit=200):

@@ -30,10 +30,11 @@ class PasswordChange:
     password_hash: str  # the new password's
 
 
-def prepare_password_change(session, person_id, current, new, *, run=run_directly):
+def prepare_password_change(session, person_id, current, new, *, context, run=run_directly):
     """Check the current password and hash the new one, outside any write transaction.
 
-    Reads the stored hash, ends the session's (read) transaction, then does the slow argon2
+    `context`: password_policy.password_context of the person. Reads the stored hash, ends the
+    session's (read) transaction, then does the slow argon2
     work through `run` (see people.hash_password). Forbidden for a wrong current password,
     Invalid for a new one the policy refuses.
     """
@@ -42,7 +43,7 @@ def prepare_password_change(session, person_id, current, new, *, run=run_directl
     end_read(session)
     if not hash_matches(stored, current, run):
         raise Forbidden(WRONG_CURRENT)
-    return PasswordChange(person_id, stored, hash_password(new, run))
+    return PasswordChange(person_id, stored, hash_password(new, context, run))
 
 
 def change_password(session, change, *, keep_login=None):
@@ -107,12 +108,13 @@ def person_for_link(session, token, now=None):
     return row
 
 
-def use_password_link(session, token, new_password, now=None, *, run=run_directly):
+def use_password_link(session, token, new_password, now=None, *, context, run=run_directly):
     """Set a password through a link, once. Every login, API token and calendar link of the
-    person ends; returns the person. `run`: see people.hash_password."""
+    person ends; returns the person. `context`: password_policy.password_context of the
+    link's person, read before this write; `run`: see people.hash_password."""
     # Hashed before the first statement, so the write lock is not held for it (the page
     # showed the form only for a usable link; it is checked again below all the same).
-    password_hash = hash_password(new_password, run)
+    password_hash = hash_password(new_password, context, run)
     now = now or utcnow()
     row = person_for_link(session, token, now)
     if row is None:

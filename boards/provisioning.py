@@ -13,12 +13,11 @@ from sqlmodel import select
 
 from . import events
 from .access import get_or_404, is_id
-from .catalog import SLUG_RE, clean_text, slugify
-from .directory import clean_name
+from .catalog import SLUG_RE, slugify
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import Membership, Person, Team, utcnow
-from .people import EMAIL_RE, change_active, normalise_email
-from .validation import storable
+from .people import EMAIL_RE, change_active, clean_name, normalise_email
+from .validation import clean_line
 
 
 @dataclass
@@ -38,15 +37,13 @@ def user_name_of(person):
 
 
 def _clean_user(session, fields, person=None):
-    user_name = storable(fields.user_name, "userName").strip() \
-        if isinstance(fields.user_name, str) else ""
-    if not user_name or len(user_name) > 320:
-        raise Invalid(N_("A userName is required."), field="userName")
+    user_name = clean_line(fields.user_name, "userName", 320,
+                           missing=N_("A userName is required."))
     email = fields.email or (user_name if EMAIL_RE.match(user_name) else None)
     if email is None:
         raise Invalid(N_("Enter a valid e-mail address."), field="emails")
     email = normalise_email(email)
-    external_id = clean_text(fields.external_id, "externalId", required=False) or None
+    external_id = clean_line(fields.external_id, "externalId", required=False) or None
     others = select(Person.id).where(Person.id != (person.id if person else -1))
     if session.exec(others.where(or_(
             func.lower(Person.user_name) == user_name.lower(),
@@ -190,8 +187,8 @@ def _free_slug(session, name):
 
 def create_group(session, *, name, external_id=None, members=()):
     """A new team from a directory group, with its members."""
-    name = clean_text(name, "displayName")
-    external_id = clean_text(external_id, "externalId", required=False) or None
+    name = clean_line(name, "displayName")
+    external_id = clean_line(external_id, "externalId", required=False) or None
     team = Team(name=name, slug=_free_slug(session, name), external_id=external_id)
     session.add(team)
     session.flush()
@@ -205,8 +202,8 @@ def create_group(session, *, name, external_id=None, members=()):
 def replace_group(session, team_id, *, name, external_id=None, members=()):
     """Bring a team in line with its directory group: name and members."""
     team = visible_team(session, team_id)
-    name = clean_text(name, "displayName")
-    external_id = clean_text(external_id, "externalId", required=False) or None
+    name = clean_line(name, "displayName")
+    external_id = clean_line(external_id, "externalId", required=False) or None
     if (name, external_id) != (team.name, team.external_id):
         events.record(session, kind="scim_group_replaced", person_id=None, team_id=team.id,
                       before={"name": team.name, "external_id": team.external_id},

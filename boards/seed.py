@@ -9,6 +9,7 @@ from sqlmodel import select
 from . import actions, catalog, closing, people
 from .cycles import current_cycle, today_local
 from .models import Ambition, Membership, Organisation, Team
+from .password_policy import PasswordContext, check_password, context_words, person_words
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -161,6 +162,14 @@ def demo_first_cycle_start(today):
     """The Monday on or before 1 January, so cycle numbers count the weeks of the year."""
     new_year = date(today.year, 1, 1)
     return new_year - timedelta(days=new_year.weekday())
+
+
+def check_demo_password(password):
+    """Raise Invalid unless every demo person may use this password, before anything is
+    seeded (each person is committed as created: a refusal halfway would leave half a demo)."""
+    organisation = context_words(ORGANISATION, *MUNICIPALITIES)
+    for name, _office in PEOPLE:
+        check_password(password, PasswordContext(person_words(name, _email(name)), organisation))
 
 
 def seed_demo(session, password, today=None, rng=None):

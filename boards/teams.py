@@ -6,6 +6,7 @@ from . import catalog, events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Invalid
 from .models import Membership, Person, Team, utcnow
+from .validation import clean_line
 
 
 def _admin(session, actor_id):
@@ -21,7 +22,7 @@ def update_team(session, actor_id, team_id, *, name=None, delegate_id=None, clea
     team = get_or_404(session, Team, team_id, N_("Unknown team."))
     before, after = {}, {}
     if name is not None:
-        name = catalog.clean_text(name, "name")
+        name = clean_line(name, "name")
         if name != team.name:
             before["name"], after["name"] = team.name, name
             team.name = name

@@ -1,5 +1,6 @@
 """Checks for action fields: each returns the clean value or raises Invalid naming the field."""
 
+import unicodedata
 from datetime import date
 
 from .access import is_id, is_member
@@ -9,6 +10,9 @@ from .models import Ambition, Goal, Person, TeamAmbition
 TITLE_MAX = 200
 NOTES_MAX = 4000
 HELP_REASON_MAX = 1000
+# Control characters (line feed, carriage return, tab, NUL, ...) and the line and paragraph
+# separators U+2028 and U+2029: none belongs in one line of text.
+LINE_BREAKING = {"Cc", "Zl", "Zp"}
 
 
 def storable(value, field):
@@ -23,25 +27,46 @@ def storable(value, field):
     return value
 
 
+def one_line(value, field):
+    """The text itself, unless it holds a line break or another control character (tab, NUL,
+    U+2028...): a name or title goes into e-mail subjects and one-line places."""
+    if any(unicodedata.category(char) in LINE_BREAKING for char in value):
+        raise Invalid(N_("Use one line, without line breaks or control characters."),
+                      field=field)
+    return value
+
+
+def clean_line(value, field, limit=200, *, required=True, missing=None):
+    """One line of text (a title, a name): trimmed, storable, without line breaks or control
+    characters, at most `limit` characters; `missing` is the message when it is required and
+    empty."""
+    if value is not None and not isinstance(value, str):
+        raise Invalid(N_("This field must be text."), field=field)
+    text = one_line(storable(value, field), field).strip() if value is not None else ""
+    if required and not text:
+        raise Invalid(missing or N_("This field is required."), field=field)
+    if len(text) > limit:
+        raise Invalid(N_("This text is too long."), field=field)
+    return text
+
+
 def clean_title(value):
-    """A trimmed title of 1–200 characters."""
-    title = storable(value, "title").strip() if isinstance(value, str) else None
-    if not title:
-        raise Invalid(N_("A title is required."), field="title")
-    if len(title) > TITLE_MAX:
-        raise Invalid(N_("The title is too long (at most 200 characters)."), field="title")
-    return title
+    """A trimmed one-line title of 1–200 characters."""
+    return clean_line(value, "title", TITLE_MAX, missing=N_("A title is required."))
 
 
-def clean_text(value, limit, field):
-    """Optional text up to `limit` characters, trimmed."""
+def clean_text(value, field, limit, required=False):
+    """Text of several lines (notes, a description) up to `limit` characters, trimmed."""
     if value is None:
-        return ""
+        value = ""
     if not isinstance(value, str):
         raise Invalid(N_("This field must be text."), field=field)
     if len(value) > limit:
         raise Invalid(N_("This text is too long."), field=field)
-    return storable(value, field).strip()
+    text = storable(value, field).strip()
+    if required and not text:
+        raise Invalid(N_("This field is required."), field=field)
+    return text
 
 
 def check_owner(session, owner_id, team):
@@ -84,7 +109,7 @@ def clean_fields(session, team, fields, current_goal_id=None):
     if "title" in fields:
         values["title"] = clean_title(fields["title"])
     if "notes" in fields:
-        values["notes"] = clean_text(fields["notes"], NOTES_MAX, "notes")
+        values["notes"] = clean_text(fields["notes"], "notes", NOTES_MAX)
     if "owner_id" in fields:
         values["owner_id"] = check_owner(session, fields["owner_id"], team).id
     if "goal_id" in fields:
@@ -95,7 +120,7 @@ def clean_fields(session, team, fields, current_goal_id=None):
             raise Invalid(N_("needs_help must be true or false."), field="needs_help")
         values["needs_help"] = fields["needs_help"]
     if "help_reason" in fields:
-        values["help_reason"] = clean_text(fields["help_reason"], HELP_REASON_MAX, "help_reason")
+        values["help_reason"] = clean_text(fields["help_reason"], "help_reason", HELP_REASON_MAX)
     if "due_date" in fields:
         check_due_date(fields["due_date"])
         values["due_date"] = fields["due_date"]

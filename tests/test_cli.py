@@ -33,9 +33,9 @@ def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
 def test_seed_demo_prints_logins_once(tmp_path, sqlite_templates):
     """seed-demo fills an empty database, prints the logins, and leaves a seeded one alone."""
     runner = make_app(sqlite_templates.copy(tmp_path).url).test_cli_runner()
-    first = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
+    first = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord-2026"])
     assert first.exit_code == 0 and "ingrid.de.vries@abg.example" in first.output
-    assert "demo-wachtwoord" in first.output
+    assert "demo-wachtwoord-2026" in first.output
     lines = {line.split()[0]: line for line in first.output.splitlines()[2:]}
     assert lines["ingrid.de.vries@abg.example"].endswith("Team van teams  [TvT]  [admin]")
     assert "Klantcontact, Team van teams  [TvT: delegate of Klantcontact]" in \
@@ -51,5 +51,5 @@ def test_seed_demo_refuses_a_weak_password(tmp_path, sqlite_templates):
     runner = make_app(sqlite_templates.copy(tmp_path).url).test_cli_runner()
     result = runner.invoke(args=["seed-demo", "--password", "password1234"])
     assert result.exit_code != 0 and "common" in result.output
-    again = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord"])
+    again = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord-2026"])
     assert again.exit_code == 0 and "ingrid.de.vries@abg.example" in again.output

@@ -9,13 +9,14 @@ from sqlmodel import select
 from boards import password_links
 from boards.errors import Invalid
 from boards.models import PasswordLink, utcnow
-from boards.password_policy import check_password
+from boards.password_policy import PasswordContext, check_password
 from boards.people import authenticate
 
 from .conftest import PUBLIC_URL, Api, login, make_app
 from .factories import PASSWORD
 
 NEW = "vier losse woorden samen"
+NOWHERE = PasswordContext()  # no person, no organisation: only the word lists
 
 
 @pytest.mark.parametrize("password", ["kort1234", "elf tekens!", "qwerty123456", "1q2w3e4r5t6y",
@@ -23,20 +24,20 @@ NEW = "vier losse woorden samen"
 def test_policy_refuses_short_common_and_guessable_passwords(password):
     """Under 12 characters, on zxcvbn's list of leaked passwords, or easily guessed: refused."""
     with pytest.raises(Invalid):
-        check_password(password)
+        check_password(password, NOWHERE)
 
 
 def test_policy_accepts_a_long_uncommon_password():
     """A few unrelated words pass."""
-    check_password(NEW)
-    check_password(PASSWORD)
+    check_password(NEW, NOWHERE)
+    check_password(PASSWORD, NOWHERE)
 
 
 def test_policy_judges_long_passwords_without_crashing():
     """Up to the 500-character limit a password is judged (zxcvbn itself stops at 72)."""
-    check_password(" ".join([NEW] * 20)[:500])
+    check_password(" ".join([NEW] * 20)[:500], NOWHERE)
     with pytest.raises(Invalid):
-        check_password("0" * 100)
+        check_password("0" * 100, NOWHERE)
 
 
 def test_change_own_password_through_the_api(api_as, client, world):
@@ -116,7 +117,7 @@ def test_reset_link_expires_after_a_day(client, world, db):
     assert client.get(f"/password/{token}").status_code == 404
     assert client.post(f"/password/{token}", data={"new": NEW, "repeat": NEW}).status_code == 404
     with db.writer() as s, pytest.raises(Invalid):
-        password_links.use_password_link(s, token, NEW)
+        password_links.use_password_link(s, token, NEW, context=NOWHERE)
     with db.writer() as s:
         fresh, expires, _purpose = password_links.create_password_link(s, world.admin, world.carla)
     with db.reader() as s:

@@ -9,6 +9,7 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters, profiles
 
 from boards import people
+from boards.password_policy import PasswordContext
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST = "VERBETERBORD_FAST_HASHING"
@@ -20,7 +21,8 @@ def hash_in_fresh_process(**env):
     environment = {name: value for name, value in os.environ.items() if name != FAST}
     environment.update(env)
     done = subprocess.run(
-        [sys.executable, "-c", f"from boards import people; print(people.hash_password({PASSWORD!r}))"],
+        [sys.executable, "-c", "from boards import people, password_policy; print(people."
+         f"hash_password({PASSWORD!r}, password_policy.PasswordContext()))"],
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return done.stdout.strip()
@@ -40,4 +42,4 @@ def test_cheap_parameters_only_with_the_variable():
     """VERBETERBORD_FAST_HASHING=1 (set by the test suite) gives argon2's cheapest parameters."""
     assert extract_parameters(hash_in_fresh_process(**{FAST: "1"})) == profiles.CHEAPEST
     assert os.environ.get(FAST) == "1"
-    assert extract_parameters(people.hash_password(PASSWORD)) == profiles.CHEAPEST
+    assert extract_parameters(people.hash_password(PASSWORD, PasswordContext())) == profiles.CHEAPEST

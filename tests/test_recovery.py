@@ -9,6 +9,7 @@ from sqlmodel import select
 from boards import password_links
 from boards.errors import Forbidden
 from boards.models import SecurityEvent
+from boards.password_policy import password_context
 
 from .conftest import Api, login, make_app
 from .factories import PASSWORD
@@ -104,9 +105,12 @@ def test_a_change_checked_against_an_older_password_is_refused(db, world):
     """The current password is checked before the write; if the password changed in between,
     the write refuses what was checked."""
     with db.reader() as session:
-        first = password_links.prepare_password_change(session, world.anna, PASSWORD, NEW)
+        context = password_context(session, world.anna)
+        first = password_links.prepare_password_change(session, world.anna, PASSWORD, NEW,
+                                                       context=context)
         second = password_links.prepare_password_change(session, world.anna, PASSWORD,
-                                                        "nog een ander wachtwoord")
+                                                        "Nog een heel ander wachtwoord 7",
+                                                        context=context)
     with db.writer() as session:
         password_links.change_password(session, first)
     with db.writer() as session, pytest.raises(Forbidden):
