@@ -65,7 +65,7 @@ def test_setting_up_fatima_refuses_them_on_the_page(db, client, world, password,
     with db.writer() as s:
         fatima = people.create_person(s, name=FATIMA[0], email=FATIMA[1])
     with db.writer() as s:
-        token, _expires = password_links.create_password_link(s, world.admin, fatima.id)
+        token = password_links.create_password_link(s, world.admin, fatima.id).token
     page = client.post(f"/password/{token}", data={"new": password, "repeat": password})
     assert page.status_code == 422
     html = page.get_data(as_text=True)
