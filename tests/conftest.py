@@ -16,6 +16,21 @@ from .databases import PostgresTemplates, SqliteTemplates, require_postgres  # n
 from .factories import PASSWORD  # noqa: E402
 
 
+@pytest.hookimpl(wrapper=True)  # around the others: marked before `-m` selects
+def pytest_collection_modifyitems(items):
+    """Mark every test that runs on PostgreSQL `postgres`, so `-m "not postgres"` leaves SQLite.
+
+    A test runs on PostgreSQL when one of its fixtures is parametrised with "postgres" (as
+    `database_copy` is) or when it uses the PostgreSQL templates directly.
+    """
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and "postgres" in callspec.params.values()
+        if on_postgres or "postgres_templates" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+    return (yield)
+
+
 @pytest.fixture(scope="session")
 def sqlite_templates(tmp_path_factory):
     """Migrated SQLite files (with and without the world), made once per session."""

@@ -15,10 +15,22 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 
 
 def free_port():
-    """A TCP port nobody listens on right now."""
+    """A TCP port nobody listens on right now (another process may take it before you do)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def reserve_port(port=0):
+    """A loopback socket bound (not listening) to `port`, or to a free one: the port stays ours.
+
+    Test processes start servers side by side (pytest-xdist): a port that is only looked up can
+    be taken by another process before the server binds it, and a health check would then reach
+    someone else's server. gunicorn takes the bound socket over instead (`--bind fd://N`).
+    """
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", port))
+    return sock
 
 
 # Async modes whose gunicorn worker has the same name (`-k eventlet`, `-k gevent`).
@@ -37,7 +49,8 @@ class LiveServer:
     def __init__(self, db_url=None, *, message_queue=None, log_path=None, extra_env=None,
                  wsgi="app.wsgi:app", async_mode="eventlet", fast_hashing=True,
                  socket_limits=False):
-        self.port = free_port()
+        self._socket = reserve_port()
+        self.port = self._socket.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = wsgi
         if async_mode not in ASYNC_MODES:
@@ -66,10 +79,15 @@ class LiveServer:
 
     def __enter__(self):
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL
-        self.process = subprocess.Popen(
-            [str(GUNICORN), "-k", self.async_mode, "-w", "1", "--no-control-socket",
-             "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", self.wsgi],
-            cwd=ROOT, env=self.env, stdout=log, stderr=log)
+        bound = self._socket or reserve_port(self.port)  # a second start: the same port again
+        self._socket = None
+        with bound:  # the server has its own copy; ours goes, so a stopped server refuses
+            self.process = subprocess.Popen(
+                [str(GUNICORN), "-k", self.async_mode, "-w", "1", "--no-control-socket",
+                 "--bind", f"fd://{bound.fileno()}", "--graceful-timeout", "2", self.wsgi],
+                cwd=ROOT, env=self.env, stdout=log, stderr=log, pass_fds=(bound.fileno(),))
+        if log is not subprocess.DEVNULL:
+            log.close()  # the server writes to its own copy
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

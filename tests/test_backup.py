@@ -4,6 +4,7 @@ change acknowledged before the backup began is back. Also `db downgrade`."""
 import threading
 import time
 
+import pytest
 import requests
 from sqlalchemy import text
 from sqlmodel import select
@@ -58,6 +59,8 @@ def titles(url):
     return found
 
 
+@pytest.mark.live
+@pytest.mark.serial  # a writer as fast as the server answers: run apart from the parallel pass
 def test_backup_under_write_load_and_restore(db_url, world, tmp_path):
     """Backup during writes; restore refused while serving; restored data has every earlier ack."""
     cli = make_app(db_url).test_cli_runner()

@@ -16,7 +16,8 @@ from .factories import PASSWORD
 from .live import ROOT, LiveServer, api_token, login_session
 from .socketclients import BoardClient, cookie_header
 
-pytestmark = pytest.mark.live
+# Compares a move's time during a flood with a quiet one: run apart from the parallel pass.
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 
 RATE, BURST, CUT_OFF = 5, 10, 50  # small budgets, so the test needs few events
 COOL_DOWN = 3  # seconds a flooder is refused on connect

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from .databases import PG_URL, require_postgres
 from .live import ROOT
 
@@ -38,6 +40,8 @@ PROBE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.postgres
+@pytest.mark.serial  # counts a green thread's ticks in 0.3 s: run apart from the parallel pass
 def test_a_query_does_not_stall_the_eventlet_server():
     require_postgres()
     env = {"SOCKETIO_ASYNC_MODE": "eventlet", "SECRET_KEY": "probe", "DATABASE_URL": PG_URL,

@@ -133,6 +133,7 @@ def server(tmp_path_factory, sqlite_templates):
     db.dispose()
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("auth", [{"token": 123}, {"token": ["x"]}, {"token": {"a": 1}},
                                   {"display": []}, {"display": 5}, {"display": "\x00" * 20},
                                   "x", 42, ["token"], {"token": "\ud800"}],
@@ -166,6 +167,7 @@ EVENTS = [
 ]
 
 
+@pytest.mark.live
 def test_hostile_socket_events_are_refused(server):
     """Each hostile `join` or `move` gets an ack {"ok": false, ...}; the server stays well and a
     normal move works afterwards."""

@@ -29,6 +29,9 @@ def _terminate(pid):
     time.sleep(0.1)
 
 
+pytestmark = pytest.mark.postgres
+
+
 @pytest.fixture
 def postgres():
     require_postgres()

@@ -55,7 +55,10 @@ def cluster(request, tmp_path_factory, postgres_templates):
     """Two single-worker gunicorn processes sharing a PostgreSQL database and a Redis queue."""
     require_redis()
     folder = tmp_path_factory.mktemp(f"scaleout-{request.param}")
-    servers = {"message_queue": REDIS_URL, "async_mode": request.param}
+    # A channel of its own: clusters of other test processes (and other people's runs) share
+    # this Redis, and their boards have the same ids.
+    servers = {"message_queue": REDIS_URL, "async_mode": request.param,
+               "extra_env": {"SOCKETIO_CHANNEL": f"vbt-{uuid.uuid4().hex}"}}
     with postgres_templates.copy(with_world=True) as copy:
         db = Database(copy.url)
         with LiveServer(copy.url, log_path=folder / "a.log", **servers) as a, \

@@ -10,6 +10,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 
+pytestmark = pytest.mark.live  # starts gunicorn
+
 
 def start(tmp_path, **settings):
     env = {key: value for key, value in os.environ.items()
