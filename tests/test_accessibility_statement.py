@@ -57,6 +57,7 @@ def test_statement_is_public_and_follows_the_model(client, world):
     assert "binnen 5 werkdagen een ontvangstbevestiging" in html
     assert f'<time datetime="{EVALUATED_ON.isoformat()}">' in html and "axe-core" in html
     assert "Werkorganisatie Test" in html  # the organisation speaks
+    assert "op <span class=\"wrap\">https://verbeterbord.test/</span>" in html  # PUBLIC_URL
 
 
 def test_contact_and_answer_term_are_configurable(db_url, world):
