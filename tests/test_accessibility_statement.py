@@ -21,7 +21,7 @@ RESULTS = {"pass", "fail", "not applicable", "not verified", "obsolete"}
 def evaluation():
     """{criterion: (level, result, how)} from the docs' results table."""
     rows = re.findall(r"^\| (\d\.\d+\.\d+) [^|]+\| (A|AA|–) \| ([^|]+) \| ([^|]+) \|$",
-                      DOCS.read_text(encoding="utf-8"), re.M)
+                      DOCS.read_text(encoding="utf-8"), re.MULTILINE)
     found = {}
     for number, level, result, how in rows:
         assert number not in found, f"{number} is rated twice"
