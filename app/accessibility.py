@@ -5,6 +5,8 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
+from .public_urls import absolute_url
+
 bp = Blueprint("accessibility", __name__)
 
 # When and how the app was last evaluated (docs/accessibility.md has the evaluation itself).
@@ -37,4 +39,6 @@ def statement():
     return render_template("accessibility/statement.html", status=compliance_status(),
                            failures=KNOWN_FAILURES, evaluated_on=EVALUATED_ON, standard=STANDARD,
                            contact=config["ACCESSIBILITY_CONTACT"],
+                           # The address people use (PUBLIC_URL), never the request's Host.
+                           app_url=absolute_url("pages.home"),
                            response_days=config["ACCESSIBILITY_RESPONSE_DAYS"])

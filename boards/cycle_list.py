@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from sqlalchemy import func
 from sqlmodel import select
 
-from .cycles import Cycle, closed_cycles, cycle_number_on, cycle_of, organisation, today_local
+from .cycles import (
+    Cycle,
+    closed_cycles,
+    cycle_number_on,
+    cycle_of,
+    organisation,
+    today_local,
+)
 from .models import Action, Team
 
 

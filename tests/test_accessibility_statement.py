@@ -21,7 +21,7 @@ RESULTS = {"pass", "fail", "not applicable", "not verified", "obsolete"}
 def evaluation():
     """{criterion: (level, result, how)} from the docs' results table."""
     rows = re.findall(r"^\| (\d\.\d+\.\d+) [^|]+\| (A|AA|–) \| ([^|]+) \| ([^|]+) \|$",
-                      DOCS.read_text(encoding="utf-8"), re.M)
+                      DOCS.read_text(encoding="utf-8"), re.MULTILINE)
     found = {}
     for number, level, result, how in rows:
         assert number not in found, f"{number} is rated twice"
@@ -57,6 +57,7 @@ def test_statement_is_public_and_follows_the_model(client, world):
     assert "binnen 5 werkdagen een ontvangstbevestiging" in html
     assert f'<time datetime="{EVALUATED_ON.isoformat()}">' in html and "axe-core" in html
     assert "Werkorganisatie Test" in html  # the organisation speaks
+    assert "op <span class=\"wrap\">https://verbeterbord.test/</span>" in html  # PUBLIC_URL
 
 
 def test_contact_and_answer_term_are_configurable(db_url, world):
