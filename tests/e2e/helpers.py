@@ -37,9 +37,16 @@ def column_of(page, action_id):
         f"action-{action_id}")
 
 
+def tool(page, action_id, selector):
+    """One of the card's buttons, pointed at as a mouse does: compact cards show their buttons
+    only while the card is pointed at or has focus."""
+    card(page, action_id).hover()
+    return card(page, action_id).locator(selector)
+
+
 def click_move(page, action_id, step):
     """Press the card's ◀ (step -1) or ▶ (step 1) button."""
-    page.click(f'[id="action-{action_id}"] button[data-move="{step}"]')
+    tool(page, action_id, f'button[data-move="{step}"]').click()
 
 
 def drag_card(page, action_id, status):
