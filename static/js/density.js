@@ -46,7 +46,8 @@
   }));
 
   // --- wall screens and the stand-up -----------------------------------------------
-  const pages = new Map(); // column -> {count, shown}
+  const pages = new Map(); // column -> {numbers: each shown card's page, count, shown: the page shown}
+  let lastShown = new Map(); // column key -> the page it showed before the last fit
 
   function marker(col) {
     let mark = col.querySelector(".page-marker");
@@ -104,8 +105,8 @@
     col.classList.add("paged");
     const numbers = pageNumbers(col, cards);
     const count = numbers[numbers.length - 1] + 1;
-    const before = pages.get(col);
-    pages.set(col, {numbers, count, shown: before && before.shown < count ? before.shown : 0});
+    const before = lastShown.get(col.dataset.key) || 0; // a change elsewhere keeps the page
+    pages.set(col, {numbers, count, shown: before < count ? before : 0});
     const focused = cards.findIndex((card) => card.contains(document.activeElement));
     if (focused >= 0) pages.get(col).shown = numbers[focused];
     showPage(col);
@@ -122,6 +123,7 @@
   });
 
   function fitWall() {
+    lastShown = new Map(Array.from(pages, ([col, state]) => [col.dataset.key, state.shown]));
     pages.clear();
     columns().forEach(unfit);
     setDense(false);
