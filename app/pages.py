@@ -290,5 +290,6 @@ def start_standup(slug):
     """Log the start of a stand-up (the next one highlights changes since this one)."""
     write(standup_service.start_standup, current_user.id, slug)
     if request.headers.get("HX-Request"):
-        return "", 204
+        return "", 204  # the page says so itself and begins the walk (static/js/standup.js)
+    flash(_("The stand-up has started."), "info")
     return redirect(url_for("pages.standup", slug=slug))

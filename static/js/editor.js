@@ -47,6 +47,10 @@
     body.replaceChildren();
     const card = cardId && document.getElementById(cardId);
     const button = card && card.querySelector("button.edit");
+    // A wall screen that pages through a column shows the card's page first (density.js).
+    if (card) card.dispatchEvent(new CustomEvent("vb:reveal", {bubbles: true}));
+    // A compact card shows its buttons only while it has focus (or is pointed at): focus it first.
+    if (card) card.focus({preventScroll: true});
     if (button) button.focus();
   });
 })();

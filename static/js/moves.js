@@ -67,7 +67,10 @@
     document.querySelectorAll("[data-column]").forEach((col) => {
       if (window.Sortable.get(col)) return; // a re-read that changed nothing keeps its columns
       window.Sortable.create(col, {
-        group: "board", animation: 120, draggable: "article", filter: "button, a, input",
+        // The whole card is a handle, its title included (people grab the big bold title): a
+        // press that moves is a drag, one that does not is a click and opens the card. Its
+        // buttons only click. (The title link is draggable="false", so the card drags, not it.)
+        group: "board", animation: 120, draggable: "article", filter: "button, input",
         preventOnFilter: false,
         // On a touch screen a drag starts with a long press, so that a swipe still scrolls.
         delay: 350, delayOnTouchOnly: true, touchStartThreshold: 6,

@@ -63,6 +63,8 @@
       });
     }
     VB.touched();
+    // The cards' density and the wall screen's fit look again (static/js/density.js).
+    document.dispatchEvent(new CustomEvent("vb:counted"));
   };
 
   // "Last updated": the time the page last took in a change or re-read its data.

@@ -1,4 +1,4 @@
-// Stand-up mode: walk the board person by person, mark changed cards, a simple timer.
+// Stand-up mode: walk the board person by person, mark changed cards, a timer per person.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("standup-data").textContent);
@@ -33,6 +33,7 @@
     const count = data.members.length + 1; // everyone + each member
     index = ((index + 1 + delta + count) % count) - 1;
     show();
+    resetTimer(); // each person starts with their own two minutes
   }
 
   document.getElementById("prev-person").addEventListener("click", () => step(-1));
@@ -52,23 +53,49 @@
 
   const display = document.getElementById("timer-display");
   const toggle = document.getElementById("timer-toggle");
+  const SECONDS = 120;
   let timer = null;
-  let left = 120;
+  let left = SECONDS;
   function render() {
     display.textContent = `${Math.floor(Math.abs(left) / 60)}:${String(Math.abs(left) % 60).padStart(2, "0")}`;
     display.classList.toggle("over", left <= 0);
+    toggle.parentElement.classList.toggle("running", timer !== null);
+  }
+  function startTimer() {
+    if (timer) return;
+    timer = window.setInterval(() => { left -= 1; render(); }, 1000);
+    toggle.textContent = data.stop;
+    render();
+  }
+  function stopTimer() {
+    window.clearInterval(timer);
+    timer = null;
+    toggle.textContent = data.start;
+    render();
+  }
+  // A running timer keeps running for the next person, from the full time again.
+  function resetTimer() {
+    left = SECONDS;
+    if (timer) { window.clearInterval(timer); timer = null; startTimer(); } else render();
   }
   toggle.addEventListener("click", () => {
-    if (timer) {
-      window.clearInterval(timer);
-      timer = null;
-      toggle.textContent = data.start;
-    } else {
-      left = 120;
-      timer = window.setInterval(() => { left -= 1; render(); }, 1000);
-      toggle.textContent = data.stop;
-    }
-    render();
+    if (timer) { stopTimer(); } else { left = SECONDS; startTimer(); }
+  });
+
+  // "Start stand-up" logs the start (htmx posts the form) and begins the walk: the first person,
+  // their timer running, and a line that says since when.
+  const started = document.getElementById("standup-started");
+  document.body.addEventListener("htmx:afterRequest", (evt) => {
+    const form = evt.detail.elt;
+    if (!form || form.id !== "start-standup" || !evt.detail.successful) return;
+    const time = new Date().toLocaleTimeString(document.documentElement.lang || "nl",
+                                               {hour: "2-digit", minute: "2-digit"});
+    started.textContent = data.started.replace("%(time)s", time);
+    form.hidden = true;
+    index = -1;
+    step(1);
+    startTimer();
+    document.getElementById("next-person").focus();
   });
   show();
 })();

@@ -37,22 +37,34 @@ def column_of(page, action_id):
         f"action-{action_id}")
 
 
+def tool(page, action_id, selector):
+    """One of the card's buttons, pointed at as a mouse does: compact cards show their buttons
+    only while the card is pointed at or has focus."""
+    card(page, action_id).hover()
+    return card(page, action_id).locator(selector)
+
+
 def click_move(page, action_id, step):
     """Press the card's ◀ (step -1) or ▶ (step 1) button."""
-    page.click(f'[id="action-{action_id}"] button[data-move="{step}"]')
+    tool(page, action_id, f'button[data-move="{step}"]').click()
 
 
-def drag_card(page, action_id, status):
+def drag_card(page, action_id, status, grab=None):
     """Drag the card with the mouse onto the top of column `status` (SortableJS, native DnD),
     as a hand does: press, wait until the drag has started, move over the column, and let go
-    only once the card shows there."""
+    only once the card shows there. `grab`: the part of the card pressed (a selector inside it,
+    pressed in its middle), else near the card's top."""
     source = card(page, action_id)
     source.scroll_into_view_if_needed()
     box = source.bounding_box()
     target = page.locator(f'[data-column="{status}"]').bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + 12)
+    start = (box["x"] + box["width"] / 2, box["y"] + 12)
+    if grab:
+        part = source.locator(grab).bounding_box()
+        start = (part["x"] + part["width"] / 2, part["y"] + part["height"] / 2)
+    page.mouse.move(*start)
     page.mouse.down()
-    page.mouse.move(box["x"] + box["width"] / 2 + 6, box["y"] + 18, steps=3)
+    page.mouse.move(start[0] + 6, start[1] + 6, steps=3)
     # Sortable marks the card once the drag has started; a busy machine is slow to say so.
     expect(source).to_have_class(re.compile(r"\bsortable-ghost\b"))
     x, y = target["x"] + target["width"] / 2, target["y"] + 24

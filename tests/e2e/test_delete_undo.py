@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE
-from .helpers import DOING, card, expect_in_column
+from .helpers import DOING, card, expect_in_column, tool
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_delete_and_undo_a_card_seen_live_elsewhere(new_page, api):
     for page in (sanne, mohamed):
         expect_in_column(page, action_id, DOING)
 
-    card(sanne, action_id).locator("button.edit").click()
+    tool(sanne, action_id, "button.edit").click()
     dialog = sanne.locator("dialog#editor")
     expect(dialog).to_be_visible()
     dialog.get_by_role("button", name="Deze actie verwijderen").click()
@@ -50,7 +50,7 @@ def test_undo_is_offered_only_for_a_few_seconds(new_page, api):
     action_id = api.create()
     page = new_page(SANNE, path=BOARD)
     page.clock.install()
-    card(page, action_id).locator("button.edit").click()
+    tool(page, action_id, "button.edit").click()
     page.locator("dialog#editor").get_by_role("button", name="Deze actie verwijderen").click()
     expect(page.locator("#undo")).to_be_visible()
     page.clock.run_for(11_000)

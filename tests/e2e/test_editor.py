@@ -4,14 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE
-from .helpers import DOING, card, click_move, expect_in_column, expect_saved
+from .helpers import DOING, card, click_move, expect_in_column, expect_saved, tool
 
 pytestmark = pytest.mark.browser
 
 
 def open_editor(page, action_id):
     """Press the card's edit button; the dialog opens with the card's form."""
-    page.click(f'[id="action-{action_id}"] button.edit')
+    tool(page, action_id, "button.edit").click()
     expect(page.locator("#editor")).to_be_visible()
     expect(page.locator("#edit-title")).to_be_focused()
 

@@ -21,10 +21,13 @@ def standup_data(page):
 
 
 def shown_owners(page):
-    """The owner ids of the cards visible now, and how many cards are hidden."""
+    """The owner ids of the cards visible now, and how many cards are hidden. A card on another
+    page of a column that pages through its cards (marked, it shows in turn) counts as shown."""
     return page.evaluate("""() => {
         const cards = Array.from(document.querySelectorAll("#columns article"));
-        const shown = cards.filter((c) => !c.hidden && c.getClientRects().length > 0);
+        const paged = (c) => c.classList.contains("off-page") &&
+            c.closest(".column").querySelector(".page-marker:not([hidden])") !== null;
+        const shown = cards.filter((c) => !c.hidden && (c.getClientRects().length > 0 || paged(c)));
         return {owners: [...new Set(shown.map((c) => c.dataset.owner))],
                 hidden: cards.length - shown.length, total: cards.length};
     }""")
