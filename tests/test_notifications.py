@@ -184,6 +184,7 @@ def _sender(db_url, port, today):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+@pytest.mark.serial  # a claim's lease of about a second: timing under a loaded machine
 def test_two_senders_at_once_send_each_mail_once(db_url, db, world, smtp):
     """Two sender processes start together on 20 overdue mails: 20 arrive, none twice."""
     _reminders(db, world, 20)
@@ -225,6 +226,7 @@ def test_mail_waits_while_the_smtp_server_is_down(db_url, db, world):
         assert {(r.state, r.attempts) for r in s.exec(select(Outbox)).all()} == {("sent", 2)}
 
 
+@pytest.mark.serial  # a claim's lease of about a second: timing under a loaded machine
 def test_a_sender_that_dies_after_claiming_loses_nothing(db_url, db, world, smtp):
     """Rows claimed by a sender that never marks them go out once its lease has run out."""
     from boards import outbox

@@ -20,7 +20,8 @@ from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
 from .socketclients import BoardClient, api, cookie_header, csrf_token
 
-pytestmark = pytest.mark.live
+# Delivery within timeouts against module-wide servers: run apart from the parallel pass.
+pytestmark = [pytest.mark.live, pytest.mark.serial]
 
 QUIET = 0.5  # how long "nothing arrives" is watched for
 
