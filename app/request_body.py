@@ -8,6 +8,8 @@ cannot be read into a 400 with a message that says why. Code that must not fail 
 answers None for a body that is too large, too deep or malformed: the view then refuses it.
 """
 
+import re
+
 from flask import Request, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest, HTTPException
@@ -55,12 +57,31 @@ def _check_unicode(text):
         raise BadText("not valid Unicode") from None
 
 
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _nesting(text):
+    """How deep brackets nest in JSON text (strings left out), without parsing it."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", "replace")
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_STRING.sub("", text)):
+        depth += 1 if match.group() in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 class BoundedJSONProvider(DefaultJSONProvider):
     """Flask's JSON, refusing (ValueError) what is nested deeper than MAX_DEPTH or holds text
     that is not valid Unicode."""
 
     def loads(self, s, **kwargs):
         """Parse JSON text; TooDeep or BadText for what no view can use."""
+        # Refused before parsing: a RecursionError inside the C parser can leave CPython 3.11's
+        # recursion bookkeeping off, which later breaks `ast` in the same process.
+        if _nesting(s) > MAX_DEPTH:
+            raise TooDeep("nested too deeply")
         try:
             value = super().loads(s, **kwargs)
         except RecursionError:
