@@ -37,10 +37,14 @@ class RoomKicks:
         self.app, self.server, self.url = app, server, url
         self.channel = f"{channel}.kick"
         self.redis = redis.Redis.from_url(url) if url else None
+        self.listening = False
 
     def start(self):
-        """Listen for other processes' kicks in a background task (with a queue only)."""
-        if self.redis is not None:
+        """Listen for other processes' kicks in a background task (with a queue only). Called
+        at each socket connect: a process without sockets has nothing to kick, and an app made
+        for a script or a test starts no task that outlives it."""
+        if self.redis is not None and not self.listening:
+            self.listening = True
             self.server.start_background_task(self._listen_forever)
 
     def kick(self, room):
@@ -54,15 +58,20 @@ class RoomKicks:
                 self.app.logger.exception("could not publish the end of room %s", room)
 
     def _listen_forever(self):
+        pause = 1
         while True:
             try:
                 pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(self.channel)
+                pause = 1
                 for message in pubsub.listen():
                     self._heard(message)
-            except Exception:  # noqa: BLE001  (Redis went away: listen again shortly)
-                self.app.logger.exception("kick channel %s lost; listening again", self.channel)
-                self.server.sleep(1)
+            except Exception as error:  # noqa: BLE001  (Redis went away: listen again shortly)
+                # One line, no traceback: this repeats for as long as Redis is away.
+                self.app.logger.error("kick channel %s lost (%s); listening again in %s s",
+                                      self.channel, error, pause)
+                self.server.sleep(pause)
+                pause = min(pause * 2, 30)
 
     def _heard(self, message):
         try:

@@ -54,8 +54,7 @@ def init_app(app, socketio_ext):
     app.extensions[LIMITS] = SocketLimits(app)
     # Registered on this app's server only (the extension has one), with this app's state.
     socketio_ext.on_namespace(BoardNamespace("/", app, leases, cool_down))
-    kicks = app.extensions[ROOMS] = RoomKicks(app, socketio_ext.server, queue, channel)
-    kicks.start()
+    app.extensions[ROOMS] = RoomKicks(app, socketio_ext.server, queue, channel)
 
 
 def _person_id():
@@ -79,6 +78,7 @@ def on_connect(auth):
     token, display = auth.get("token"), auth.get("display")
     if token is not None and not isinstance(token, str):
         raise ConnectionRefusedError("unauthorized")
+    current_app.extensions[ROOMS].start()
     _refuse_too_many_connects()
     if display is not None:
         keys = (f"display:{people.token_hash(str(display))}", f"address:{request.remote_addr}")

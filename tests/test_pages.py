@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from app import create_app
+from app.socket_rooms import ROOMS
 from boards import actions
 
 from .conftest import login, make_app
@@ -208,3 +209,13 @@ def test_healthz_reports_a_dead_message_queue(db_url, world):
     app = make_app(db_url, SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:1/0")
     response = app.test_client().get("/healthz")
     assert response.status_code == 503 and response.get_json()["queue"] == "down"
+
+
+def test_an_app_without_sockets_starts_no_kick_listener(db_url, world):
+    """The kick channel's listener starts with the first socket, not with the app: an app
+    made for a script or a test leaves no task behind (one that kept retrying a dead Redis
+    and logging a traceback for the rest of the test process)."""
+    app = make_app(db_url, SOCKETIO_MESSAGE_QUEUE="redis://127.0.0.1:1/0")
+    app.test_client().get("/healthz")
+    assert app.extensions[ROOMS].redis is not None
+    assert not app.extensions[ROOMS].listening
