@@ -93,27 +93,13 @@ def xmr_chart(analysis, title, *, target=None, actions=(), label=str):
     places = places_of(p.value for p in points)
     slot = (WIDTH - LEFT - RIGHT) / len(points)
     x = [round(LEFT + slot * (i + 0.5), 1) for i in range(len(points))]
-    limits = [s.limits for s in analysis.segments if s.limits]
+    y, y_range = _scales(analysis, target)
     latest = analysis.segments[-1].limits
     chart.provisional = bool(latest and latest.provisional)
-    found = [float(p.value) for p in points] + ([float(target)] if target is not None else [])
-    found += [float(v) for lim in limits for v in (lim.lower, lim.upper)]
-    y = scale(min(found), max(found), X_TOP, X_HEIGHT)
-    ranges = [float(p.moving_range) for p in points if p.moving_range is not None]
-    y_range = scale(0, max(ranges + [float(lim.upper_range) for lim in limits] + [1]),
-                    R_TOP, R_HEIGHT)
     chart.frame = {"x1": LEFT, "x2": WIDTH - RIGHT, "x_top": X_TOP, "x_bottom": X_TOP + X_HEIGHT,
-                   "r_top": R_TOP, "r_bottom": R_TOP + R_HEIGHT, "r_zero": y_range(0)}
+                   "r_top": R_TOP, "r_bottom": R_TOP + R_HEIGHT}
     chart.values = " ".join(f"{x[i]},{y(p.value)}" for i, p in enumerate(points))
-    for i, point in enumerate(points):
-        words = [signal_text(s) for s in point.signals]
-        chart.marks.append(Mark(x[i], y(point.value), label(point.period),
-                                number(point.value, places), bool(words), "; ".join(words)))
-        if point.moving_range is not None:
-            chart.range_marks.append(Mark(
-                x[i], y_range(point.moving_range), label(point.period),
-                number(point.moving_range, places), point.range_signal,
-                range_signal_text() if point.range_signal else ""))
+    _marks(chart, points, x, (y, y_range), places, label)
     for segment in analysis.segments:
         run = [f"{x[i]},{y_range(points[i].moving_range)}"
                for i in range(segment.first + 1, segment.last + 1)]
@@ -133,6 +119,33 @@ def xmr_chart(analysis, title, *, target=None, actions=(), label=str):
                     if (len(points) - 1 - i) % every == 0]  # always the latest period
     chart.rows = _rows(analysis, places, label, actions_at)
     return chart
+
+
+def _scales(analysis, target):
+    """y for values (with limits and target in view) and y for moving ranges (from zero)."""
+    limits = [s.limits for s in analysis.segments if s.limits]
+    found = [float(p.value) for p in analysis.points]
+    found += [float(v) for lim in limits for v in (lim.lower, lim.upper)]
+    if target is not None:
+        found.append(float(target))
+    ranges = [float(p.moving_range) for p in analysis.points if p.moving_range is not None]
+    ranges += [float(lim.upper_range) for lim in limits]
+    return (scale(min(found), max(found), X_TOP, X_HEIGHT),
+            scale(0, max(ranges + [1]), R_TOP, R_HEIGHT))
+
+
+def _marks(chart, points, x, scales, places, label):
+    """A mark per value and per moving range; signals carry their words as a title."""
+    y, y_range = scales
+    for i, point in enumerate(points):
+        words = [signal_text(s) for s in point.signals]
+        chart.marks.append(Mark(x[i], y(point.value), label(point.period),
+                                number(point.value, places), bool(words), "; ".join(words)))
+        if point.moving_range is not None:
+            chart.range_marks.append(Mark(
+                x[i], y_range(point.moving_range), label(point.period),
+                number(point.moving_range, places), point.range_signal,
+                range_signal_text() if point.range_signal else ""))
 
 
 def _segment_levels(chart, segment, x, slot, scales, places):

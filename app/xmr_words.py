@@ -1,10 +1,10 @@
 """XmR signals and summaries in words, and numbers as the reader's language writes them."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import format_decimal, gettext
 
-from boards.xmr import ABOVE, BELOW, NEAR_A_LIMIT, OUTSIDE_LIMITS, RUN_ON_ONE_SIDE
+from boards.xmr import ABOVE, BELOW, NEAR_A_LIMIT, OUTSIDE_LIMITS, RUN_ON_ONE_SIDE, as_decimal
 
 MAX_PLACES = 3  # Babel's default pattern shows no more than three decimals anyway
 
@@ -52,7 +52,7 @@ def summary_sentence(summary, places=None):
 
 def places_of(values):
     """The most decimals any of the values is written with (at most three)."""
-    exponents = [Decimal(v).as_tuple().exponent for v in values]
+    exponents = [as_decimal(v).as_tuple().exponent for v in values]
     return min(MAX_PLACES, max([-e for e in exponents if isinstance(e, int)] + [0]))
 
 
@@ -60,4 +60,6 @@ def number(value, places):
     """A value rounded to `places` decimals, in the UI language (7,9 in Dutch)."""
     if value is None:
         return ""
-    return format_decimal(Decimal(value).quantize(Decimal(1).scaleb(-places)))
+    # Half up, as people round by hand (Decimal's default would round 16.325 to 16.32).
+    rounded = as_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return format_decimal(rounded)
