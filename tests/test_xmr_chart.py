@@ -1,12 +1,13 @@
 """The XmR chart macro draws its lines where the limits are, marks signals, and has its table."""
 
 import re
+from decimal import Decimal
 
 import pytest
 from flask_babel import force_locale
 
 from app.xmr_chart import xmr_chart, xmr_sparkline
-from app.xmr_words import summary_sentence
+from app.xmr_words import number, summary_sentence
 from boards.xmr import xmr_analysis
 
 from .conftest import make_app
@@ -127,4 +128,14 @@ def test_summary_names_the_rule(tmp_path):
         assert summary_sentence(analysis.summary()) == \
             "Laatste waarde 11,5 · binnen de grenzen · signaal: acht of meer op rij boven het " \
             "gemiddelde"
+    app.extensions["verbeterbord.db"].dispose()
+
+
+def test_numbers_round_half_up_in_the_reader_language(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'unused.db'}")
+    with app.test_request_context():
+        with force_locale("nl"):
+            assert (number(Decimal("16.325"), 2), number(2820.6316, 1)) == ("16,33", "2.820,6")
+        with force_locale("en"):
+            assert number(Decimal("16.325"), 2) == "16.33"
     app.extensions["verbeterbord.db"].dispose()
