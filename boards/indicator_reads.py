@@ -1,0 +1,47 @@
+"""Reading indicators: a goal's list, and one indicator with its values and baselines."""
+
+from dataclasses import dataclass
+
+from sqlmodel import select
+
+from .access import get_or_404
+from .errors import N_
+from .models import Goal, Indicator, IndicatorBaseline, IndicatorValue
+from .periods import Period, current_period
+
+
+@dataclass
+class IndicatorView:
+    """An indicator with what its page, chart and exports show."""
+
+    indicator: Indicator
+    goal: Goal
+    values: list  # IndicatorValue rows, oldest period first
+    baselines: list  # IndicatorBaseline rows, oldest first; the last one is in force
+    current: Period  # the period running now (a form pre-selects it)
+
+    @property
+    def baseline(self):
+        """The baseline in force, or None (limits from the first values)."""
+        return self.baselines[-1] if self.baselines else None
+
+
+def goal_indicators(session, goal_id):
+    """The goal and its indicators, retired ones included, in the order they were added."""
+    goal = get_or_404(session, Goal, goal_id, N_("Unknown goal."))
+    rows = session.exec(select(Indicator).where(Indicator.goal_id == goal.id)
+                        .order_by(Indicator.id)).all()
+    return goal, list(rows)
+
+
+def indicator_view(session, indicator_id):
+    """One indicator with its values in period order and its baselines."""
+    indicator = get_or_404(session, Indicator, indicator_id, N_("Unknown indicator."))
+    values = session.exec(select(IndicatorValue)
+                          .where(IndicatorValue.indicator_id == indicator.id)
+                          .order_by(IndicatorValue.ordinal)).all()
+    baselines = session.exec(select(IndicatorBaseline)
+                             .where(IndicatorBaseline.indicator_id == indicator.id)
+                             .order_by(IndicatorBaseline.id)).all()
+    return IndicatorView(indicator, session.get(Goal, indicator.goal_id), list(values),
+                         list(baselines), current_period(session, indicator.period))
