@@ -1,6 +1,6 @@
 """Indicators through the API: a goal's indicators, their values, pasted columns, baselines."""
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, request
 
 from boards import indicator_reads, indicators
 
@@ -14,16 +14,20 @@ bp = Blueprint("indicators_api", __name__, url_prefix="/api/v1")
 NEW_FIELDS = ("name", "unit", "direction", "period", "decimals", "target")
 
 
-@bp.route("/goals/<int:goal_id>/indicators")
+# One rule per path for all its methods: with a rule per method, an id too large for any of
+# them would be a 405 instead of a 404 (the other method's rule matches the path).
+
+
+@bp.route("/goals/<int:goal_id>/indicators", methods=["GET", "POST"])
 @token_required
 def goal_indicators(goal_id):
-    """A goal's indicators, retired ones included (without their values)."""
+    """A goal's indicators, retired ones included (without their values); POST adds one."""
+    if request.method == "POST":
+        return create_indicator(goal_id)
     goal, rows = indicator_reads.goal_indicators(database.reader(), goal_id)
     return jsonify(goal_id=goal.id, indicators=[indicator_json(row) for row in rows])
 
 
-@bp.route("/goals/<int:goal_id>/indicators", methods=["POST"])
-@token_required
 def create_indicator(goal_id):
     """Add an indicator to a goal (whoever may change the goal)."""
     data = json_object()
@@ -35,10 +39,13 @@ def create_indicator(goal_id):
     return jsonify(indicator=indicator_json(change.indicator)), 201
 
 
-@bp.route("/indicators/<int:indicator_id>")
+@bp.route("/indicators/<int:indicator_id>", methods=["GET", "PATCH"])
 @token_required
 def indicator(indicator_id):
-    """An indicator with its values (oldest period first), baselines, limits and signals."""
+    """An indicator with its values (oldest period first), baselines, limits and signals;
+    PATCH edits it."""
+    if request.method == "PATCH":
+        return edit_indicator(indicator_id)
     return _view(indicator_id)
 
 
@@ -47,8 +54,6 @@ def _view(indicator_id, status=200):
     return jsonify(indicator=indicator_view_json(view)), status
 
 
-@bp.route("/indicators/<int:indicator_id>", methods=["PATCH"])
-@token_required
 def edit_indicator(indicator_id):
     """Change an indicator's name, unit, direction, decimals or target; the body carries its
     version."""
