@@ -95,9 +95,9 @@ def _change(session, kind, entry, indicator, goal, **extra):
     return IndicatorChange(kind, entry, indicator, goal, showing_boards(session, goal), **extra)
 
 
-def _record(session, actor, goal, kind, before=None, after=None):
-    return events.record(session, kind=kind, person_id=actor.id, team_id=goal.team_id,
-                         goal_id=goal.id, before=before, after=after)
+def _by(actor, goal):
+    """Who logged an Event and about which goal (and its team)."""
+    return {"person_id": actor.id, "team_id": goal.team_id, "goal_id": goal.id}
 
 
 def create_indicator(session, actor_id, goal_id, *, name, direction, period, unit="",
@@ -113,7 +113,8 @@ def create_indicator(session, actor_id, goal_id, *, name, direction, period, uni
     indicator = Indicator(goal_id=goal.id, period=check_kind(period), **values)
     session.add(indicator)
     session.flush()
-    entry = _record(session, actor, goal, "indicator_created", after=indicator_state(indicator))
+    entry = events.record(session, kind="indicator_created", **_by(actor, goal),
+                          after=indicator_state(indicator))
     return _change(session, "indicator.created", entry, indicator, goal)
 
 
@@ -147,8 +148,8 @@ def edit_indicator(session, actor_id, indicator_id, *, version, fields):
     for name, value in changed.items():
         setattr(indicator, name, value)
     indicator.version += 1
-    entry = _record(session, actor, goal, "indicator_edited", before=before,
-                    after=indicator_state(indicator))
+    entry = events.record(session, kind="indicator_edited", **_by(actor, goal), before=before,
+                          after=indicator_state(indicator))
     return _change(session, "indicator.changed", entry, indicator, goal)
 
 
@@ -162,8 +163,8 @@ def retire_indicator(session, actor_id, indicator_id, *, version):
         return _change(session, "indicator.changed", None, indicator, goal)
     indicator.retired_at = utcnow()
     indicator.version += 1
-    entry = _record(session, actor, goal, "indicator_retired",
-                    after={"indicator_id": indicator.id, "name": indicator.name})
+    entry = events.record(session, kind="indicator_retired", **_by(actor, goal),
+                          after={"indicator_id": indicator.id, "name": indicator.name})
     return _change(session, "indicator.changed", entry, indicator, goal)
 
 
@@ -214,12 +215,12 @@ def set_value(session, actor_id, indicator_id, period, value):
                        value=(found.key, number))
     head = {"indicator_id": indicator.id, "name": indicator.name, "period": found.key}
     if before:
-        entry = _record(session, actor, goal, "indicator_value_corrected",
-                        before={**head, "value": before[found.key]},
-                        after={**head, "value": after[found.key]})
+        entry = events.record(session, kind="indicator_value_corrected", **_by(actor, goal),
+                              before={**head, "value": before[found.key]},
+                              after={**head, "value": after[found.key]})
     else:
-        entry = _record(session, actor, goal, "indicator_value_entered",
-                        after={**head, "value": after[found.key]})
+        entry = events.record(session, kind="indicator_value_entered", **_by(actor, goal),
+                              after={**head, "value": after[found.key]})
     return _change(session, "indicator.changed", entry, indicator, goal,
                    periods=(found.key,), created=not before, value=(found.key, number))
 
@@ -235,8 +236,8 @@ def paste_values(session, actor_id, indicator_id, text):
     if not after:
         return _change(session, "indicator.changed", None, indicator, goal)
     head = {"indicator_id": indicator.id, "name": indicator.name, "count": len(after)}
-    entry = _record(session, actor, goal, "indicator_values_pasted",
-                    before={**head, "values": before}, after={**head, "values": after})
+    entry = events.record(session, kind="indicator_values_pasted", **_by(actor, goal),
+                          before={**head, "values": before}, after={**head, "values": after})
     return _change(session, "indicator.changed", entry, indicator, goal, periods=tuple(after))
 
 
@@ -251,11 +252,10 @@ def start_baseline(session, actor_id, indicator_id, from_period):
         return _change(session, "indicator.changed", None, indicator, goal)
     session.add(IndicatorBaseline(indicator_id=indicator.id, from_period=found.key,
                                   from_ordinal=found.ordinal, person_id=actor.id))
-    entry = _record(session, actor, goal, "indicator_baseline_started",
-                    before={"indicator_id": indicator.id, "name": indicator.name,
-                            "from": latest.from_period if latest else None},
-                    after={"indicator_id": indicator.id, "name": indicator.name,
-                           "from": found.key})
+    head = {"indicator_id": indicator.id, "name": indicator.name}
+    entry = events.record(session, kind="indicator_baseline_started", **_by(actor, goal),
+                          before={**head, "from": latest.from_period if latest else None},
+                          after={**head, "from": found.key})
     return _change(session, "indicator.changed", entry, indicator, goal)
 
 
