@@ -131,7 +131,9 @@ def test_values_for_weeks_months_and_cycles(db, world, team_goal):
             str(world.cycle)
         for indicator, bad in ((week, "2025-W53"), (week, "9999-W01"), (week, "2025-02"),
                                (month, "2025-13"), (month, "9999-01"), (month, "2025-W07"),
-                               (cycle, str(world.cycle + 1)), (cycle, "0"), (cycle, "2025-02")):
+                               (cycle, str(world.cycle + 1)), (cycle, "0"), (cycle, "2025-02"),
+                               (month, "٢٠٢٥-٠٢"), (week, "２０２５-W07"), (cycle, "١"),
+                               (week, "2025-W0٧")):
             with pytest.raises(Invalid) as caught:
                 indicators.set_value(s, world.anna, indicator.id, bad, 1)
             assert caught.value.field == "period", bad
@@ -315,3 +317,68 @@ def test_changes_are_published_to_the_goals_boards(app, api_as, monkeypatch, tea
     payload = sent[1][1]
     assert payload["periods"] == ["2025-01"] and payload["indicator"]["id"] == made["id"]
     assert type(payload["seq"]) is int
+
+
+def test_the_log_tells_values_in_the_readers_language(app, api_as, db, team_goal):
+    """A correction reads 'corrigeerde ... van 7,9 naar 8,1' in Dutch, '7.9 to 8.1' in English;
+    a paste says how many values."""
+    from flask_babel import force_locale
+
+    from app.history import described
+    anna = api_as("anna@test.example")
+    made = _new(anna, team_goal)
+    _put(anna, made["id"], "2025-06", 7.9)
+    _put(anna, made["id"], "2025-06", "8,1")
+    anna.post(f"/indicators/{made['id']}/values", {"text": "2025-07;1\n2025-08;2"})
+    with db.reader() as s, app.test_request_context():
+        logged = s.exec(select(Event).where(Event.kind.like("indicator_%"))
+                        .order_by(Event.id)).all()
+        with force_locale("nl"):
+            dutch = [text for _event, text in described(s, logged)]
+        with force_locale("en"):
+            english = [text for _event, text in described(s, logged)]
+    assert dutch == [
+        "Anna Ëlsen voegde de indicator 'Wachttijd' toe",
+        "Anna Ëlsen vulde 7,9 in voor 2025-06 van 'Wachttijd'",
+        "Anna Ëlsen corrigeerde 2025-06 van 'Wachttijd' van 7,9 naar 8,1",
+        "Anna Ëlsen vulde 2 waarden van 'Wachttijd' in"]
+    assert english[2] == "Anna Ëlsen corrected 2025-06 of 'Wachttijd' from 7.9 to 8.1"
+
+
+def test_two_people_entering_the_same_new_period_at_once(db, world, team_goal):
+    """The second write waits for the first (the indicator's row is locked) and becomes a
+    correction: no duplicate period, no error, both logged."""
+    import threading
+    import time
+    with db.writer() as s:
+        indicator_id = indicators.create_indicator(s, world.anna, team_goal, name="Bellen",
+                                                   direction="up", period="month").indicator.id
+        s.commit()
+    first_wrote, outcome = threading.Event(), {}
+
+    def first():
+        with db.writer() as s:
+            outcome["first"] = indicators.set_value(s, world.anna, indicator_id, "2025-05", 4)
+            first_wrote.set()
+            time.sleep(0.5)  # the second writer is waiting for the lock meanwhile
+            s.commit()
+
+    def second():
+        first_wrote.wait(5)
+        with db.writer() as s:
+            outcome["second"] = indicators.set_value(s, world.bert, indicator_id, "2025-05", 5)
+            s.commit()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert outcome["first"].created and not outcome["second"].created
+    with db.reader() as s:
+        stored = s.exec(select(IndicatorValue).where(
+            IndicatorValue.indicator_id == indicator_id)).all()
+        assert [(v.period, v.value, v.person_id) for v in stored] == [
+            ("2025-05", Decimal(5), world.bert)]
+    assert [e.kind for e in _events(db, "indicator_value_corrected")] == \
+        ["indicator_value_corrected"]
