@@ -25,6 +25,13 @@ class IndicatorView:
         """The baseline in force, or None (limits from the first values)."""
         return self.baselines[-1] if self.baselines else None
 
+    @property
+    def since_baseline(self):
+        """The values the limits are computed from: those from the baseline's period on."""
+        if self.baseline is None:
+            return self.values
+        return [v for v in self.values if v.ordinal >= self.baseline.from_ordinal]
+
 
 def goal_indicators(session, goal_id):
     """The goal and its indicators, retired ones included, in the order they were added."""

@@ -25,13 +25,12 @@ from .models import (
     TeamAmbition,
     utcnow,
 )
-from .numbers import number_text, parse_number
+from .numbers import MAX_DECIMALS, number_text, parse_number
 from .pasted import pasted_rows
 from .periods import check_kind, check_not_future, current_period, parse_period
 from .validation import clean_line
 
 EDITABLE = ("name", "unit", "direction", "decimals", "target")
-MAX_DECIMALS = 6
 
 
 def require_measurer(session, actor, goal):

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlmodel import select
 
-from boards import goals, indicators, people
+from boards import goals, indicator_reads, indicators, people
 from boards.errors import Conflict, Forbidden, Invalid
 from boards.models import Event, IndicatorValue
 from boards.periods import parse_period
@@ -235,6 +235,9 @@ def test_a_new_baseline_from_a_chosen_period(api_as, db, team_goal):
     logged = _events(db, "indicator_baseline_started")
     assert [(e.before["from"], e.after["from"]) for e in logged] == \
         [(None, "2025-01"), ("2025-01", "2025-02")]
+    with db.reader() as s:
+        view = indicator_reads.indicator_view(s, made["id"])
+        assert [v.period for v in view.since_baseline] == ["2025-02", "2025-03"]
     refused = anna.post(f"/indicators/{made['id']}/baseline", {"from": "9999-01"})
     assert refused.status_code == 422 and refused.get_json()["field"] == "from"
 
