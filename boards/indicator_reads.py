@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlmodel import select
 
 from .access import get_or_404
@@ -52,3 +53,30 @@ def indicator_view(session, indicator_id):
                              .order_by(IndicatorBaseline.id)).all()
     return IndicatorView(indicator, session.get(Goal, indicator.goal_id), list(values),
                          list(baselines), current_period(session, indicator.period))
+
+
+def indicators_of_goals(session, goal_ids, *, retired=False):
+    """{goal id: [its indicators]} for many goals in one statement (a goals panel); retired
+    indicators only when asked."""
+    if not goal_ids:
+        return {}
+    statement = select(Indicator).where(Indicator.goal_id.in_(list(goal_ids)))
+    if not retired:
+        statement = statement.where(Indicator.retired_at.is_(None))
+    found = {}
+    for row in session.exec(statement.order_by(Indicator.id)).all():
+        found.setdefault(row.goal_id, []).append(row)
+    return found
+
+
+def latest_values(session, indicator_ids):
+    """{indicator id: its value of the latest period that has one}, in one statement."""
+    if not indicator_ids:
+        return {}
+    latest = (select(IndicatorValue.indicator_id, func.max(IndicatorValue.ordinal).label("last"))
+              .where(IndicatorValue.indicator_id.in_(list(indicator_ids)))
+              .group_by(IndicatorValue.indicator_id).subquery())
+    rows = session.exec(select(IndicatorValue).join(
+        latest, (latest.c.indicator_id == IndicatorValue.indicator_id)
+        & (latest.c.last == IndicatorValue.ordinal))).all()
+    return {row.indicator_id: row for row in rows}

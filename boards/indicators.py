@@ -3,8 +3,8 @@ starting a new baseline.
 
 Whoever may change the goal manages its indicators (boards.goals.require_goal_editor). The
 people who work towards the goal enter its values and start baselines (require_measurer).
-Every change locks the indicator's row, writes one Event and returns an IndicatorChange; the
-write door commits and publishes it.
+A change to an existing indicator locks its row first. Every change writes one Event and
+returns an IndicatorChange; the write door commits and publishes it.
 """
 
 from sqlmodel import select

@@ -385,3 +385,29 @@ def test_two_people_entering_the_same_new_period_at_once(db, world, team_goal):
             ("2025-05", Decimal(5), world.bert)]
     assert [e.kind for e in _events(db, "indicator_value_corrected")] == \
         ["indicator_value_corrected"]
+
+
+def test_a_goals_panel_reads_indicators_and_latest_values_at_once(db, world, team_goal):
+    """Indicators of several goals and each one's latest value, retired ones left out unless
+    asked for."""
+    with db.writer() as s:
+        first = indicators.create_indicator(s, world.anna, team_goal, name="A", direction="up",
+                                            period="month").indicator
+        second = indicators.create_indicator(s, world.admin, world.long_goal, name="B",
+                                             direction="down", period="week").indicator
+        gone = indicators.create_indicator(s, world.anna, team_goal, name="C", direction="up",
+                                           period="cycle").indicator
+        indicators.paste_values(s, world.anna, first.id, "2025-03;3\n2024-11;1\n2025-01;2")
+        indicators.set_value(s, world.anna, second.id, "2025-W02", 9)
+        indicators.retire_indicator(s, world.anna, gone.id, version=1)
+        s.commit()
+    with db.reader() as s:
+        shown = indicator_reads.indicators_of_goals(s, [team_goal, world.long_goal])
+        assert {goal: [i.name for i in rows] for goal, rows in shown.items()} == {
+            team_goal: ["A"], world.long_goal: ["B"]}
+        every = indicator_reads.indicators_of_goals(s, [team_goal], retired=True)
+        assert [i.name for i in every[team_goal]] == ["A", "C"]
+        latest = indicator_reads.latest_values(s, [first.id, second.id, gone.id])
+        assert {k: (v.period, v.value) for k, v in latest.items()} == {
+            first.id: ("2025-03", Decimal(3)), second.id: ("2025-W02", Decimal(9))}
+        assert indicator_reads.latest_values(s, []) == {}
