@@ -73,7 +73,9 @@ def create_app(config=None):
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     csrf.exempt(admin_api.bp)
     csrf.exempt(scim.bp)
-    from . import notifications
+    from . import indicator_exports, indicators_api, notifications
+    indicators_api.init_app(app, csrf)
+    app.register_blueprint(indicator_exports.bp)
     notifications.init_app(app, csrf)
     errors.init_app(app)
     from . import oidc

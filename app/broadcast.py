@@ -4,9 +4,9 @@ from flask import current_app
 
 from .extensions import socketio
 from .i18n import card_text
-from boards.changes import GoalChange
+from boards.changes import GoalChange, IndicatorChange
 
-from .serializers import action_json, ambition_json, card_json, goal_json
+from .serializers import action_json, ambition_json, card_json, goal_json, indicator_json
 
 
 def rooms_for(change):
@@ -23,6 +23,8 @@ def publish(change):
         return None  # nothing changed (a resent operation or an empty edit)
     if isinstance(change, GoalChange):
         return publish_goal(change)
+    if isinstance(change, IndicatorChange):
+        return publish_indicator(change)
     if change.kind == "deleted":
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
@@ -50,4 +52,13 @@ def publish_goal(change):
                "seq": change.event.id}
     socketio.emit(change.kind, payload,
                   to=[f"board:{slug}" for slug in change.team_slugs] + ["overview"])
+    return payload
+
+
+def publish_indicator(change):
+    """Send `indicator.created` or `indicator.changed` (its definition, a value, a baseline) to
+    the boards that show its goal; pages re-read the goal's indicators from it."""
+    payload = {"indicator": indicator_json(change.indicator), "goal_id": change.goal.id,
+               "periods": list(change.periods), "seq": change.event.id}
+    socketio.emit(change.kind, payload, to=[f"board:{slug}" for slug in change.team_slugs])
     return payload

@@ -20,6 +20,17 @@ def neutralise(value):
     return value
 
 
+class Figure:
+    """A number as the export writes it ("-3,5" with a Dutch decimal comma): written as it is,
+    never taken for text that would start a formula."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
 class SafeWriter:
     """csv.writer in the export dialect that neutralises every cell it writes."""
 

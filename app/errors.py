@@ -91,7 +91,7 @@ def init_app(app):
         status = status_for(error)
         if status == 403:
             log_refusal()
-        message = translate_error(error.message)
+        message = translate_error(error.message, error.params)
         if wants_json():
             return problem(status, error.code, message, error.field, error.item)
         if request.headers.get("HX-Request"):

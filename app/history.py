@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from boards.history import logged_title, names_for, titles_then
 
+from .indicator_history import INDICATOR_SENTENCES
 from .standup_schedule import day_names
 
 __all__ = ["SENTENCES", "describe", "described", "logged_title", "message_kinds", "names_for",
@@ -264,6 +265,7 @@ SENTENCES = {
                                 goal=f.goal),
     "goal_reopened": lambda f: _("%(person)s reopened the goal '%(goal)s'", person=f.person,
                                  goal=f.goal),
+    **INDICATOR_SENTENCES,
 }
 
 

@@ -35,9 +35,10 @@ def set_language():
     return redirect(local_target(request.form.get("next"), url_for("pages.home")))
 
 
-def translate_error(message):
-    """Domain messages are English msgids; show them in the UI language."""
-    return gettext(message)
+def translate_error(message, params=None):
+    """Domain messages are English msgids; show them in the UI language (with their `params`
+    filled in, a line number for one)."""
+    return gettext(message, **params) if params else gettext(message)
 
 
 def init_app(app):

@@ -151,3 +151,35 @@ def review_json(review):
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
     }
+
+
+def number_json(number):
+    """A stored Decimal as a JSON number (exact: values keep at most 15 significant digits)."""
+    return None if number is None else float(number)
+
+
+def indicator_json(indicator, current=None):
+    """An indicator's definition as JSON; `current` is the period running now (a form
+    pre-selects it)."""
+    data = {"id": indicator.id, "goal_id": indicator.goal_id, "name": indicator.name,
+            "unit": indicator.unit, "direction": indicator.direction,
+            "decimals": indicator.decimals, "target": number_json(indicator.target),
+            "period": indicator.period, "retired": indicator.retired_at is not None,
+            "retired_at": timestamp(indicator.retired_at), "version": indicator.version,
+            "created_at": timestamp(indicator.created_at)}
+    if current is not None:
+        data["current_period"] = current.key
+    return data
+
+
+def indicator_view_json(view):
+    """An indicator with its values and baselines, as GET /api/v1/indicators/<id> shows it."""
+    return {**indicator_json(view.indicator, view.current),
+            "values": [{"period": v.period, "value": number_json(v.value),
+                        "updated_at": timestamp(v.updated_at)} for v in view.values],
+            "baseline": view.baseline.from_period if view.baseline else None,
+            "baselines": [{"from": b.from_period, "created_at": timestamp(b.created_at)}
+                          for b in view.baselines],
+            # Process-behaviour limits and signals are boards.xmr's to compute from the
+            # values since the baseline; until it is wired in, both lists are empty.
+            "limits": [], "signals": []}

@@ -8,7 +8,7 @@ the commit, so a change that is written but not broadcast cannot happen.
 
 from flask import g
 
-from boards.changes import Change, GoalChange
+from boards.changes import Change, GoalChange, IndicatorChange
 from boards.db import end_read
 
 from . import database
@@ -34,6 +34,6 @@ def write(service, *args, **kwargs):
 
 def changes_in(result):
     """The Changes a service returned: one, or a result's `.changes`."""
-    if isinstance(result, (Change, GoalChange)):
+    if isinstance(result, (Change, GoalChange, IndicatorChange)):
         return [result]
     return list(getattr(result, "changes", None) or ())

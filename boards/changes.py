@@ -84,6 +84,20 @@ class GoalChange:
 
 
 @dataclass
+class IndicatorChange:
+    """A change to an indicator, its values or its baseline, with the boards that show its goal."""
+
+    kind: str  # "indicator.created" or "indicator.changed"
+    event: Optional[Event]  # None: nothing changed
+    indicator: object
+    goal: object
+    team_slugs: tuple = ()
+    periods: tuple = ()  # the periods whose values were entered or corrected
+    created: bool = False  # a value for a period that had none (201 rather than 200)
+    value: Optional[tuple] = None  # set_value: (period key, Decimal) as stored now
+
+
+@dataclass
 class LockedCard:
     """What a write to one card needs, read in one statement under the board's lock."""
 

@@ -8,15 +8,17 @@ def N_(message):
 
 class DomainError(Exception):
     """Base class: `code` is the stable error code clients see; `field` names the input at fault
-    and `item` the id of the list entry it belongs to (a form shows the message beside it)."""
+    and `item` the id of the list entry it belongs to (a form shows the message beside it);
+    `params` fill the message's %(name)s places after it is translated."""
 
     code = "invalid"
 
-    def __init__(self, message, *, field=None, item=None):
+    def __init__(self, message, *, field=None, item=None, params=None):
         super().__init__(message)
         self.message = message
         self.field = field
         self.item = item
+        self.params = params or {}
 
 
 class Invalid(DomainError):

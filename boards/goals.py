@@ -127,6 +127,15 @@ def _add_goal(session, actor, ambition_id, horizon, title, target_date, parent_i
     return change
 
 
+def require_goal_editor(session, actor, goal):
+    """A team's short-term goal is changed by its members (Conflict once the team is retired);
+    other goals by admins and the Team van teams."""
+    if goal.horizon == "short" and goal.team_id is not None:
+        require_team_writer(session, actor, session.get(Team, goal.team_id))
+    else:
+        require_goal_setter(session, actor)
+
+
 def edit_goal(session, actor_id, goal_id, *, version, fields):
     """Change a goal's title, target date or status (open, achieved, retired)."""
     if not isinstance(fields, dict) or set(fields) - set(GOAL_FIELDS):
@@ -135,10 +144,7 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     goal = _locked(session, Goal, goal_id)
     if goal is None:
         raise NotFound(N_("Unknown goal."))
-    if goal.horizon == "short" and goal.team_id is not None:
-        require_team_writer(session, actor, session.get(Team, goal.team_id))
-    else:
-        require_goal_setter(session, actor)
+    require_goal_editor(session, actor, goal)
     _check_version(goal, version)
     values = {}
     if "title" in fields:

@@ -1,6 +1,7 @@
 """Table models, all in one module so Alembic sees the whole schema."""
 
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 from typing import Optional
 
 import sqlalchemy as sa
@@ -195,6 +196,63 @@ class Event(SQLModel, table=True):
     after: Optional[dict] = Field(default=None, sa_type=sa.JSON)
     # A client's operation id: a resent operation is recognised and applied once.
     op_id: Optional[str] = Field(default=None, max_length=64, sa_column_kwargs={"unique": True})
+
+
+# Indicator values are decimals as people enter them ("7,9"): NUMERIC keeps them exact on
+# PostgreSQL. SQLite stores NUMERIC as a double, exact for 15 significant digits, and the
+# driver gives back Decimal rounded to the scale: so at most 9 digits before the point and 6
+# after (boards.indicators refuses more), and "7,9" reads back as 7.9, not 7.9000000000000004.
+VALUE_TYPE = sa.Numeric(15, 6)
+DIRECTIONS = ("up", "down")
+
+
+class Indicator(SQLModel, table=True):
+    """A number that tells whether a goal is being reached, measured once per period."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    name: str = Field(max_length=200)
+    unit: str = Field(default="", max_length=40)
+    # "up": higher is better; "down": lower is better.
+    direction: str = Field(max_length=4)
+    decimals: int = 1  # shown with this many decimals; values are kept as entered
+    target: Optional[Decimal] = Field(default=None, sa_type=VALUE_TYPE)
+    period: str = Field(max_length=10)  # "week", "cycle" or "month" (boards.periods)
+    # A retired indicator keeps its values and history but takes no new values.
+    retired_at: Optional[datetime] = Field(default=None, sa_type=sa.DateTime(timezone=True))
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class IndicatorValue(SQLModel, table=True):
+    """One period's measurement of an indicator; a correction overwrites it (the log keeps the
+    old value)."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (sa.UniqueConstraint("indicator_id", "period", name="uq_indicator_period"),
+                      sa.Index("ix_indicator_value_order", "indicator_id", "ordinal"))
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id")
+    period: str = Field(max_length=10)  # canonical key: "2026-W07", "2026-02", "25"
+    ordinal: int  # sorts periods in time; the next period is one more (boards.periods)
+    value: Decimal = Field(sa_type=VALUE_TYPE)
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class IndicatorBaseline(SQLModel, table=True):
+    """Where an indicator's limits are computed from: the latest one counts, the earlier ones
+    stay as its history."""
+
+    __tablename__ = "indicator_baseline"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    from_period: str = Field(max_length=10)
+    from_ordinal: int
+    person_id: Optional[int] = Field(default=None, foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
 
 
 class ApiToken(SQLModel, table=True):

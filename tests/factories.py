@@ -50,3 +50,14 @@ def build_world(db):
         cycle = current_cycle(s)
         return World(admin.id, anna.id, bert.id, carla.id, wonen.slug, zorg.slug, wonen.id, zorg.id,
                      short_goal.id, long_goal.id, cycle.number)
+
+
+def add_indicator(db, world, name="Wachttijd", text="2025-01;7,9\n2025-02;8"):
+    """A monthly indicator of the world's short-term goal with a few values; its id."""
+    from boards import indicators
+    with db.writer() as s:
+        made = indicators.create_indicator(s, world.admin, world.short_goal, name=name,
+                                           unit="dagen", direction="down", period="month")
+        indicators.paste_values(s, world.admin, made.indicator.id, text)
+        s.commit()
+        return made.indicator.id

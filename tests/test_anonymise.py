@@ -8,7 +8,7 @@ from boards import actions, directory, escalation, people, sign_in, webhooks
 from boards.models import Event, Outbox, Person, SecurityEvent
 
 from .conftest import login, make_app
-from .factories import PASSWORD
+from .factories import PASSWORD, add_indicator
 
 TRACES = ("Bert Bakker", "Bakker", "bert@test.example", "bert.b@test.example")
 
@@ -83,7 +83,8 @@ def test_anonymised_person_leaves_no_trace(db_url, db, world):
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": "x",
               "person_id": world.bert, "team_id": world.wonen_id, "ident": world.bert,
               "link_id": 1, "municipality_id": 1, "link_token": "x", "_rest": "Nothing",
-              "feed_token": "x"}
+              "feed_token": "x", "goal_id": world.short_goal,
+              "indicator_id": add_indicator(db, world)}
     seen = 0
     for path in list(_every_get(app, values)) + [
             "/admin/people?q=Oud", "/admin/security?who=oud-medewerker",

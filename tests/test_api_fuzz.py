@@ -19,7 +19,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from boards import actions
+from boards import actions, indicators
 from boards.access import is_id
 from boards.db import Database
 
@@ -63,6 +63,11 @@ def _site(copy):
         for n in range(CARDS):
             actions.create_action(session, copy.world.anna, copy.world.wonen, title=f"Kaart {n}",
                                   goal_id=copy.world.short_goal if n % 2 else None)
+        # Indicator 1, monthly, with a few values: steered ids and periods reach it.
+        indicators.create_indicator(session, copy.world.admin, copy.world.short_goal,
+                                    name="Wachttijd", direction="down", period="month")
+        indicators.paste_values(session, copy.world.admin, 1, "2025-01;7,9\n2025-02;8")
+        session.commit()
     app = make_app(copy.url)
     client = app.test_client()
     tokens = {who: client.post("/api/v1/tokens", json={
@@ -96,6 +101,11 @@ def _steer(case, db, keep=()):
     goal_id = params.get("goal_id")
     if isinstance(goal_id, int) and goal_id % 2 == 0:
         params["goal_id"] = goal_id % 2 + 1  # the world's long- and short-term goal
+    indicator_id = params.get("indicator_id")
+    if isinstance(indicator_id, int) and indicator_id % 2 == 0:
+        params["indicator_id"] = 1
+    if isinstance(params.get("period"), str) and len(params["period"]) % 2 == 0:
+        params["period"] = "2025-03"
     if isinstance(params.get("number"), int) and params["number"] % 2 == 0:
         params["number"] = 1 + params["number"] % 3
     body = case.body if isinstance(case.body, dict) else None

