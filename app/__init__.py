@@ -34,14 +34,13 @@ def create_app(config=None):
     database.init_app(app, database_url(app))
 
     from . import (api_conventions, card_cache, i18n, limits, live, security, security_log,
-                   security_txt, socket_session, template_urls, wire)
+                   security_txt, socket_session, wire)
     from .auth import init_auth
     socket_session.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     card_cache.init_app(app)
-    template_urls.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
     security_txt.init_app(app)

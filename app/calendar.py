@@ -13,7 +13,7 @@ from .api import _only, token_required
 from .auth import security_event
 from .i18n import translate_error
 from .inputs import json_object
-from .public_urls import absolute_url, base_url
+from .public_url import base_url, public_url
 from .writes import write
 
 bp = Blueprint("calendar", __name__)
@@ -46,7 +46,7 @@ def feed(feed_token):
 
 def _new_link(person_id):
     token = write(calendar_feed.new_calendar_token, person_id)
-    return absolute_url("calendar.feed", feed_token=token)
+    return public_url("calendar.feed", feed_token=token)
 
 
 @bp.route("/me/calendar", methods=["POST"])

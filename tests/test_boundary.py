@@ -20,8 +20,8 @@ def test_boards_imports_no_flask_or_app():
     for path in (ROOT / "boards").glob("*.py"):
         for module in imported_modules(path):
             top = module.split(".")[0]
-            assert top not in {"flask", "flask_login", "flask_socketio", "flask_wtf",
-                               "flask_babel", "socketio", "app", "werkzeug"}, f"{path.name}: {module}"
+            assert top not in {"flask", "flask_login", "flask_socketio", "flask_wtf", "flask_babel",
+                               "socketio", "app", "werkzeug"}, f"{path.name}: {module}"
 
 
 def test_app_builds_no_queries():
@@ -64,6 +64,14 @@ def test_socket_glue_uses_public_library_apis_only():
         source = path.read_text()
         for name in ("packet_class", "eio_sid", "socketio.packet"):
             assert name not in source, f"{path.name}: {name}"
+
+
+def test_app_uses_public_library_apis_only():
+    """No module of app/ reaches a private attribute of a library object, nor Flask-SocketIO's
+    own environ key for a socket's session ("saved_session", an implementation detail)."""
+    for path in sorted((ROOT / "app").glob("*.py")):
+        assert list(_private_uses(path)) == [], path.name
+        assert "saved_session" not in path.read_text(), path.name
 
 
 def test_the_private_attribute_check_finds_what_the_old_guard_did(tmp_path):
