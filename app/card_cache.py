@@ -1,4 +1,5 @@
-"""Rendered cards, kept per process and keyed by everything a card shows.
+"""The card macro's texts, and rendered cards kept per process and keyed by everything a card
+shows.
 
 A board page renders every card of the board; a card changes far less often than its board is
 opened (a kick-off: hundreds of people open the same boards within a minute). So the card macro's
@@ -14,15 +15,31 @@ tests/test_card_cache.py fails when the macro reads any other name.
 """
 
 from operator import itemgetter
+from types import SimpleNamespace
 
 from flask import current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from boards.cycles import today_local
 from boards.models import Action, Ambition, Goal, Person, Team
 
 MAX_CARDS = 20_000
+
+
+def card_text(closed=False):
+    """What every card of a page shows alike, in the UI language: built once per page (or
+    broadcast) and passed to the card macro (templates/boards/_cards.html). `closed`: the cards
+    belong to a cycle their team has closed (they show their outcome, no tools)."""
+    return SimpleNamespace(
+        closed=closed, today=today_local(),
+        no_goal=gettext("No goal"), needs_help=gettext("Needs help"),
+        move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
+        edit_label=gettext("Edit"), move_to=gettext("Move to…"),
+        overdue=gettext("Overdue"), completed=gettext("Completed"),
+        carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
+        split=gettext("Split up; the rest continues in cycle %(n)s"),
+        not_decided=gettext("Not decided at the close"))
 
 
 def _row_getter(model, leave_out=()):
@@ -73,5 +90,5 @@ def cached_cards(macro, cards, texts):
 
 
 def init_app(app):
-    """Make `cached_cards` available to every template."""
-    app.jinja_env.globals["cached_cards"] = cached_cards
+    """Make `card_text` and `cached_cards` available to every template."""
+    app.jinja_env.globals.update(card_text=card_text, cached_cards=cached_cards)

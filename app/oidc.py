@@ -14,9 +14,11 @@ from joserfc.errors import JoseError
 from boards import sign_in
 from boards.errors import N_
 
-from .auth import begin_login, safe_next, security_event
 from .i18n import translate_error
+from .login_session import begin_login
 from .public_url import public_url
+from .redirects import safe_next
+from .security_log import security_event
 from .writes import write
 
 bp = Blueprint("oidc", __name__)
@@ -51,8 +53,8 @@ def start():
     try:
         return provider().authorize_redirect(public_url("oidc.callback"))
     except (requests.RequestException, ValueError):  # discovery document unreachable or broken
-        current_app.logger.error("OIDC provider %s does not answer", current_app.config["OIDC_ISSUER"],
-                                 exc_info=True)
+        current_app.logger.error("OIDC provider %s does not answer",
+                                 current_app.config["OIDC_ISSUER"], exc_info=True)
         return refused(503, N_("The sign-in service cannot be reached. Try again later."))
 
 
@@ -98,7 +100,8 @@ def failed(reason, claims=None):
 
 def refused(status, message):
     """A clear page: what went wrong and what to do; nobody is logged in."""
-    return render_template("auth/refused.html", message=translate_error(message) if message else None,
+    return render_template("auth/refused.html",
+                           message=translate_error(message) if message else None,
                            provider_name=current_app.config.get("OIDC_DISPLAY_NAME")), status
 
 
