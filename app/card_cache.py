@@ -1,5 +1,4 @@
-"""The card macro's texts, and rendered cards kept per process and keyed by everything a card
-shows.
+"""The card macro's texts, and the cards it rendered, kept per process.
 
 A board page renders every card of the board; a card changes far less often than its board is
 opened (a kick-off: hundreds of people open the same boards within a minute). So the card macro's

@@ -1,13 +1,13 @@
 """Language: Dutch by default, English on request (kept in the session)."""
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session
 from flask_babel import get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup
 
 from boards import notifications
 
-from .redirects import local_target
+from .redirects import safe_next
 from .writes import write
 
 bp = Blueprint("i18n", __name__)
@@ -28,7 +28,7 @@ def set_language():
         session["lang"] = lang
         if current_user.is_authenticated:  # their e-mail follows the language they read
             write(notifications.set_language, current_user.id, lang)
-    return redirect(local_target(request.form.get("next"), url_for("pages.home")))
+    return redirect(safe_next(request.form.get("next")))
 
 
 def translate_error(message):
