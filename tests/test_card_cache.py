@@ -11,6 +11,8 @@ import re
 
 from jinja2 import Environment, meta
 
+from app import card_cache
+from app.broadcast import render_card
 from app.card_cache import card_key
 from boards import actions, queries
 from boards.models import Goal, Person, Team
@@ -49,7 +51,6 @@ def test_kept_card_is_the_card_rendered_fresh(app, client, db, world):
     second = _board(client, world)
     assert _article(second, action.id) == _article(first, action.id)
     with app.test_request_context():
-        from app.broadcast import render_card
         with db.writer() as session:
             card = queries.card_for(session, action.id)
             assert card_key(card)  # every column loaded: the card can be kept
@@ -76,7 +77,6 @@ def test_what_a_card_shows_changes_its_key(app, client, db, world):
     assert 'data-status="doing"' in card and f'data-version="{moved.action.version}"' in card
     assert "Bewerken" in card
     with app.test_request_context():  # what the move broadcast is what the page shows
-        from app.broadcast import render_card
         assert render_card(moved.card).strip() == card.strip()
     client.post("/language", data={"lang": "en", "next": "/me"})
     assert "Edit" in _article(_board(client, world), action.id)
@@ -121,8 +121,6 @@ def test_kept_links_follow_the_url_prefix(app, client, db, world):
 
 def test_cache_is_bounded(app, client, db, world, monkeypatch):
     """Past its bound the cache starts over rather than grow."""
-    from app import card_cache
-
     monkeypatch.setattr(card_cache, "MAX_CARDS", 3)
     for i in range(5):
         _card(db, world, title=f"Kaart {i}")
