@@ -4,8 +4,10 @@ from datetime import datetime, timezone
 
 from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from boards.directory import team_links
 from boards.overview import Tally
 
 from . import database, request_body
@@ -33,15 +35,24 @@ def create_app(config=None):
     request_body.init_app(app)
     database.init_app(app, database_url(app))
 
-    from . import (api_conventions, card_cache, i18n, limits, live, security, security_log,
-                   security_txt, socket_session, template_urls, wire)
+    from . import (
+        api_conventions,
+        card_cache,
+        i18n,
+        limits,
+        live,
+        security,
+        security_log,
+        security_txt,
+        socket_session,
+        wire,
+    )
     from .auth import init_auth
     socket_session.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
     card_cache.init_app(app)
-    template_urls.init_app(app)
     init_auth(app, login_manager)
     security.init_app(app)
     security_txt.init_app(app)
@@ -51,9 +62,30 @@ def create_app(config=None):
     limits.init_app(app)
     live.init_app(app)
 
-    from . import (accessibility, admin, admin_api, admin_sections, api, branding, cycles,
-                   displays, errors, escalations, exports, goals, overview, pages, passwords,
-                   scim, scim_discovery, scim_groups, scim_log, security_pages, tokens)
+    # These add their routes to the admin and SCIM blueprints above when imported.
+    from . import (  # noqa: F401
+        accessibility,
+        admin,
+        admin_api,
+        admin_sections,
+        api,
+        branding,
+        cycles,
+        displays,
+        errors,
+        escalations,
+        exports,
+        goals,
+        overview,
+        pages,
+        passwords,
+        scim,
+        scim_discovery,
+        scim_groups,
+        scim_log,
+        security_pages,
+        tokens,
+    )
     app.register_blueprint(pages.bp)
     app.register_blueprint(accessibility.bp)
     app.register_blueprint(branding.bp)
@@ -87,7 +119,6 @@ def create_app(config=None):
     @app.context_processor
     def template_helpers():
         return {"current_locale": lambda: str(get_locale()), "empty": Tally(), "display": None,
-                "card_text": i18n.card_text,
                 "now_utc": lambda: datetime.now(timezone.utc),
                 "now_iso": lambda: datetime.now(timezone.utc).isoformat(),
                 "my_teams": _my_teams, "organisation_look": branding.organisation_look,
@@ -101,9 +132,6 @@ def create_app(config=None):
 
 def _my_teams():
     """The logged-in person's teams (for the header); read only when a page shows them."""
-    from flask_login import current_user
-
-    from boards.directory import team_links
     if not current_user.is_authenticated:
         return []
     return team_links(database.reader(), current_user.id)

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import Blueprint, current_app, render_template
 
-from .public_urls import absolute_url
+from .public_url import public_url
 
 bp = Blueprint("accessibility", __name__)
 
@@ -40,5 +40,5 @@ def statement():
                            failures=KNOWN_FAILURES, evaluated_on=EVALUATED_ON, standard=STANDARD,
                            contact=config["ACCESSIBILITY_CONTACT"],
                            # The address people use (PUBLIC_URL), never the request's Host.
-                           app_url=absolute_url("pages.home"),
+                           app_url=public_url("pages.home"),
                            response_days=config["ACCESSIBILITY_RESPONSE_DAYS"])

@@ -13,10 +13,10 @@ from boards.models import Person
 from . import database
 from .i18n import translate_error
 from .inputs import form_int, parse_date, parse_id
-from .security_log import log_change
 from .passwords import close_sockets, link_url
+from .security_log import log_change
+from .socket_rooms import disconnect_room
 from .writes import write
-from .sockets import disconnect_room
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

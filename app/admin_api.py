@@ -20,7 +20,7 @@ from .errors import problem
 from .inputs import json_object
 from .personal_data import personal_data_json
 from .security_log import log_changes
-from .sockets import disconnect_room
+from .socket_rooms import disconnect_room
 from .writes import write
 
 bp = Blueprint("admin_api", __name__, url_prefix="/api/v1")

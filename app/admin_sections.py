@@ -18,7 +18,7 @@ from .admin import _int, admin_required, bp
 from .confirm import confirmed
 from .i18n import translate_error
 from .security_log import log_change
-from .sockets import disconnect_room
+from .socket_rooms import disconnect_room
 from .writes import write
 
 

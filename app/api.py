@@ -11,19 +11,19 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from boards import actions, closing, cycles, goals, password_links, people, queries, review
 from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
-from boards.password_policy import password_context
 from boards.sign_in import may_use_password
 
 from . import database
-from .auth import authenticate, now, security_event, user_for_bearer
 from .api_conventions import OPENAPI
+from .auth import authenticate, user_for_bearer
+from .clock import now
 from .errors import problem
 from .history import described
 from .inputs import json_object, parse_date, parse_int
 from .limits import token_requests, wrong_current_passwords
 from .pages import column_titles
 from .passwords import change_own_password, close_sockets, link_url
-from .security_log import log_change
+from .security_log import log_change, security_event
 from .serializers import (
     action_json,
     ambition_json,
@@ -37,7 +37,7 @@ from .serializers import (
     review_json,
     timestamp,
 )
-from .sockets import close_token_sockets
+from .socket_rooms import close_token_sockets
 from .writes import write
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -60,7 +60,7 @@ def token_required(view):
 
 @bp.route("/openapi.json")
 def openapi():
-    """The OpenAPI 3.1 description of this API (public: it holds no data; any origin may read it)."""
+    """The OpenAPI 3.1 description of this API (public: no data in it; any origin may read it)."""
     return send_file(OPENAPI, mimetype="application/json", max_age=300)
 
 

@@ -1,103 +1,37 @@
 """Logging in and out, and who is asking: session cookie or bearer token."""
 
-from datetime import timedelta
-
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required, logout_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
 from boards import people
-from boards.models import utcnow
 from boards.sign_in import may_use_password
 
 from . import database
+from .clock import now
 from .limits import wrong_passwords
+from .login_session import SessionUser, begin_login, load_user
 from .offload import off_loop
-from .redirects import local_target
-from .security_log import log_security
+from .oidc import logout_url, provider
+from .redirects import safe_next
+from .security_log import security_event
+from .socket_rooms import disconnect_room
 from .writes import write
 
-# The session cookie carries when its login was last used (seconds since the epoch), refreshed
-# at most this often: a copy of an old cookie ends after the idle time like the original.
-SEEN = "seen"
-SEEN_GRANULARITY = 30
-
 bp = Blueprint("auth", __name__)
-
-
-class SessionUser:
-    """The logged-in person as Flask-Login sees them (detached from any DB session)."""
-
-    is_authenticated = True
-    is_anonymous = False
-
-    def __init__(self, person):
-        self.id = person.id
-        self.name = person.name
-        self.email = person.email
-        self.is_admin = person.is_admin
-        self.is_active = person.active
-        self.session_epoch = person.session_epoch
-
-    def get_id(self):
-        """Id plus epoch: disabling an account bumps the epoch and ends its sessions."""
-        return f"{self.id}.{self.session_epoch}"
-
-
-def now(app=None):
-    """The app's clock (config CLOCK, a function returning an aware UTC time; tests freeze it).
-    `app`: for code outside an app context (socket event guards, background tasks)."""
-    return ((app or current_app).config.get("CLOCK") or utcnow)()
-
-
-# The security log's names for what this module reports.
-_SECURITY_KINDS = {"token_issue": "token_issued", "token_revoke": "token_revoked"}
-
-
-def security_event(kind, *, outcome, person_id=None, email="", method=None, detail="",
-                   **details):
-    """One place where logins, refusals and token changes are reported to the security log
-    (app/security_log.py). `kind`: login, login_limited, token_issue, token_limited,
-    token_revoke, calendar_revoked, logout; `outcome`: "success", "failure" or "refused"."""
-    extra = ", ".join(f"{key}={value}" for key, value in sorted(details.items()))
-    log_security(_SECURITY_KINDS.get(kind, kind), outcome, person_id=person_id,
-                 email=str(email or ""), method=method,
-                 detail="; ".join(part for part in (detail, extra) if part))
-
-
-def _session_fresh(moment):
-    """False when this browser login has been idle too long."""
-    seen = session.get(SEEN)
-    idle = timedelta(minutes=current_app.config["SESSION_IDLE_MINUTES"])
-    if not isinstance(seen, (int, float)) or moment.timestamp() - seen >= idle.total_seconds():
-        return False
-    if moment.timestamp() - seen >= SEEN_GRANULARITY:
-        session[SEEN] = int(moment.timestamp())
-    return True
-
-
-def load_user(user_id):
-    """Flask-Login's loader: the active person whose epoch still matches, on a login that has
-    neither ended nor passed its idle or absolute time."""
-    try:
-        person_id, epoch = (int(part) for part in user_id.split("."))
-    except ValueError:
-        return None
-    person, login = people.person_with_login(database.reader(), person_id,
-                                             session.get("login_key"))
-    if person is None or not person.active or person.session_epoch != epoch:
-        return None
-    moment = now()
-    max_age = timedelta(days=current_app.config["SESSION_MAX_DAYS"])
-    if not people.login_is_active(login, max_age=max_age, now=moment):
-        return None  # logged out or too old: a copy of the old cookie is worthless
-    if not _session_fresh(moment):
-        return None
-    return SessionUser(person)
 
 
 def user_for_bearer():
@@ -174,29 +108,15 @@ def password_login_on():
 
 def provider_name():
     """The OpenID provider's name on the button, or None when there is none."""
-    if "verbeterbord.oidc" not in current_app.extensions:
+    if provider() is None:
         return None
     return current_app.config.get("OIDC_DISPLAY_NAME") or "Microsoft"
-
-
-def begin_login(person, method="password"):
-    """Every way of logging in ends here: a fresh session, a server-side login record, and a
-    line in the security log."""
-    session.clear()
-    moment = now()
-    session["login_key"] = write(people.start_login, person.id, moment)
-    session[SEEN] = int(moment.timestamp())
-    login_user(SessionUser(person))
-    security_event("login", outcome="success", person_id=person.id, email=person.email,
-                   method=method)
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     """Log out and close this login's open sockets; then log out at the provider too."""
-    from .oidc import logout_url
-    from .sockets import disconnect_room
     key = session.get("login_key")
     id_token = session.get("oidc_id_token")
     write(people.end_login, key)
@@ -207,9 +127,3 @@ def logout():
         disconnect_room(f"login:{key}")
     flash(_("You are logged out."), "info")
     return redirect(logout_url(id_token) or url_for("auth.login"))
-
-
-
-def safe_next(target):
-    """Only this site: never redirect off-site after login."""
-    return local_target(target, url_for("pages.home"))

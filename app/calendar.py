@@ -1,7 +1,17 @@
 """Calendar feeds: the secret .ics link, making a new one and stopping it (page and API)."""
 
-from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 
@@ -10,10 +20,10 @@ from boards.errors import NotFound
 
 from . import database
 from .api import _only, token_required
-from .auth import security_event
 from .i18n import translate_error
 from .inputs import json_object
-from .public_urls import absolute_url, base_url
+from .public_url import base_url, public_url
+from .security_log import security_event
 from .writes import write
 
 bp = Blueprint("calendar", __name__)
@@ -46,7 +56,7 @@ def feed(feed_token):
 
 def _new_link(person_id):
     token = write(calendar_feed.new_calendar_token, person_id)
-    return absolute_url("calendar.feed", feed_token=token)
+    return public_url("calendar.feed", feed_token=token)
 
 
 @bp.route("/me/calendar", methods=["POST"])

@@ -1,21 +1,23 @@
-"""Rendered cards, kept per process and keyed by everything a card shows.
+"""The card macro's texts, and the cards it rendered, kept per process.
 
 A board page renders every card of the board; a card changes far less often than its board is
 opened (a kick-off: hundreds of people open the same boards within a minute). So the card macro's
 output is kept, keyed by the values of every column of the card's rows (action, owner, team, goal,
-long-term goal, ambition), the page's fixed card texts and links (language, URL prefix) and
-today's date (for anything that depends on the day). A change to any of them is a new key, so a
-kept card is never stale; nothing needs to be invalidated. Old keys simply stop being asked for;
-the whole cache is dropped when it holds more than MAX_CARDS (≈ 1.1 KB each).
+long-term goal, ambition), the page's fixed card texts (language), the URL prefix its links start
+with and today's date (for anything that depends on the day). A change to any of them is a new
+key, so a kept card is never stale; nothing needs to be invalidated. Old keys simply stop being
+asked for; the whole cache is dropped when it holds more than MAX_CARDS (≈ 1.1 KB each).
 
-The macro may read only its card and its texts (and globals that do not vary per request): a
-card that showed something about the viewer would need the viewer in the key.
+The macro may read only its card, its texts and `url_for` (whose links vary only by the URL
+prefix): a card that showed something about the viewer would need the viewer in the key.
+tests/test_card_cache.py fails when the macro reads any other name.
 """
 
 from operator import itemgetter
+from types import SimpleNamespace
 
-from flask import current_app
-from flask_babel import get_locale
+from flask import current_app, has_request_context, request
+from flask_babel import get_locale, gettext
 from markupsafe import Markup
 
 from boards.cycles import today_local
@@ -24,13 +26,28 @@ from boards.models import Action, Ambition, Goal, Person, Team
 MAX_CARDS = 20_000
 
 
+def card_text(closed=False):
+    """What every card of a page shows alike, in the UI language: built once per page (or
+    broadcast) and passed to the card macro (templates/boards/_cards.html). `closed`: the cards
+    belong to a cycle their team has closed (they show their outcome, no tools)."""
+    return SimpleNamespace(
+        closed=closed, today=today_local(),
+        no_goal=gettext("No goal"), needs_help=gettext("Needs help"),
+        move_prev=gettext("Move to previous column"), move_next=gettext("Move to next column"),
+        edit_label=gettext("Edit"), move_to=gettext("Move to…"),
+        overdue=gettext("Overdue"), completed=gettext("Completed"),
+        carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
+        split=gettext("Split up; the rest continues in cycle %(n)s"),
+        not_decided=gettext("Not decided at the close"))
+
+
 def _row_getter(model, leave_out=()):
     """The values of a row's columns, straight from the instance's loaded state (C speed)."""
     return itemgetter(*(name for name in model.__table__.columns.keys() if name not in leave_out))
 
 
-_ACTION, _PERSON, _TEAM = _row_getter(Action), _row_getter(Person, ('password_hash',)), _row_getter(Team)
-_GOAL, _AMBITION = _row_getter(Goal), _row_getter(Ambition)
+_ACTION, _PERSON = _row_getter(Action), _row_getter(Person, ("password_hash",))
+_TEAM, _GOAL, _AMBITION = _row_getter(Team), _row_getter(Goal), _row_getter(Ambition)
 
 
 def card_key(card):
@@ -42,21 +59,17 @@ def card_key(card):
             None if ambition is None else _AMBITION(ambition.__dict__))
 
 
-def _texts_key(texts):
-    """The page's card texts, language and date: the same for every card of one page."""
-    key = getattr(texts, "_cache_key", None)
-    if key is None:
-        key = (str(get_locale()), today_local(),
-               tuple((name, value) for name, value in sorted(vars(texts).items())))
-        texts._cache_key = key
-    return key
+def _page_key(texts):
+    """The page's card texts, language, date and URL prefix: the same for every card of a page."""
+    return (str(get_locale()), today_local(), request.script_root if has_request_context() else "",
+            tuple(sorted(vars(texts).items())))
 
 
 def cached_cards(macro, cards, texts):
     """`macro(card, texts)` for each of the cards, joined, each from the cache when the card
     looked exactly like this before (one template call for a whole column)."""
     cache = current_app.extensions.setdefault("verbeterbord.cards", {})
-    page = _texts_key(texts)
+    page = _page_key(texts)
     shown = []
     for card in cards:
         try:
@@ -75,11 +88,6 @@ def cached_cards(macro, cards, texts):
     return Markup("".join(shown))
 
 
-def cached_card(macro, card, texts):
-    """`macro(card, texts)`, from the cache when this card looked exactly like this before."""
-    return cached_cards(macro, (card,), texts)
-
-
 def init_app(app):
-    """Make `cached_card` and `cached_cards` available to every template."""
-    app.jinja_env.globals.update(cached_card=cached_card, cached_cards=cached_cards)
+    """Make `card_text` and `cached_cards` available to every template."""
+    app.jinja_env.globals.update(card_text=card_text, cached_cards=cached_cards)

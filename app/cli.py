@@ -14,7 +14,7 @@ from boards.errors import DomainError
 
 from . import database
 from .backup import BackupError, backup_database, restore_database
-from .security_log import log_security
+from .security_log import log_security, prune
 from .serving import serving_processes
 from .writes import write
 
@@ -146,7 +146,6 @@ def create_admin(name, email, password, break_glass):
 @with_appcontext
 def prune_security_log_command():
     """Delete security log rows older than SECURITY_LOG_DAYS (also done hourly while serving)."""
-    from .security_log import prune
     gone = prune()
     click.echo(f"{gone} security log rows older than "
                f"{current_app.config['SECURITY_LOG_DAYS']} days deleted.")

@@ -12,7 +12,7 @@ from .admin import admin_required
 from .pages import column_titles
 from .public_url import public_url
 from .security_log import log_change
-from .sockets import disconnect_room
+from .socket_rooms import disconnect_room
 from .writes import write
 
 bp = Blueprint("displays", __name__)

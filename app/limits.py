@@ -11,17 +11,20 @@ reached, each process counts in its own memory until Redis is back (checked now 
 and tokens keep working, still limited, while the message queue is down.
 """
 
+import time
+
 from flask import current_app, flash, g, render_template, request
-from flask_login import current_user
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from boards.errors import N_
 
 from .errors import problem, wants_json
 from .request_body import body_value
+from .security_log import security_event
 
 limiter = Limiter(key_func=get_remote_address, headers_enabled=True,
                   strategy="moving-window")
@@ -52,7 +55,6 @@ def init_app(app):
 
     @app.errorhandler(RateLimitExceeded)
     def too_many(error):
-        from .auth import security_event
         seconds = retry_after_seconds(error)
         message = _(TOO_MANY, seconds=seconds)
         security_event("token_limited" if request.endpoint == "api.create_token"
@@ -61,10 +63,9 @@ def init_app(app):
         if wants_json():
             response = problem(429, "rate_limited", message)
         else:
-            from .auth import LoginForm
             if request.endpoint in FORM_PAGES:
                 flash(message, "error")
-                body = render_template(FORM_PAGES[request.endpoint], form=LoginForm())
+                body = render_template(FORM_PAGES[request.endpoint])
             else:
                 body = render_template("error.html", status=429, message=message)
             response = current_app.make_response((body, 429))
@@ -74,7 +75,6 @@ def init_app(app):
 
 def retry_after_seconds(error):
     """Seconds until the breached limit lets an attempt through again (at least 1)."""
-    import time
     current = limiter.current_limit
     if current is not None:
         return max(1, int(current.reset_at - time.time()) + 1)

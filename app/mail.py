@@ -15,7 +15,7 @@ from boards.cycles import cycle_of, organisation
 from boards.models import Action, Event, Person, Team
 from boards.validation import LINE_BREAKING
 
-from .public_urls import absolute_url
+from .public_url import public_url
 
 
 @dataclass
@@ -38,7 +38,7 @@ def compose(session, row):
         if mail is None:
             return person, None
         mail.footer = (gettext("Choose which e-mails you get"),
-                       absolute_url("notifications.choices"))
+                       public_url("notifications.choices"))
         return person, mail
 
 
@@ -48,7 +48,7 @@ def _action(session, payload):
 
 
 def _action_link(action):
-    return gettext("Open the action"), absolute_url("pages.action_detail", action_id=action.id)
+    return gettext("Open the action"), public_url("pages.action_detail", action_id=action.id)
 
 
 def _help_update(kind):
@@ -103,12 +103,12 @@ def _digest(session, payload):
     mail = Mail(gettext("Cycle %(n)s starts: your actions", n=number),
                 [gettext("Cycle %(n)s runs from %(start)s to %(end)s.", n=number,
                          start=format_date(cycle.start), end=format_date(cycle.end))],
-                link=(gettext("My actions"), absolute_url("pages.my_actions")))
+                link=(gettext("My actions"), public_url("pages.my_actions")))
     if actions:
         mail.lines.append(gettext("Your actions:"))
         mail.items = [(f"{a.title} ({t.name})" + (
             " — " + gettext("due %(day)s", day=format_date(a.due_date)) if a.due_date else ""),
-            absolute_url("pages.action_detail", action_id=a.id)) for a, t in actions]
+            public_url("pages.action_detail", action_id=a.id)) for a, t in actions]
     else:
         mail.lines.append(gettext("You have no open actions in this cycle yet."))
     if goals:

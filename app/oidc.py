@@ -14,9 +14,11 @@ from joserfc.errors import JoseError
 from boards import sign_in
 from boards.errors import N_
 
-from .auth import begin_login, safe_next, security_event
 from .i18n import translate_error
-from .public_url import public_url as absolute_url
+from .login_session import begin_login
+from .public_url import public_url
+from .redirects import safe_next
+from .security_log import security_event
 from .writes import write
 
 bp = Blueprint("oidc", __name__)
@@ -49,10 +51,10 @@ def start():
     """Send the browser to the provider (with state, nonce and a PKCE challenge)."""
     session["oidc_next"] = safe_next(request.args.get("next"))
     try:
-        return provider().authorize_redirect(absolute_url("oidc.callback"))
+        return provider().authorize_redirect(public_url("oidc.callback"))
     except (requests.RequestException, ValueError):  # discovery document unreachable or broken
-        current_app.logger.error("OIDC provider %s does not answer", current_app.config["OIDC_ISSUER"],
-                                 exc_info=True)
+        current_app.logger.error("OIDC provider %s does not answer",
+                                 current_app.config["OIDC_ISSUER"], exc_info=True)
         return refused(503, N_("The sign-in service cannot be reached. Try again later."))
 
 
@@ -98,7 +100,8 @@ def failed(reason, claims=None):
 
 def refused(status, message):
     """A clear page: what went wrong and what to do; nobody is logged in."""
-    return render_template("auth/refused.html", message=translate_error(message) if message else None,
+    return render_template("auth/refused.html",
+                           message=translate_error(message) if message else None,
                            provider_name=current_app.config.get("OIDC_DISPLAY_NAME")), status
 
 
@@ -109,7 +112,7 @@ def logout_url(id_token):
         return None
     try:
         return client.create_logout_url(
-            post_logout_redirect_uri=absolute_url("auth.login"), id_token_hint=id_token,
+            post_logout_redirect_uri=public_url("auth.login"), id_token_hint=id_token,
             client_id=current_app.config.get("OIDC_CLIENT_ID"))["url"]
     except (AuthlibBaseError, requests.RequestException, RuntimeError, ValueError):
         return None  # no end_session_endpoint, or the provider is unreachable: logged out here

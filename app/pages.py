@@ -3,8 +3,17 @@
 import time
 
 import redis
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -14,14 +23,15 @@ from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
 from boards.models import Person
-from boards.standup import changed_since_last_standup as standup_changes
 from boards.stale_edits import EditConflict
+from boards.standup import changed_since_last_standup as standup_changes
 
-from . import auth, database
+from . import database
 from .broadcast import render_card
+from .card_cache import card_text
+from .clock import now
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
-from .i18n import card_text
 from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
@@ -51,9 +61,9 @@ def healthz():
 def queue_answers_recently(url):
     """queue_answers, asked at most once a second per process: every live page polls /healthz."""
     state = current_app.extensions.setdefault("verbeterbord.queue_health", {"at": -1.0})
-    now = time.monotonic()
-    if now - state["at"] >= QUEUE_CHECK_SECONDS:
-        state["answers"], state["at"] = queue_answers(url), now
+    moment = time.monotonic()
+    if moment - state["at"] >= QUEUE_CHECK_SECONDS:
+        state["answers"], state["at"] = queue_answers(url), moment
     return state["answers"]
 
 
@@ -216,7 +226,7 @@ def delete_action(action_id):
 @login_required
 def restore_action(action_id):
     """Undo the delete of a card: it comes back where it was, on every page that shows it."""
-    change = write(actions.restore_action, current_user.id, action_id, now=auth.now(),
+    change = write(actions.restore_action, current_user.id, action_id, now=now(),
                    undo_seconds=current_app.config["UNDO_SECONDS"])
     if request.headers.get("HX-Request"):
         return render_card(change.card), 201
@@ -246,7 +256,8 @@ def ambition_colours():
     """Ambition colours as CSS classes (no inline styles under the CSP)."""
     ambitions = queries.ambition_list(database.reader())
     css = render_template("ambitions.css", ambitions=ambitions)
-    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=60"}
 
 
 @bp.route("/teams/<slug>/standup")

@@ -13,7 +13,7 @@ from .i18n import translate_error
 from .limits import wrong_current_passwords
 from .offload import off_loop
 from .public_url import public_url
-from .sockets import disconnect_room
+from .socket_rooms import disconnect_room
 from .writes import write
 
 bp = Blueprint("passwords", __name__)

@@ -1,4 +1,5 @@
-"""Absolute links (QR codes, display links, later e-mails) from PUBLIC_URL, never from `Host`.
+"""Absolute links (QR codes, display links, e-mail, calendar feeds, webhooks) from PUBLIC_URL,
+never from `Host`.
 
 A request's Host header is whatever the client sends; a link built from it can point a printed
 QR code or a wall screen at someone else's site. Outside demo mode PUBLIC_URL must be set (the
@@ -25,6 +26,11 @@ def configured_public_url(config):
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise ConfigError(f"PUBLIC_URL must be an http(s) address without query: {value!r}")
     return value.rstrip("/")
+
+
+def base_url():
+    """The site's root URL without a trailing slash."""
+    return current_app.config["PUBLIC_URL"]
 
 
 def public_url(endpoint, **values):

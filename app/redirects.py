@@ -2,6 +2,8 @@
 
 from urllib.parse import urlsplit
 
+from flask import url_for
+
 
 def local_target(target, fallback):
     """`target` when it is a path on this site, else `fallback`.
@@ -17,3 +19,8 @@ def local_target(target, fallback):
     if parts.scheme or parts.netloc:
         return fallback
     return target
+
+
+def safe_next(target):
+    """Where to go after logging in: `target` when it is on this site, else the home page."""
+    return local_target(target, url_for("pages.home"))

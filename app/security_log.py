@@ -45,6 +45,21 @@ def log_security(kind, outcome, *, person_id=None, email="", method=None, detail
         logger.exception("security event not stored: %s", line)
 
 
+# The security log's names for what security_event reports.
+_SECURITY_KINDS = {"token_issue": "token_issued", "token_revoke": "token_revoked"}
+
+
+def security_event(kind, *, outcome, person_id=None, email="", method=None, detail="",
+                   **details):
+    """One place where logins, refusals and token changes are reported to the security log.
+    `kind`: login, login_limited, token_issue, token_limited, token_revoke, calendar_revoked,
+    logout; `outcome`: "success", "failure" or "refused"; `details`: key=value notes."""
+    extra = ", ".join(f"{key}={value}" for key, value in sorted(details.items()))
+    log_security(_SECURITY_KINDS.get(kind, kind), outcome, person_id=person_id,
+                 email=str(email or ""), method=method,
+                 detail="; ".join(part for part in (detail, extra) if part))
+
+
 def change_detail(reason=""):
     """What a change was: the endpoint, the ids in its URL and any refusal reason."""
     target = " ".join(f"{k}={v}" for k, v in sorted((request.view_args or {}).items()))

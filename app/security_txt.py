@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app
 
-from .auth import now
+from .clock import now
 from .config import ConfigError
 from .public_url import public_url
 from .serializers import timestamp

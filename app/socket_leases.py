@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from boards import people
 
 from . import database
-from .auth import now
+from .clock import now
 
 ENDED_EVENT = "session.ended"
 

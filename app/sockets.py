@@ -14,17 +14,18 @@ from boards.errors import N_, DomainError, Forbidden, Invalid
 from boards.queries import team_by_slug
 
 from . import database
-from .auth import SEEN, now
+from .clock import now
 from .extensions import socketio
 from .i18n import translate_error
 from .live import log_position_now
+from .login_session import SEEN
 from .security_log import log_security
 from .serializers import card_json
 from .socket_guard import CoolDown, GuardedNamespace
 from .socket_leases import Lease, Leases
 from .socket_limits import SocketLimits
-from .socket_rooms import (  # noqa: F401  (callers import these two here)
-    ROOMS, RoomKicks, close_token_sockets, disconnect_room)
+from .socket_rooms import ROOMS, RoomKicks
+from .socket_session import keep_socket_session
 from .writes import write
 
 SOCKET_PERSON = "socket_person_id"
@@ -254,8 +255,10 @@ class BoardNamespace(GuardedNamespace):
     """The default namespace (docs/protocol.md): each event passes the guard, then its handler."""
 
     def on_connect(self, auth=None):
-        """See on_connect above."""
-        return on_connect(auth)
+        """See on_connect above; an accepted socket's events use its own session copy."""
+        accepted = on_connect(auth)
+        keep_socket_session()
+        return accepted
 
     def on_disconnect(self, *reason):
         """See on_disconnect above."""

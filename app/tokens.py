@@ -7,9 +7,10 @@ from flask_login import current_user, login_required
 from boards import people
 
 from . import database
-from .auth import now, security_event
+from .clock import now
 from .inputs import form_int
-from .sockets import close_token_sockets
+from .security_log import security_event
+from .socket_rooms import close_token_sockets
 from .writes import write
 
 bp = Blueprint("tokens", __name__)

@@ -13,7 +13,7 @@ from flask import current_app
 from boards.webhook_targets import check_target, system_resolver
 from boards.webhooks import clean_url
 
-from .public_urls import base_url
+from .public_url import base_url
 
 
 class _CheckedHTTPConnection(http.client.HTTPConnection):

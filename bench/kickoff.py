@@ -134,7 +134,7 @@ def build(url, secret):
     from sqlmodel import select
 
     from app import create_app
-    from app.auth import SEEN
+    from app.login_session import SEEN
     from bench.pages import build_city
     from boards import people
     from boards.db import Database
@@ -335,7 +335,8 @@ async def run(args, folder):
         "moves": {"moves": len(samples), "rate_per_s": args.rate, "ms": stats(received),
                   "missed": len(samples) - len(received), "partial_keys": len(missing),
                   "sockets_dropped": dropped,
-                  "client_cpu_ms_per_move": round(1000 * (client_cpu - client_cpu_open) / len(samples), 1),
+                  "client_cpu_ms_per_move": round(
+                      1000 * (client_cpu - client_cpu_open) / len(samples), 1),
                   "server_cpu_ms_per_move": [round(1000 * c / len(samples), 1) for c in cpu_moves]},
         "errors": watch.errors,
     }
@@ -348,7 +349,8 @@ def report(result, args):
           f"eventlet -w 1, PostgreSQL + Redis; {info['nproc']} × {info['cpu']}, Python "
           f"{info['python']}, {revision()}")
     print(f"database pool per process: {args.pool_size or 'SQLAlchemy default (5 + 10)'}")
-    print(f"load at start of opening {result['load_at_open']:.2f}, of moves {result['load_at_moves']:.2f}")
+    print(f"load at start of opening {result['load_at_open']:.2f}, "
+          f"of moves {result['load_at_moves']:.2f}")
     print(f"opening ({o['seconds']} s): board page p50 {o['page_ms'].get('p50')} / p95 "
           f"{o['page_ms'].get('p95')} / max {o['page_ms'].get('max')} ms ({o['page_ms']['n']}); "
           f"socket connect + join p50 {o['connect_join_ms'].get('p50')} / p95 "

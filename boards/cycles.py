@@ -139,10 +139,3 @@ def team_cycles(session, team_id, wanted=None, today=None):
                       shown in closed)
 
 
-def working_cycle(session, team_id, today=None):
-    """The cycle a team works in: the current one, or the next once the team has closed it."""
-    org = organisation(session)
-    number = cycle_number_on(org, today or today_local())
-    if team_cycle_closed(session, team_id, number):
-        number += 1
-    return cycle_of(org, number)

@@ -14,8 +14,7 @@ from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import ApiToken, LoginSession, Person, utcnow
-from .password_policy import (PasswordContext, check_password, organisation_words,
-                              person_words)
+from .password_policy import PasswordContext, check_password, organisation_words, person_words
 from .validation import clean_line, storable
 
 # Only the test suite sets VERBETERBORD_FAST_HASHING=1 (argon2's cheapest, insecure parameters):
@@ -169,12 +168,6 @@ def token_for_bearer(session, token, now=None):
     if aware(row[0].expires_at) <= (now or utcnow()):
         return None
     return row[0], row[1]
-
-
-def person_for_token(session, token, now=None):
-    """The active person a valid bearer token belongs to, or None."""
-    found = token_for_bearer(session, token, now)
-    return found[1] if found else None
 
 
 def token_needs_touch(token, now=None):

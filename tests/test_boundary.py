@@ -1,4 +1,5 @@
-"""The domain never imports the web layer, and the web layer builds no SQL itself."""
+"""The domain never imports the web layer, the web layer builds no SQL itself, and app/ has no
+import circles and reaches no private library attribute."""
 
 import ast
 from pathlib import Path
@@ -20,8 +21,8 @@ def test_boards_imports_no_flask_or_app():
     for path in (ROOT / "boards").glob("*.py"):
         for module in imported_modules(path):
             top = module.split(".")[0]
-            assert top not in {"flask", "flask_login", "flask_socketio", "flask_wtf",
-                               "flask_babel", "socketio", "app", "werkzeug"}, f"{path.name}: {module}"
+            assert top not in {"flask", "flask_login", "flask_socketio", "flask_wtf", "flask_babel",
+                               "socketio", "app", "werkzeug"}, f"{path.name}: {module}"
 
 
 def test_app_builds_no_queries():
@@ -33,6 +34,57 @@ def test_app_builds_no_queries():
             if name.rstrip("(") in allowed.get(path.name, set()):
                 continue
             assert f" {name}" not in source and f"({name}" not in source, f"{path.name}: {name}"
+
+
+def _app_imports(path):
+    """The app/ modules a module of app/ imports, at its top and inside functions alike."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            names = [node.module] if node.module else [alias.name for alias in node.names]
+            found.update(name.split(".")[0] for name in names)
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app."):
+            found.add(node.module.split(".")[1])
+    return found & {path.stem for path in (ROOT / "app").glob("*.py")}
+
+
+def _circles(graph):
+    """Each module that can reach itself again through the imports in `graph`."""
+    def reach(start):
+        seen, todo = set(), list(graph[start])
+        while todo:
+            name = todo.pop()
+            if name not in seen:
+                seen.add(name)
+                todo.extend(graph.get(name, ()))
+        return seen
+    return sorted(name for name in graph if name in reach(name))
+
+
+def test_app_modules_import_each_other_without_circles():
+    """No import circle among app/ modules, not even one hidden by an import inside a function
+    (the factory in app/__init__.py, which imports every module, is not counted)."""
+    graph = {path.stem: _app_imports(path) - {"__init__"}
+             for path in (ROOT / "app").glob("*.py") if path.name != "__init__.py"}
+    assert _circles(graph) == []
+    assert _circles({"auth": {"limits"}, "limits": {"auth"}, "pages": {"auth"}}) == [
+        "auth", "limits"]  # the check sees a circle
+
+
+def test_app_modules_import_at_their_top():
+    """Imports sit at module top in app/, except the factory's and those of the async library
+    the configuration picks (eventlet or gevent)."""
+    for path in (ROOT / "app").glob("*.py"):
+        if path.name == "__init__.py":
+            continue
+        tree = ast.parse(path.read_text())
+        top = set(tree.body)
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)) and node not in top:
+                names = [node.module] if isinstance(node, ast.ImportFrom) else [
+                    alias.name for alias in node.names]
+                assert all(name.split(".")[0] in ("eventlet", "gevent") for name in names), \
+                    f"{path.name}:{node.lineno}"
 
 
 def _private_uses(path):
@@ -64,6 +116,14 @@ def test_socket_glue_uses_public_library_apis_only():
         source = path.read_text()
         for name in ("packet_class", "eio_sid", "socketio.packet"):
             assert name not in source, f"{path.name}: {name}"
+
+
+def test_app_uses_public_library_apis_only():
+    """No module of app/ reaches a private attribute of a library object, nor Flask-SocketIO's
+    own environ key for a socket's session ("saved_session", an implementation detail)."""
+    for path in sorted((ROOT / "app").glob("*.py")):
+        assert list(_private_uses(path)) == [], path.name
+        assert "saved_session" not in path.read_text(), path.name
 
 
 def test_the_private_attribute_check_finds_what_the_old_guard_did(tmp_path):

@@ -1,5 +1,11 @@
 """Command-line: migrate, set up the organisation, create an admin, seed the demo."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
 from sqlmodel import select
 
 from boards.db import Database
@@ -7,6 +13,8 @@ from boards.models import SecurityEvent
 from boards.people import authenticate
 
 from .conftest import make_app
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
@@ -17,7 +25,8 @@ def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
                                  "--municipality", "Baarle-Nassau", "--first-cycle-start",
                                  "2026-01-05"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-admin", "--name", "Beheer", "--email", "beheer@test.example",
+    result = runner.invoke(args=["create-admin", "--name", "Beheer",
+                                 "--email", "beheer@test.example",
                                  "--password", "een lang wachtwoord"])
     assert result.exit_code == 0, result.output
     with Database(url).reader() as s:
@@ -53,3 +62,17 @@ def test_seed_demo_refuses_a_weak_password(tmp_path, sqlite_templates):
     assert result.exit_code != 0 and "common" in result.output
     again = runner.invoke(args=["seed-demo", "--password", "demo-wachtwoord-2026"])
     assert again.exit_code == 0 and "ingrid.de.vries@abg.example" in again.output
+
+
+@pytest.mark.parametrize("command", [["seed-demo"], ["routes"]])
+def test_a_command_without_secret_key_says_so_in_one_line(tmp_path, command):
+    """As the server does (tests/test_start_up.py): one line naming the setting, no traceback."""
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("SECRET_KEY", "VERBETERBORD_DEMO", "FLASK_APP")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'verbeterbord.db'}",
+               PUBLIC_URL="https://verbeterbord.test", PYTHONWARNINGS="ignore")
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", *command], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1)."]

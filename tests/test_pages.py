@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from app import create_app
+from app.config import ConfigError
 from app.socket_rooms import ROOMS
 from boards import actions
 
@@ -66,7 +67,8 @@ def test_htmx_create_edit_and_conflict(client, world):
     assert "Offertes &lt;b&gt;opvragen&lt;/b&gt;" in html and "<b>opvragen" not in html
     action_id = int(re.search(r'id="action-(\d+)"', html).group(1))
     edited = client.post(f"/actions/{action_id}", headers=hx,
-                         data={"version": "1", "title": "Offertes opvragen", "owner_id": world.anna})
+                         data={"version": "1", "title": "Offertes opvragen",
+                               "owner_id": world.anna})
     assert edited.status_code == 200 and 'data-version="2"' in edited.get_data(as_text=True)
     stale = client.post(f"/actions/{action_id}", headers=hx,
                         data={"version": "1", "title": "Oud", "owner_id": world.anna})
@@ -101,7 +103,7 @@ def test_secure_headers(client):
 
 def test_no_default_secret_outside_demo(db_url, monkeypatch):
     """Without SECRET_KEY the app refuses to start unless in demo mode."""
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
         create_app({"DATABASE_URL": db_url, "SECRET_KEY": None, "DEMO": False})
 
 

@@ -13,7 +13,7 @@ import segno
 from sqlalchemy import text
 
 from app import create_app
-from app.config import secret_key
+from app.config import ConfigError, secret_key
 from app.csv_output import FORMULA_STARTS
 from boards import actions, catalog, displays, people
 from boards.db import Database
@@ -29,7 +29,8 @@ def csv_cells(response):
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data().decode("utf-8").lstrip("\ufeff")
-    return [cell for row in csv.reader(io.StringIO(body, newline=""), delimiter=";") for cell in row]
+    rows = csv.reader(io.StringIO(body, newline=""), delimiter=";")
+    return [cell for row in rows for cell in row]
 
 
 def csv_paths(app, values):
@@ -160,9 +161,9 @@ def test_forged_host_changes_no_scim_location(db_url, world):
 
 def test_public_url_is_required_outside_demo(db_url, monkeypatch):
     """Without PUBLIC_URL the app refuses to start, unless in demo mode (then the bind address)."""
-    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
         make_app(db_url, PUBLIC_URL=None)
-    with pytest.raises(RuntimeError, match="PUBLIC_URL"):
+    with pytest.raises(ConfigError, match="PUBLIC_URL"):
         make_app(db_url, PUBLIC_URL="javascript:alert(1)")
     monkeypatch.setenv("PORT", "8123")
     demo = make_app(db_url, PUBLIC_URL=None, DEMO=True)
@@ -205,5 +206,5 @@ def test_sqlite_files_and_demo_secret_are_owner_only(tmp_path):
 
 def test_create_app_without_public_url_mentions_it(db_url):
     """The refusal names the setting, so an operator knows what to set."""
-    with pytest.raises(RuntimeError, match="PUBLIC_URL is not set"):
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
         create_app({"DATABASE_URL": db_url, "SECRET_KEY": "x", "DEMO": False})

@@ -1,9 +1,8 @@
 """The working cycle: once a team closes its cycle, its board, /me and the board API open on
 the next one; the closed cycle is read-only and shows each card's outcome; closing is confirmed."""
 
-from sqlmodel import select
-
 import pytest
+from sqlmodel import select
 
 from boards import actions, closing, cycles, queries
 from boards.errors import Invalid
@@ -40,8 +39,9 @@ def closed(db, world):
 
 def test_working_cycle_is_the_next_once_the_team_closed_the_current(db, world, closed):
     with db.reader() as s:
-        assert cycles.working_cycle(s, world.wonen_id).number == world.cycle + 1
-        assert cycles.working_cycle(s, world.zorg_id).number == world.cycle  # Zorg did not close
+        assert cycles.team_cycles(s, world.wonen_id).working.number == world.cycle + 1
+        # Zorg did not close:
+        assert cycles.team_cycles(s, world.zorg_id).working.number == world.cycle
         board = queries.board_view(s, world.wonen)
         old = queries.board_view(s, world.wonen, cycles.cycle_by_number(s, world.cycle))
     assert board.cycle.number == world.cycle + 1 and not board.closed
@@ -197,4 +197,5 @@ def test_close_screen_says_a_carried_card_leaves_its_due_date_behind(client, wor
     client.post(url, data={f"decision-{plain.id}": "carry", f"decision-{dated.id}": "carry",
                            "confirm": "yes"})
     with db.reader() as s:
-        assert s.exec(select(Action).where(Action.carried_from_id == dated.id)).one().due_date is None
+        copy = s.exec(select(Action).where(Action.carried_from_id == dated.id)).one()
+        assert copy.due_date is None
