@@ -26,7 +26,8 @@ EDITED_FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "cycle_num
 def _field_names():
     return {"title": _("the title"), "notes": _("the notes"), "owner_id": _("the owner"),
             "goal_id": _("the goal"), "due_date": _("the due date"),
-            "cycle_number": _("the cycle"), "help_reason": _("the help needed")}
+            "cycle_number": _("the cycle"), "help_reason": _("the help needed"),
+            "repeat_every": _("the repetition")}
 
 
 class _Facts:
@@ -146,6 +147,13 @@ SENTENCES = {
     "deleted": lambda f: _("%(person)s deleted '%(card)s'", person=f.person, card=f.card),
     "restored": lambda f: _("%(person)s brought back '%(card)s' after it was deleted",
                             person=f.person, card=f.card),
+    "repeated": lambda f: _("%(person)s made '%(card)s' again for cycle %(n)s: it repeats every "
+                            "%(every)s cycles", person=f.person, card=f.card,
+                            n=f.get("cycle_number", "?"), every=f.get("repeat_every", "?")),
+    "repeat_skipped": lambda f: _("'%(card)s' was not repeated in cycle %(n)s: its owner is no "
+                                  "longer in the team", card=f.card, n=f.get("cycle", "?")),
+    "repeat_stopped": lambda f: _("%(person)s stopped repeating '%(card)s'", person=f.person,
+                                  card=f.card),
     "carried_over": lambda f: _("%(person)s carried '%(card)s' over to the next cycle",
                                 person=f.person, card=f.card),
     "dropped": lambda f: _("%(person)s dropped '%(card)s' when closing the cycle",

@@ -45,6 +45,7 @@ def action_json(action, owner, team):
         "goal_id": action.goal_id, "cycle": None, "needs_help": action.needs_help,
         "help_reason": action.help_reason,
         "due_date": action.due_date.isoformat() if action.due_date else None,
+        "repeat_every": action.repeat_every, "series_id": action.series_id,
     }
 
 
