@@ -170,7 +170,11 @@ def break_glass(email, off):
 def repeat_actions_command():
     """Make the recurring actions' copies due in each team's working cycle (run it daily from a
     scheduler; closing a cycle makes them too; a second run makes nothing twice)."""
-    result = write(recurring.repeat_due_actions)
+    # The new cards are broadcast as the board renders them: links as if requested at
+    # PUBLIC_URL (there is no request here), as for mail.
+    with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
+                                          or "http://localhost/"):
+        result = write(recurring.repeat_due_actions)
     click.echo(f"{len(result.changes)} recurring actions copied.")
 
 
