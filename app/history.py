@@ -148,9 +148,8 @@ SENTENCES = {
     "deleted": lambda f: _("%(person)s deleted '%(card)s'", person=f.person, card=f.card),
     "restored": lambda f: _("%(person)s brought back '%(card)s' after it was deleted",
                             person=f.person, card=f.card),
-    "repeated": lambda f: _("%(person)s made '%(card)s' again for cycle %(n)s: it repeats every "
-                            "%(every)s cycles", person=f.person, card=f.card,
-                            n=f.get("cycle_number", "?"), every=f.get("repeat_every", "?")),
+    "repeated": lambda f: _("%(person)s made recurring action '%(card)s' again for cycle %(n)s",
+                            person=f.person, card=f.card, n=f.get("cycle_number", "?")),
     "repeat_skipped": lambda f: _("'%(card)s' was not repeated in cycle %(n)s: its owner is no "
                                   "longer in the team", card=f.card, n=f.get("cycle", "?")),
     "repeat_stopped": lambda f: _("%(person)s stopped repeating '%(card)s'", person=f.person,

@@ -2,15 +2,24 @@
 
 from types import SimpleNamespace
 
-from flask import (Blueprint, current_app, has_request_context, redirect, render_template, request,
-                   session, url_for)
+from flask import (
+    Blueprint,
+    current_app,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, get_translations, gettext
+from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup
-from flask_login import current_user
 
 from boards import notifications
 from boards.cycles import today_local
+from boards.validation import REPEAT_MAX
 
 from .redirects import local_target
 
@@ -20,7 +29,9 @@ bp = Blueprint("i18n", __name__)
 def select_locale():
     """The language chosen in this session, else Dutch."""
     lang = session.get("lang")
-    return lang if lang in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    if lang in current_app.config["LANGUAGES"]:
+        return lang
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 @bp.route("/language", methods=["POST"])
@@ -106,4 +117,11 @@ def _card_text():
         overdue=gettext("Overdue"), completed=gettext("Completed"),
         carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
         split=gettext("Split up; the rest continues in cycle %(n)s"),
-        not_decided=gettext("Not decided at the close"))
+        not_decided=gettext("Not decided at the close"),
+        repeats=repeat_words())
+
+
+def repeat_words():
+    """By number of cycles (1..REPEAT_MAX): how often a card repeats, in the UI language."""
+    return {n: gettext("Repeats every cycle") if n == 1
+            else gettext("Repeats every %(n)s cycles", n=n) for n in range(1, REPEAT_MAX + 1)}

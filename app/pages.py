@@ -3,8 +3,17 @@
 import time
 
 import redis
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -14,8 +23,8 @@ from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
 from boards.models import Person
-from boards.standup import changed_since_last_standup as standup_changes
 from boards.stale_edits import EditConflict
+from boards.standup import changed_since_last_standup as standup_changes
 
 from . import auth, database
 from .broadcast import render_card
@@ -175,6 +184,8 @@ def edit_action(action_id):
     fields = {"title": form.get("title"), "notes": form.get("notes", ""),
               "owner_id": form_id("owner_id"), "goal_id": form_id("goal_id"),
               "due_date": form_date("due_date")}
+    if "repeat_every" in form:
+        fields["repeat_every"] = form_int("repeat_every")
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
@@ -246,7 +257,8 @@ def ambition_colours():
     """Ambition colours as CSS classes (no inline styles under the CSP)."""
     ambitions = queries.ambition_list(database.reader())
     css = render_template("ambitions.css", ambitions=ambitions)
-    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=60"}
 
 
 @bp.route("/teams/<slug>/standup")

@@ -1,6 +1,7 @@
 """Recurring actions: a series' next card comes at the cycle close and from `flask
 repeat-actions`, once, with its owner, goal and title; stopping keeps the copies."""
 
+import re
 import threading
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from boards import actions, catalog, closing, recurring
 from boards.errors import Invalid
 from boards.models import Action, Event, Organisation, SeriesCopy
 
-from .conftest import make_app
+from .conftest import login, make_app
 
 
 def add(db, world, title, **fields):
@@ -230,3 +231,48 @@ def test_patch_refuses_other_repeats(app, api_as, db, world, value):
     assert response.status_code == 422
     assert response.headers["Content-Type"].startswith("application/problem+json")
     assert "API-Version" in response.headers
+
+
+HX = {"HX-Request": "true"}
+
+
+def edit_form(world, version, repeat_every):
+    """What the edit dialog posts, with the repeat select's value."""
+    return {"version": str(version), "title": "Controle", "notes": "",
+            "owner_id": str(world.anna), "goal_id": "", "due_date": "", "help_reason": "",
+            "repeat_every": repeat_every}
+
+
+def test_the_edit_form_offers_the_repeats_in_dutch(client, db, world):
+    card = add(db, world, "Controle")
+    login(client, "anna@test.example")
+    html = client.get(f"/actions/{card.id}/edit", headers=HX).get_data(as_text=True)
+    assert '<label for="edit-repeat">Herhalen</label>' in html
+    options = re.findall(r'<option value="(\d)" ?(selected)?>([^<]+)</option>',
+                         html[html.index('id="edit-repeat"'):])
+    assert [(value, words) for value, _selected, words in options][:3] == [
+        ("0", "Niet"), ("1", "Elke cyclus"), ("2", "Elke 2 cycli")]
+    assert [value for value, selected, _words in options if selected] == ["0"]
+
+
+def test_the_form_sets_the_repeat_and_the_card_shows_it(client, db, world):
+    card = add(db, world, "Controle")
+    login(client, "anna@test.example")
+    saved = client.post(f"/actions/{card.id}", headers=HX, data=edit_form(world, 1, "2"))
+    html = saved.get_data(as_text=True)
+    assert saved.status_code == 200, html
+    assert 'data-repeat="2"' in html
+    assert '<span class="visually-hidden" data-i18n="repeats_2">Herhaalt elke 2 cycli</span>' \
+        in html
+    assert series(db, card.id)[0].repeat_every == 2
+
+
+@pytest.mark.parametrize("value", ["２", "7", "-1", "1.0", "een"])
+def test_the_form_refuses_other_repeats(client, db, world, value):
+    card = add(db, world, "Controle")
+    login(client, "anna@test.example")
+    refused = client.post(f"/actions/{card.id}", headers=HX, data=edit_form(world, 1, value))
+    assert refused.status_code == 422
+    with db.writer() as s:
+        assert s.get(Action, card.id).repeat_every == 0
+    assert events_of(db, "edited") == []
