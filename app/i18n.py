@@ -122,6 +122,8 @@ def _card_text():
 
 
 def repeat_words():
-    """By number of cycles (1..REPEAT_MAX): how often a card repeats, in the UI language."""
-    return {n: gettext("Repeats every cycle") if n == 1
-            else gettext("Repeats every %(n)s cycles", n=n) for n in range(1, REPEAT_MAX + 1)}
+    """How often a card repeats, in the UI language, indexed by its number of cycles (0: not;
+    a tuple: the card cache keys on the texts)."""
+    return ("",) + tuple(gettext("Repeats every cycle") if n == 1
+                         else gettext("Repeats every %(n)s cycles", n=n)
+                         for n in range(1, REPEAT_MAX + 1))

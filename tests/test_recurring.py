@@ -276,3 +276,12 @@ def test_the_form_refuses_other_repeats(client, db, world, value):
     with db.writer() as s:
         assert s.get(Action, card.id).repeat_every == 0
     assert events_of(db, "edited") == []
+
+
+def test_the_board_shows_the_repeat_mark(client, db, world, weekly):
+    login(client, "anna@test.example")
+    html = client.get("/teams/wonen").get_data(as_text=True)
+    card = html[html.index(f'id="action-{weekly.id}"'):]
+    card = card[:card.index("</article>")]
+    assert 'data-repeat="1"' in card
+    assert '<span class="visually-hidden" data-i18n="repeats_1">Herhaalt elke cyclus</span>' in card
