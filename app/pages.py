@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, calendar_feed, cycles, escalation, queries
+from boards import actions, calendar_feed, cycles, escalation, queries, recurring
 from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
@@ -198,6 +198,18 @@ def edit_action(action_id):
         flash(_("The action is saved."), "info")
         return redirect(url_for("pages.action_detail", action_id=action_id))
     return _card_or_board(change)
+
+
+@bp.route("/actions/<int:action_id>/stop-repeating", methods=["POST"])
+@login_required
+def stop_repeating(action_id):
+    """Stop the card's recurring series; the copies made stay."""
+    result = write(recurring.stop_series, current_user.id, action_id, form_version())
+    card = next((change.card for change in result.changes if change.action.id == action_id),
+                None) or queries.card_for(database.reader(), action_id)
+    if request.headers.get("HX-Request"):
+        return render_card(card)
+    return redirect(url_for("pages.board", slug=card.team.slug))
 
 
 @bp.route("/actions/<int:action_id>/move", methods=["POST"])

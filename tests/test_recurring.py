@@ -285,3 +285,43 @@ def test_the_board_shows_the_repeat_mark(client, db, world, weekly):
     card = card[:card.index("</article>")]
     assert 'data-repeat="1"' in card
     assert '<span class="visually-hidden" data-i18n="repeats_1">Herhaalt elke cyclus</span>' in card
+
+
+def test_the_api_stops_the_series_from_any_card(app, api_as, db, world, weekly):
+    copy = close(db, world, world.cycle).repeated[0].action
+    api = api_as("anna@test.example")
+    stale = api.post(f"/actions/{copy.id}/stop-repeating", {"version": copy.version + 1})
+    assert stale.status_code == 409
+    stopped = api.post(f"/actions/{copy.id}/stop-repeating", {"version": copy.version})
+    assert stopped.status_code == 200, stopped.get_json()
+    body = stopped.get_json()["actions"]
+    assert sorted((a["id"], a["repeat_every"], a["series_id"]) for a in body) == sorted(
+        [(weekly.id, 0, weekly.id), (copy.id, 0, weekly.id)])
+    assert [c.repeat_every for c in series(db, weekly.id)] == [0, 0]
+
+
+@pytest.mark.parametrize("body", [{}, {"version": "1"}, {"version": True}, {"version": 1, "x": 1}])
+def test_the_api_refuses_a_stop_without_a_version(app, api_as, db, world, weekly, body):
+    refused = api_as("anna@test.example").post(f"/actions/{weekly.id}/stop-repeating", body)
+    assert refused.status_code == 422
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
+    assert series(db, weekly.id)[0].repeat_every == 1
+
+
+def test_only_members_stop_a_series(app, api_as, db, world, weekly):
+    refused = api_as("carla@test.example").post(f"/actions/{weekly.id}/stop-repeating",
+                                                {"version": weekly.version})
+    assert refused.status_code == 403
+    assert series(db, weekly.id)[0].repeat_every == 1
+
+
+def test_the_edit_form_stops_the_series(client, db, world, weekly):
+    login(client, "anna@test.example")
+    html = client.get(f"/actions/{weekly.id}/edit", headers=HX).get_data(as_text=True)
+    assert "Stop met herhalen (de kopieën blijven staan)" in html
+    stopped = client.post(f"/actions/{weekly.id}/stop-repeating", headers=HX,
+                          data={"version": str(weekly.version)})
+    assert stopped.status_code == 200
+    assert f'id="action-{weekly.id}"' in stopped.get_data(as_text=True)
+    assert 'data-repeat=' not in stopped.get_data(as_text=True)
+    assert series(db, weekly.id)[0].repeat_every == 0
