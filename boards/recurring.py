@@ -1,9 +1,12 @@
 """Recurring actions (standard work): a card that comes back every n cycles.
 
 A card with `repeat_every` n > 0 starts a series (its `series_id` is its own id). The series'
-next card is due n cycles after its newest card: with an unchanged n, in the series' first
+next card is due n cycles after its latest one: with an unchanged n, in the series' first
 cycle + k·n. The newest card of the series carries the rhythm: changing its `repeat_every`
 changes the series from there, 0 stops it; `stop_series` stops it from any of its cards.
+A copy has the newest card's title, notes, owner and goal (the goal while it is open), starts
+in "todo" and repeats like it. An unfinished card of a series is decided at the close like any
+other (carried, dropped or split); the series' next copy comes all the same.
 
 Cycles are computed and reads never write, so copies are made at two deliberate moments only:
 when a team closes a cycle (into the next one) and when `flask repeat-actions` runs (into each

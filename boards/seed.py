@@ -309,6 +309,7 @@ def _seed_previous_cycle(session, admin_id, owners, goal_ids, rng, today, cycle)
 
 
 def _seed_recurring(session, admin_id, owners, goal_ids, status, day):
+    """The demo's standard work: a card that repeats every cycle, planned on `day`."""
     slug, title, goal = RECURRING
     action = actions.create_action(session, admin_id, slug, title=title,
                                    owner_id=owners[slug][0], goal_id=goal_ids[goal],
