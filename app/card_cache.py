@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from boards.cycles import today_local
 from boards.models import Action, Ambition, Goal, Person, Team
+from boards.validation import REPEAT_MAX
 
 MAX_CARDS = 20_000
 
@@ -38,7 +39,15 @@ def card_text(closed=False):
         overdue=gettext("Overdue"), completed=gettext("Completed"),
         carried=gettext("Carried over to cycle %(n)s"), dropped=gettext("Dropped"),
         split=gettext("Split up; the rest continues in cycle %(n)s"),
-        not_decided=gettext("Not decided at the close"))
+        not_decided=gettext("Not decided at the close"), repeats=repeat_words())
+
+
+def repeat_words():
+    """How often a card repeats, in the UI language, indexed by its number of cycles (0: not;
+    a tuple: the card cache keys on the texts)."""
+    return ("",) + tuple(gettext("Repeats every cycle") if n == 1
+                         else gettext("Repeats every %(n)s cycles", n=n)
+                         for n in range(1, REPEAT_MAX + 1))
 
 
 def _row_getter(model, leave_out=()):

@@ -9,7 +9,7 @@ from alembic.config import Config as AlembicConfig
 from flask import current_app
 from flask.cli import with_appcontext
 
-from boards import catalog, people, seed, sign_in
+from boards import catalog, people, recurring, seed, sign_in
 from boards.errors import DomainError
 
 from . import database
@@ -164,8 +164,22 @@ def break_glass(email, off):
     click.echo(f"{email}: break-glass {'off' if off else 'on'}.")
 
 
+@click.command("repeat-actions")
+@with_appcontext
+def repeat_actions_command():
+    """Make the recurring actions' copies due in each team's working cycle (run it daily from a
+    scheduler; closing a cycle makes them too; a second run makes nothing twice)."""
+    # The new cards are broadcast as the board renders them: links as if requested at
+    # PUBLIC_URL (there is no request here), as for mail.
+    with current_app.test_request_context("/", base_url=current_app.config.get("PUBLIC_URL")
+                                          or "http://localhost/"):
+        result = write(recurring.repeat_due_actions)
+    click.echo(f"{len(result.changes)} recurring actions copied.")
+
+
 def init_app(app):
     """Register the commands."""
+    app.cli.add_command(repeat_actions_command)
     app.cli.add_command(db_group)
     app.cli.add_command(prune_security_log_command)
     app.cli.add_command(backup)

@@ -6,21 +6,28 @@ from flask import make_response, render_template, request
 from flask_babel import gettext as _
 
 from boards import cycles, queries
-
 from boards.errors import Invalid
+from boards.validation import REPEAT_MAX
 
 from . import database
-from .inputs import parse_id
+from .inputs import parse_id, parse_int
 
 # The form's fields in the order it shows them.
-FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "needs_help", "help_reason")
+FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "repeat_every", "needs_help",
+          "help_reason")
 
 
 def field_labels():
     """The fields' names as the form labels them."""
     return {"title": _("Title"), "notes": _("Notes"), "owner_id": _("Owner"), "goal_id": _("Goal"),
-            "due_date": _("Due"), "needs_help": _("Needs help"),
+            "due_date": _("Due"), "repeat_every": _("Repeat"), "needs_help": _("Needs help"),
             "help_reason": _("What help is needed?")}
+
+
+def repeat_choices():
+    """The repeat select's options: (cycles, words), 0 for not at all."""
+    return [(0, _("Not")), (1, _("Every cycle"))] + [
+        (n, _("Every %(n)s cycles", n=n)) for n in range(2, REPEAT_MAX + 1)]
 
 
 def shown_values(action):
@@ -28,6 +35,7 @@ def shown_values(action):
     return {"title": action.title, "notes": action.notes, "owner_id": action.owner_id,
             "goal_id": action.goal_id,
             "due_date": action.due_date.isoformat() if action.due_date else "",
+            "repeat_every": action.repeat_every,
             "needs_help": action.needs_help, "help_reason": action.help_reason}
 
 
@@ -35,7 +43,8 @@ def typed_values(form):
     """What the person had in the form, to show it again exactly as typed."""
     return {"title": form.get("title", ""), "notes": form.get("notes", ""),
             "owner_id": _int(form.get("owner_id")), "goal_id": _int(form.get("goal_id")),
-            "due_date": form.get("due_date", ""), "needs_help": form.get("needs_help") == "on",
+            "due_date": form.get("due_date", ""), "repeat_every": _repeat(form.get("repeat_every")),
+            "needs_help": form.get("needs_help") == "on",
             "help_reason": form.get("help_reason", "")}
 
 
@@ -45,6 +54,7 @@ def saved_values(card):
     return {"title": action.title, "notes": action.notes, "owner_id": card.owner.name,
             "goal_id": card.goal.title if card.goal else _("No goal"),
             "due_date": action.due_date.strftime("%d-%m-%Y") if action.due_date else "—",
+            "repeat_every": dict(repeat_choices()).get(action.repeat_every, "?"),
             "needs_help": _("Yes") if action.needs_help else _("No"),
             "help_reason": action.help_reason}
 
@@ -56,6 +66,7 @@ def render_edit_form(card, *, values, status=200, **extra):
                                cycles.cycle_by_number(session, card.cycle_number))
     template = "boards/_edit.html" if request.headers.get("HX-Request") else "boards/edit.html"
     html = render_template(template, card=card, board=board, values=values,
+                           repeat_choices=repeat_choices(),
                            clashes=extra.pop("clashes", ()), **extra)
     return make_response(html, status)
 
@@ -82,6 +93,13 @@ def conflict_form(action_id, conflict, form):
         response.headers["HX-Trigger"] = json.dumps(
             {"vb:error": {"code": conflict.code, "message": message}})
     return response
+
+
+def _repeat(value):
+    try:
+        return parse_int(value, "repeat_every") or 0
+    except Invalid:
+        return 0
 
 
 def _int(value):

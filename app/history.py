@@ -27,7 +27,8 @@ EDITED_FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "cycle_num
 def _field_names():
     return {"title": _("the title"), "notes": _("the notes"), "owner_id": _("the owner"),
             "goal_id": _("the goal"), "due_date": _("the due date"),
-            "cycle_number": _("the cycle"), "help_reason": _("the help needed")}
+            "cycle_number": _("the cycle"), "help_reason": _("the help needed"),
+            "repeat_every": _("the repetition")}
 
 
 class _Facts:
@@ -50,7 +51,8 @@ class _Facts:
 
     @property
     def card(self):
-        """The card's title as it was then: as logged, else as a nearby event logged it, else now."""
+        """The card's title as it was then: as logged, else as a nearby event logged it, else
+        now."""
         return (logged_title(self.event) or self.title_then
                 or self.names.actions.get(self.event.action_id)
                 or _("card %(id)s", id=self.event.action_id))
@@ -147,6 +149,12 @@ SENTENCES = {
     "deleted": lambda f: _("%(person)s deleted '%(card)s'", person=f.person, card=f.card),
     "restored": lambda f: _("%(person)s brought back '%(card)s' after it was deleted",
                             person=f.person, card=f.card),
+    "repeated": lambda f: _("%(person)s made recurring action '%(card)s' again for cycle %(n)s",
+                            person=f.person, card=f.card, n=f.get("cycle_number", "?")),
+    "repeat_skipped": lambda f: _("'%(card)s' was not repeated in cycle %(n)s: its owner is no "
+                                  "longer in the team", card=f.card, n=f.get("cycle", "?")),
+    "repeat_stopped": lambda f: _("%(person)s stopped repeating '%(card)s'", person=f.person,
+                                  card=f.card),
     "carried_over": lambda f: _("%(person)s carried '%(card)s' over to the next cycle",
                                 person=f.person, card=f.card),
     "dropped": lambda f: _("%(person)s dropped '%(card)s' when closing the cycle",

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
 
-from boards import actions, calendar_feed, cycles, escalation, queries
+from boards import actions, calendar_feed, cycles, escalation, queries, recurring
 from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
@@ -185,6 +185,8 @@ def edit_action(action_id):
     fields = {"title": form.get("title"), "notes": form.get("notes", ""),
               "owner_id": form_id("owner_id"), "goal_id": form_id("goal_id"),
               "due_date": form_date("due_date")}
+    if "repeat_every" in form:
+        fields["repeat_every"] = form_int("repeat_every")
     if "needs_help" in form or "help_reason" in form:
         fields["needs_help"] = form.get("needs_help") == "on"
         fields["help_reason"] = form.get("help_reason", "")
@@ -197,6 +199,18 @@ def edit_action(action_id):
         flash(_("The action is saved."), "info")
         return redirect(url_for("pages.action_detail", action_id=action_id))
     return _card_or_board(change)
+
+
+@bp.route("/actions/<int:action_id>/stop-repeating", methods=["POST"])
+@login_required
+def stop_repeating(action_id):
+    """Stop the card's recurring series; the copies made stay."""
+    result = write(recurring.stop_series, current_user.id, action_id, form_version())
+    card = next((change.card for change in result.changes if change.action.id == action_id),
+                None) or queries.card_for(database.reader(), action_id)
+    if request.headers.get("HX-Request"):
+        return render_card(card)
+    return redirect(url_for("pages.board", slug=card.team.slug))
 
 
 @bp.route("/actions/<int:action_id>/move", methods=["POST"])

@@ -7,7 +7,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
-from . import escalation, events, ordering, outbox
+from . import escalation, events, ordering, outbox, recurring
 from .access import active_person, is_id, require_team_writer
 from .changes import (
     Change,
@@ -38,7 +38,8 @@ from .validation import (
     clean_title,
 )
 
-EDITABLE = ("title", "notes", "owner_id", "goal_id", "needs_help", "help_reason", "due_date")
+EDITABLE = ("title", "notes", "owner_id", "goal_id", "needs_help", "help_reason", "due_date",
+            "repeat_every")
 
 
 def _last_position(session, team_id, number, status):
@@ -112,6 +113,7 @@ def _edit(session, actor_id, action_id, version, fields, *, merge):
     after = events.snapshot(action)
     if after == before:
         return unchanged(session, action, team)
+    recurring.join_series(session, action)
     action.version += 1
     action.updated_at = utcnow()
     entry = events.record(session, kind=escalation.edit_kind(before, after), person_id=actor.id,

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func
 from sqlmodel import select
 
-from . import escalation, events, ordering
+from . import escalation, events, ordering, recurring
 from .access import active_person, is_id, require_team_writer, writable_team_ids
 from .changes import Change, lock_team
 from .cycles import Cycle, cycle_by_number, today_local
@@ -30,11 +30,12 @@ class CloseResult:
     counts: dict = field(default_factory=dict)
     carried: list = field(default_factory=list)  # Changes: the new cards in the next cycle
     closed: list = field(default_factory=list)  # Changes: the unfinished cards, now decided
+    repeated: list = field(default_factory=list)  # Changes: recurring actions' next copies
 
     @property
     def changes(self):
         """Everything to publish."""
-        return self.closed + self.carried
+        return self.closed + self.carried + self.repeated
 
 
 def team_cycle(session, team_id, number):
@@ -98,7 +99,8 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
         return _repeat(cards, decisions, cycle, next_cycle)
     unfinished = {c.id: c for c in cards if c.status != "done"}
     chosen = _parse(decisions, unfinished)
-    result = CloseResult(cycle, next_cycle, False, dict.fromkeys(("carried", "dropped", "split"), 0))
+    result = CloseResult(cycle, next_cycle, False,
+                         dict.fromkeys(("carried", "dropped", "split"), 0))
     for action_id, (decision, reason) in sorted(chosen.items()):
         closed, carried = _decide(session, actor, team, unfinished[action_id], decision, reason,
                                   next_cycle)
@@ -115,6 +117,7 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
     for action in cards:
         # Whatever was not handed to a copy ends with the cycle.
         escalation.end_escalation(session, action, actor.id, escalation.ENDED_CLOSED)
+    result.repeated = recurring.repeat_actions(session, team.id, next_cycle.number, actor.id)
     for change in result.changes:
         change.card = card_in_session(session, change.action, change.owner, change.team)
     session.commit()

@@ -11,7 +11,7 @@ from .models import Event, utcnow
 
 SNAPSHOT_FIELDS = (
     "title", "notes", "owner_id", "goal_id", "cycle_number", "status",
-    "position", "needs_help", "help_reason", "due_date", "version",
+    "position", "needs_help", "help_reason", "due_date", "repeat_every", "version",
 )
 
 

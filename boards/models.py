@@ -176,9 +176,26 @@ class Action(SQLModel, table=True):
     outcome_reason: str = Field(default="", max_length=1000)
     carried_from_id: Optional[int] = Field(default=None, foreign_key="action.id")
     carry_count: int = 0
+    # Standard work (boards.recurring): repeat every n cycles (0: not), and the series the card
+    # belongs to, named by its first card's id (no foreign key: the series outlives that card).
+    repeat_every: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    series_id: Optional[int] = Field(default=None, index=True)
     version: int = 1
     created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
     updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+
+class SeriesCopy(SQLModel, table=True):
+    """A series' card for one cycle, made (or skipped) once: its key keeps a second run, or a
+    second process at the same moment, from making it again, also after the card is deleted."""
+
+    __tablename__ = "series_copy"
+
+    series_id: int = Field(primary_key=True)
+    cycle_number: int = Field(primary_key=True)
+    # The card made (no foreign key: a deleted card keeps its mark); None: skipped.
+    action_id: Optional[int] = None
+    made_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
 
 
 class Event(SQLModel, table=True):

@@ -156,6 +156,10 @@ RETROSPECTIVE = {"went_well": "Korte lijnen met de andere teams",
 DROP_REASON = "Niet meer nodig na overleg met de teamleider"
 # Every card title of the demo (the print test fills a column with them).
 ACTION_TITLES = [title for cards in CURRENT_ACTIONS.values() for title, _goal in cards]
+# Standard work: repeats every cycle. Begun last cycle (done there), so closing that cycle put
+# its copy on this cycle's board; in the year's first cycle it begins now.
+RECURRING = ("informatievoorziening", "Wijzigingen van de week in het verwerkingsregister zetten",
+             "Verwerkingsregister volledig en actueel")
 
 
 def demo_first_cycle_start(today):
@@ -270,6 +274,8 @@ def _seed_actions(session, admin_id, teams, staff, short_goals, rng, today):
     cycle = current_cycle(session, today)
     if cycle.number > 1:
         _seed_previous_cycle(session, admin_id, owners, goal_ids, rng, today, cycle)
+    else:
+        _seed_recurring(session, admin_id, owners, goal_ids, "todo", today)
     for t, (slug, cards) in enumerate(CURRENT_ACTIONS.items()):
         for n, (title, goal) in enumerate(cards):
             status = rng.choices(["todo", "doing", "done"], weights=[4, 3, 3])[0]
@@ -296,5 +302,17 @@ def _seed_previous_cycle(session, admin_id, owners, goal_ids, rng, today, cycle)
             if decision:
                 decisions.append({"action_id": action.id, "decision": decision,
                                   "reason": DROP_REASON if decision == "drop" else ""})
+        if slug == RECURRING[0]:
+            _seed_recurring(session, admin_id, owners, goal_ids, "done", before)
         closing.close_team_cycle(session, admin_id, slug, cycle.number - 1, decisions,
                                  RETROSPECTIVE)
+
+
+def _seed_recurring(session, admin_id, owners, goal_ids, status, day):
+    """The demo's standard work: a card that repeats every cycle, planned on `day`."""
+    slug, title, goal = RECURRING
+    action = actions.create_action(session, admin_id, slug, title=title,
+                                   owner_id=owners[slug][0], goal_id=goal_ids[goal],
+                                   status=status, today=day).action
+    actions.edit_action(session, admin_id, action.id, version=action.version,
+                        fields={"repeat_every": 1})

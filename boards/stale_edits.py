@@ -45,9 +45,11 @@ def merge_stale_edit(session, action, version, values):
     if base is None:
         raise Conflict(STALE)
     now = events.snapshot(action)
-    changed = sorted(name for name, value in values.items() if _logged(value) != base[name])
+    # .get: a field added later (repeat_every) is missing from older entries.
+    changed = sorted(name for name, value in values.items()
+                     if _logged(value) != base.get(name))
     clashes = [name for name in changed
-               if now[name] != base[name] and now[name] != _logged(values[name])]
+               if now[name] != base.get(name) and now[name] != _logged(values[name])]
     if clashes:
         raise EditConflict(clashes, changed)
     return {name: values[name] for name in changed}

@@ -10,6 +10,7 @@ from .models import Ambition, Goal, Person, TeamAmbition
 TITLE_MAX = 200
 NOTES_MAX = 4000
 HELP_REASON_MAX = 1000
+REPEAT_MAX = 6  # a card repeats every cycle up to every sixth (a quarter of two-week cycles)
 # Control characters (line feed, carriage return, tab, NUL, ...) and the line and paragraph
 # separators U+2028 and U+2029: none belongs in one line of text.
 LINE_BREAKING = {"Cc", "Zl", "Zp"}
@@ -124,7 +125,16 @@ def clean_fields(session, team, fields, current_goal_id=None):
     if "due_date" in fields:
         check_due_date(fields["due_date"])
         values["due_date"] = fields["due_date"]
+    if "repeat_every" in fields:
+        values["repeat_every"] = check_repeat_every(fields["repeat_every"])
     return values
+
+
+def check_repeat_every(value):
+    """How many cycles until a card comes back: an int from 0 (never) to REPEAT_MAX."""
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= REPEAT_MAX:
+        raise Invalid(N_("Repeat every 0 to 6 cycles (0: not at all)."), field="repeat_every")
+    return value
 
 
 def check_due_date(value):

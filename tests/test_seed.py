@@ -9,7 +9,7 @@ from sqlmodel import select
 from boards import cycles, queries
 from boards.cycles import current_cycle
 from boards.models import Action, Goal, Team, TeamAmbition, TeamCycle
-from boards.seed import CURRENT_ACTIONS, seed_demo
+from boards.seed import CURRENT_ACTIONS, RECURRING, seed_demo
 
 PASSWORD = "demo-wachtwoord-2026"
 
@@ -45,6 +45,12 @@ def test_demo_cards_serve_their_teams_ambitions_once_per_board(db):
     assert all(r.went_well for r in closes)
     assert previous_board.closed and sum(len(v) for v in previous_board.columns.values()) == 4
     assert any(c.needs_help for c in cards if c.cycle_number == current)
+    # One recurring action: begun last cycle, its copy made on this cycle's board at the close.
+    recurring = sorted((c for c in cards if c.series_id), key=lambda c: c.cycle_number)
+    assert [(c.title, c.cycle_number, c.repeat_every) for c in recurring] == [
+        (RECURRING[1], current - 1, 1), (RECURRING[1], current, 1)]
+    assert recurring[1].series_id == recurring[0].id and recurring[1].status == "todo"
+    assert teams[recurring[1].team_id].slug == RECURRING[0]
 
 
 def test_demo_in_the_first_cycle_has_no_previous_one(db):
@@ -52,5 +58,6 @@ def test_demo_in_the_first_cycle_has_no_previous_one(db):
     with db.writer() as s:
         assert seed_demo(s, PASSWORD, today=today) is not None
     with db.reader() as s:
-        numbers = {c.cycle_number for c in s.exec(select(Action))}
-    assert numbers == {1}
+        cards = s.exec(select(Action)).all()
+    assert {c.cycle_number for c in cards} == {1}
+    assert [c.title for c in cards if c.repeat_every] == [RECURRING[1]]
