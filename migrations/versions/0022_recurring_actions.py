@@ -1,7 +1,7 @@
 """recurring actions: repeat every n cycles, series, the copies made
 
 Revision ID: 0022
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 20:30:00
 """
 import sqlalchemy as sa
