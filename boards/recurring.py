@@ -26,7 +26,7 @@ from sqlmodel import select
 from . import events, ordering
 from .access import active_person, is_member, require_team_writer
 from .changes import Change, check_version, lock_team, locked_action
-from .cycles import team_cycle_closed, working_cycle
+from .cycles import team_cycle_closed, team_cycles
 from .models import Action, Goal, Person, SeriesCopy, Team, utcnow
 from .queries import card_in_session
 
@@ -118,7 +118,7 @@ def repeat_due_actions(session, today=None):
                             .order_by(Team.id)).all()
     result = RepeatResult()
     for team_id in team_ids:
-        number = working_cycle(session, team_id, today).number
+        number = team_cycles(session, team_id, today=today).working.number
         result.changes += repeat_actions(session, team_id, number)
     return result
 
