@@ -8,7 +8,17 @@ from functools import wraps
 
 from flask import Blueprint, current_app, g, jsonify, request, send_file
 
-from boards import actions, closing, cycles, goals, password_links, people, queries, review
+from boards import (
+    actions,
+    closing,
+    cycles,
+    goals,
+    password_links,
+    people,
+    queries,
+    recurring,
+    review,
+)
 from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
 from boards.sign_in import may_use_password
@@ -169,6 +179,16 @@ def delete_action(action_id):
     change = write(actions.delete_action, g.api_user.id, action_id, version=data.get("version"))
     return jsonify(action=dict(action_json(change.action, change.owner, change.team),
                                cycle=change.action.cycle_number))
+
+
+@bp.route("/actions/<int:action_id>/stop-repeating", methods=["POST"])
+@token_required
+def stop_repeating(action_id):
+    """Stop the recurring series this action belongs to; the copies made stay."""
+    data = json_object()
+    _only(data, ("version",))
+    result = write(recurring.stop_series, g.api_user.id, action_id, data.get("version"))
+    return jsonify(actions=[card_json(change.card) for change in result.changes])
 
 
 @bp.route("/actions/<int:action_id>/move", methods=["POST"])
