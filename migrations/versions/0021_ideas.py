@@ -4,10 +4,9 @@ Revision ID: 0021
 Revises: 0019
 Create Date: 2026-12-07 20:10:00
 """
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0021'
 down_revision = '0019'
