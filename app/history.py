@@ -49,7 +49,8 @@ class _Facts:
 
     @property
     def card(self):
-        """The card's title as it was then: as logged, else as a nearby event logged it, else now."""
+        """The card's title as it was then: as logged, else as a nearby event logged it, else
+        now."""
         return (logged_title(self.event) or self.title_then
                 or self.names.actions.get(self.event.action_id)
                 or _("card %(id)s", id=self.event.action_id))
@@ -264,6 +265,19 @@ SENTENCES = {
                                 goal=f.goal),
     "goal_reopened": lambda f: _("%(person)s reopened the goal '%(goal)s'", person=f.person,
                                  goal=f.goal),
+    "idea_posted": lambda f: _("%(person)s posted the idea '%(idea)s'", person=f.person,
+                               idea=f.get("title", "?")),
+    "idea_discussed": lambda f: _("%(person)s took the idea '%(idea)s' into discussion",
+                                  person=f.person, idea=f.get("title", "?")),
+    "idea_adopted": lambda f: _("%(person)s turned the idea '%(idea)s' into an action",
+                                person=f.person, idea=f.get("title", "?")),
+    "idea_parked": lambda f: _("%(person)s parked the idea '%(idea)s'", person=f.person,
+                               idea=f.get("title", "?")),
+    "idea_declined": lambda f: _("%(person)s declined the idea '%(idea)s': %(reason)s",
+                                 person=f.person, idea=f.get("title", "?"),
+                                 reason=f.get("reason")),
+    "idea_passed": lambda f: _("%(person)s passed the idea '%(idea)s' on to %(team)s",
+                               person=f.person, idea=f.get("title", "?"), team=f.team),
 }
 
 
