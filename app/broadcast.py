@@ -2,11 +2,12 @@
 
 from flask import current_app
 
+from boards.changes import GoalChange
+from boards.ideas import IdeaChange
+
 from .extensions import socketio
 from .i18n import card_text
-from boards.changes import GoalChange
-
-from .serializers import action_json, ambition_json, card_json, goal_json
+from .serializers import action_json, ambition_json, card_json, goal_json, idea_json
 
 
 def rooms_for(change):
@@ -23,6 +24,8 @@ def publish(change):
         return None  # nothing changed (a resent operation or an empty edit)
     if isinstance(change, GoalChange):
         return publish_goal(change)
+    if isinstance(change, IdeaChange):
+        return publish_idea(change)
     if change.kind == "deleted":
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
@@ -50,4 +53,14 @@ def publish_goal(change):
                "seq": change.event.id}
     socketio.emit(change.kind, payload,
                   to=[f"board:{slug}" for slug in change.team_slugs] + ["overview"])
+    return payload
+
+
+def publish_idea(change):
+    """Send `idea.created` or `idea.changed` to the boards that show it (both, when it was passed
+    on) and its author's room, with each board's count of new ideas."""
+    payload = {"idea": idea_json(change.idea, change.team, change.author, change.passed_from),
+               "new_ideas": change.new_counts, "seq": change.event.id}
+    socketio.emit(change.kind, payload,
+                  to=[f"board:{slug}" for slug in change.new_counts] + [f"user:{change.author.id}"])
     return payload

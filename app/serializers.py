@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 from boards.cycles import cycle_state
 from boards.models import STATUSES
 
-
 # Times a log entry keeps as text: a deleted card's record (boards.actions.RESTORE_FIELDS).
 LOGGED_TIMES = ("created_at", "help_since")
 
@@ -114,7 +113,8 @@ def overview_json(data):
         "cycle": cycle_json(data.cycle),
         "ambitions": [{
             **ambition_json(a.ambition), **_tally(a.tally),
-            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)} for goal_id, t in a.goals.items()],
+            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)}
+                      for goal_id, t in a.goals.items()],
             "teams": [{"team_id": team_id, **_tally(t)} for team_id, t in a.teams.items()],
             "history": [{"cycle": n, **_tally(t)} for n, t in sorted(a.history.items())],
         } for a in data.ambitions],
@@ -151,3 +151,13 @@ def review_json(review):
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
     }
+
+
+def idea_json(idea, team, author, passed_from=None):
+    """An idea as the API and socket events show it."""
+    return {"id": idea.id, "team": team.slug, "title": idea.title, "text": idea.text,
+            "state": idea.state, "reason": idea.reason,
+            "author": {"id": author.id, "name": author.name}, "action_id": idea.action_id,
+            "passed_from": passed_from.slug if passed_from is not None else None,
+            "version": idea.version, "created_at": timestamp(idea.created_at),
+            "updated_at": timestamp(idea.updated_at)}
