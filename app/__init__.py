@@ -75,6 +75,7 @@ def create_app(config=None):
         escalations,
         exports,
         goals,
+        ideas,
         ideas_api,
         overview,
         pages,
@@ -100,6 +101,7 @@ def create_app(config=None):
     app.register_blueprint(security_pages.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ideas.bp)
     app.register_blueprint(ideas_api.bp)
     app.register_blueprint(scim.bp)
     app.register_blueprint(tokens.bp)

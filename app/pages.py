@@ -3,8 +3,17 @@
 import time
 
 import redis
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -13,15 +22,17 @@ from boards import actions, calendar_feed, cycles, escalation, queries
 from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
+from boards.idea_lists import idea_of_action, my_ideas
 from boards.models import Person
-from boards.standup import changed_since_last_standup as standup_changes
 from boards.stale_edits import EditConflict
+from boards.standup import changed_since_last_standup as standup_changes
 
 from . import auth, database
 from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
 from .i18n import card_text
+from .ideas import panel_context, state_names
 from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
@@ -118,13 +129,15 @@ def _render_board(template, slug):
     else:
         escalated = []
     member = can_write_board(me, view)
+    # The ideas panel is on the page only, not in the columns a resync re-reads.
+    ideas = panel_context(session, team, member) if template == "boards/board.html" else {}
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=shown.current, working=shown.working, closed=view.closed,
                            member=member,
                            # Goals outlive cycles: members set them on a closed cycle's page too.
                            can_set_goals=member,
                            can_write=member and not view.closed,
-                           deleted=query_int("deleted"))
+                           deleted=query_int("deleted"), **ideas)
 
 
 @bp.route("/teams/<slug>/actions", methods=["POST"])
@@ -156,7 +169,8 @@ def action_detail(action_id):
     return render_template("boards/action.html", card=card, history=history, thread=thread,
                            board=board, editable=editable, values=shown_values(card.action),
                            clashes=(), on_page=True, t=card_text(board.closed),
-                           overdue=queries.is_overdue(card.action), sentences=sentences)
+                           overdue=queries.is_overdue(card.action), sentences=sentences,
+                           idea=idea_of_action(session, action_id))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])
@@ -237,7 +251,8 @@ def my_actions():
     session = database.reader()
     mine = queries.my_actions(session, current_user.id, team_slug=team)
     return render_template("me/index.html", mine=mine, team=team, titles=column_titles(),
-                           calendar_link=calendar_feed.has_calendar_link(session, current_user.id))
+                           calendar_link=calendar_feed.has_calendar_link(session, current_user.id),
+                           my_ideas=my_ideas(session, current_user.id), state_names=state_names())
 
 
 @bp.route("/ambitions.css")
@@ -246,7 +261,8 @@ def ambition_colours():
     """Ambition colours as CSS classes (no inline styles under the CSP)."""
     ambitions = queries.ambition_list(database.reader())
     css = render_template("ambitions.css", ambitions=ambitions)
-    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=60"}
 
 
 @bp.route("/teams/<slug>/standup")

@@ -150,6 +150,8 @@ def review_json(review):
         "achieved_goals": [goal_json(g) for g in review.achieved_goals],
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
+        "ideas": [{"slug": t.slug, "name": t.name, "came_in": c.came_in, "adopted": c.adopted,
+                   "parked": c.parked, "declined": c.declined} for t, c in review.ideas],
     }
 
 

@@ -52,9 +52,19 @@ def _ordered(rows):
 
 def team_ideas(session, slug):
     """The team's ideas: new ones first, then in discussion, parked and decided."""
-    team = team_by_slug(session, slug)
+    return ideas_of(session, team_by_slug(session, slug))
+
+
+def ideas_of(session, team):
+    """team_ideas for a team already read (the board page has it)."""
     rows = _ordered(_rows(session, Idea.team_id == team.id))
     return TeamIdeas(team, rows, sum(r.idea.state == "new" for r in rows))
+
+
+def teams_to_pass_to(session, team):
+    """(slug, name) of every other team that is not retired: where an idea can go."""
+    return session.exec(select(Team.slug, Team.name).where(
+        Team.retired_at.is_(None), Team.id != team.id).order_by(Team.kind, Team.name)).all()
 
 
 def my_ideas(session, person_id):

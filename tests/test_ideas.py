@@ -9,6 +9,8 @@ from boards.errors import Conflict, Forbidden, Invalid, NotFound
 from boards.idea_lists import idea_counts, idea_of_action, my_ideas, team_ideas
 from boards.models import Action, Event, Idea
 
+from .conftest import login
+
 
 def _post(s, world, actor=None, title="Wachtrij bij de balie zichtbaar maken", **kw):
     return ideas.post_idea(s, actor or world.carla, world.wonen, title=title,
@@ -245,3 +247,96 @@ def test_api_declines_with_a_reason_and_passes_on(api_as, world):
     assert (passed.get_json()["idea"]["team"], passed.get_json()["idea"]["state"],
             passed.get_json()["idea"]["passed_from"]) == ("zorg", "new", "wonen")
     assert carla.get("/teams/zorg/ideas").get_json()["new_count"] == 1
+
+
+# --- pages and live updates -----------------------------------------------------------------------
+
+def _htmx_post(client, path, data):
+    return client.post(path, data=data, headers={"HX-Request": "true"})
+
+
+def test_the_board_panel_posts_ideas_and_members_decide_on_them(client, world, db):
+    """Carla posts through the panel (no buttons for her); Anna may not decline without a
+    reason, then declines with one; the count of new ideas follows."""
+    login(client, "carla@test.example")
+    posted = _htmx_post(client, "/teams/wonen/ideas", {"title": "Koffie voor wachtenden",
+                                                        "text": "Het wachten valt minder op."})
+    html = posted.get_data(as_text=True)
+    assert posted.status_code == 201 and 'id="ideas-panel"' in html
+    assert "Koffie voor wachtenden" in html and 'data-new-ideas="1"' in html
+    assert 'name="state"' not in html  # not a member of Wonen: no decisions
+    with db.reader() as s:
+        idea = s.exec(select(Idea)).one()
+    client.post("/logout")
+    login(client, "anna@test.example")
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert 'id="ideas-panel"' in board and f'id="idea-{idea.id}"' in board
+    assert 'value="adopted"' in board and 'data-new-ideas="1"' in board
+    path = f"/teams/wonen/ideas/{idea.id}"
+    refused = _htmx_post(client, path, {"state": "declined", "version": 1, "reason": ""})
+    assert refused.status_code == 422 and "vb:error" in refused.headers["HX-Trigger"]
+    declined = _htmx_post(client, path, {"state": "declined", "version": 1,
+                                         "reason": "Niet toegestaan in de hal"})
+    html = declined.get_data(as_text=True)
+    assert declined.status_code == 200 and 'data-idea-state="declined"' in html
+    assert 'id="ideas-new-count"' in html and 'hx-swap-oob="true"' in html
+    assert 'data-new-ideas="0"' in html and "Niet toegestaan in de hal" in html
+    stale = _htmx_post(client, path, {"state": "parked", "version": 1})
+    assert stale.status_code == 409
+
+
+def test_me_shows_my_ideas_and_what_became_of_them(client, world, db):
+    """The author sees each idea's team, state and the reason it was declined."""
+    with db.writer() as s:
+        first = _post(s, world, title="Eerste idee").idea
+        _post(s, world, title="Tweede idee")
+        ideas.decline_idea(s, world.anna, first.id, version=1, reason="Te duur voor nu")
+        s.commit()
+    login(client, "carla@test.example")
+    page = client.get("/me").get_data(as_text=True)
+    assert 'id="my-ideas"' in page and "Eerste idee" in page and "Tweede idee" in page
+    assert "Te duur voor nu" in page and "Afgewezen" in page and "Nieuw" in page
+    alone = client.get("/me/ideas").get_data(as_text=True)
+    assert alone.lstrip().startswith("<section") and "Te duur voor nu" in alone
+
+
+def test_the_cycle_review_counts_ideas_per_team(client, world, db):
+    """The review page and its JSON show what came in and what was decided, per team."""
+    with db.writer() as s:
+        one, two = _post(s, world, title="Een").idea, _post(s, world, title="Twee").idea
+        ideas.adopt_idea(s, world.anna, one.id, version=1)
+        ideas.park_idea(s, world.anna, two.id, version=1)
+        s.commit()
+    login(client, "anna@test.example")
+    page = client.get(f"/cycles/{world.cycle}").get_data(as_text=True)
+    row = page[page.index('id="ideas-wonen"'):]
+    row = row[:row.index("</tr>")]
+    assert [cell.split("<")[0] for cell in row.split("<td>")[1:]] == ["2", "1", "1", "0"]
+
+
+def test_a_change_reaches_the_board_and_the_authors_room(app, client, world, db):
+    """idea.created and idea.changed go to the board's room with its count of new ideas."""
+    from app.extensions import socketio
+
+    login(client, "anna@test.example")
+    sock = socketio.test_client(app, flask_test_client=client)
+    try:
+        assert sock.emit("join", {"board": world.wonen}, callback=True)["ok"] is True
+        sock.get_received()
+        posted = _htmx_post(client, "/teams/wonen/ideas", {"title": "Live idee"})
+        assert posted.status_code == 201
+        received = [m for m in sock.get_received() if m["name"] == "idea.created"]
+        assert len(received) == 1
+        payload = received[0]["args"][0]
+        assert payload["idea"]["title"] == "Live idee" and payload["new_ideas"] == {"wonen": 1}
+        assert type(payload["seq"]) is int
+        idea_id = payload["idea"]["id"]
+        _htmx_post(client, f"/teams/wonen/ideas/{idea_id}", {"state": "adopted", "version": 1})
+        received = sock.get_received()
+        names = [m["name"] for m in received]
+        assert names.count("idea.changed") == 1 and names.count("action.created") == 1
+        card = next(m for m in received if m["name"] == "action.created")["args"][0]["action"]
+        page = client.get(f"/actions/{card['id']}").get_data(as_text=True)
+        assert 'id="from-idea"' in page and "Live idee" in page  # the card names its idea
+    finally:
+        sock.disconnect()
