@@ -26,7 +26,7 @@ def state_names():
 def panel_context(session, team, can_decide):
     """What the ideas panel and its list show: the team's ideas, whether the reader decides on
     them, and the teams an idea can be passed on to."""
-    return {"ideas": ideas_of(session, team), "can_decide": can_decide,
+    return {"ideas": ideas_of(session, team), "team": team, "can_decide": can_decide,
             "other_teams": teams_to_pass_to(session, team) if can_decide else [],
             "state_names": state_names()}
 

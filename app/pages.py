@@ -32,7 +32,7 @@ from .broadcast import render_card
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
 from .i18n import card_text
-from .ideas import panel_context, state_names
+from .ideas import state_names
 from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
@@ -129,15 +129,13 @@ def _render_board(template, slug):
     else:
         escalated = []
     member = can_write_board(me, view)
-    # The ideas panel is on the page only, not in the columns a resync re-reads.
-    ideas = panel_context(session, team, member) if template == "boards/board.html" else {}
     return render_template(template, board=view, titles=column_titles(), escalated=escalated,
                            current=shown.current, working=shown.working, closed=view.closed,
                            member=member,
                            # Goals outlive cycles: members set them on a closed cycle's page too.
                            can_set_goals=member,
                            can_write=member and not view.closed,
-                           deleted=query_int("deleted"), **ideas)
+                           deleted=query_int("deleted"))
 
 
 @bp.route("/teams/<slug>/actions", methods=["POST"])

@@ -270,8 +270,11 @@ def test_the_board_panel_posts_ideas_and_members_decide_on_them(client, world, d
     client.post("/logout")
     login(client, "anna@test.example")
     board = client.get("/teams/wonen").get_data(as_text=True)
-    assert 'id="ideas-panel"' in board and f'id="idea-{idea.id}"' in board
-    assert 'value="adopted"' in board and 'data-new-ideas="1"' in board
+    # The page reads its list right after loading (the board's own statements stay few).
+    assert 'id="ideas-panel"' in board and 'hx-get="/teams/wonen/ideas"' in board
+    listed = client.get("/teams/wonen/ideas").get_data(as_text=True)
+    assert f'id="idea-{idea.id}"' in listed and 'value="adopted"' in listed
+    assert 'data-new-ideas="1"' in listed and 'hx-swap-oob="true"' in listed
     path = f"/teams/wonen/ideas/{idea.id}"
     refused = _htmx_post(client, path, {"state": "declined", "version": 1, "reason": ""})
     assert refused.status_code == 422 and "vb:error" in refused.headers["HX-Trigger"]
