@@ -343,3 +343,13 @@ def test_a_change_reaches_the_board_and_the_authors_room(app, client, world, db)
         assert 'id="from-idea"' in page and "Live idee" in page  # the card names its idea
     finally:
         sock.disconnect()
+
+
+def test_my_data_download_holds_my_ideas(api_as, world):
+    """GET /me/export lists the ideas the caller posted, with their state and reason."""
+    carla, anna = api_as("carla@test.example"), api_as("anna@test.example")
+    idea = carla.post("/teams/wonen/ideas", {"title": "Mijn idee"}).get_json()["idea"]
+    anna.patch(f"/ideas/{idea['id']}", {"state": "declined", "version": 1, "reason": "Nee"})
+    mine = carla.get("/me/export").get_json()["ideas"]
+    assert [(i["id"], i["state"], i["reason"]) for i in mine] == [(idea["id"], "declined", "Nee")]
+    assert anna.get("/me/export").get_json()["ideas"] == []
