@@ -76,6 +76,8 @@ def create_app(config=None):
         escalations,
         exports,
         goals,
+        ideas,
+        ideas_api,
         overview,
         pages,
         passwords,
@@ -100,10 +102,13 @@ def create_app(config=None):
     app.register_blueprint(security_pages.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(admin_api.bp)
+    app.register_blueprint(ideas.bp)
+    app.register_blueprint(ideas_api.bp)
     app.register_blueprint(scim.bp)
     app.register_blueprint(tokens.bp)
     csrf.exempt(api.bp)  # bearer tokens, no cookies
     csrf.exempt(admin_api.bp)
+    csrf.exempt(ideas_api.bp)
     csrf.exempt(scim.bp)
     from . import indicator_exports, indicators_api, notifications
     indicators_api.init_app(app, csrf)

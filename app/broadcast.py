@@ -3,10 +3,18 @@
 from flask import current_app
 
 from boards.changes import GoalChange, IndicatorChange
+from boards.ideas import IdeaChange
 
 from .card_cache import card_text
 from .extensions import socketio
-from .serializers import action_json, ambition_json, card_json, goal_json, indicator_json
+from .serializers import (
+    action_json,
+    ambition_json,
+    card_json,
+    goal_json,
+    idea_json,
+    indicator_json,
+)
 
 
 def rooms_for(change):
@@ -25,6 +33,8 @@ def publish(change):
         return publish_goal(change)
     if isinstance(change, IndicatorChange):
         return publish_indicator(change)
+    if isinstance(change, IdeaChange):
+        return publish_idea(change)
     if change.kind == "deleted":
         payload = {"action": action_json(change.action, change.owner, change.team),
                    "seq": change.event.id}
@@ -61,4 +71,14 @@ def publish_indicator(change):
     payload = {"indicator": indicator_json(change.indicator), "goal_id": change.goal.id,
                "periods": list(change.periods), "seq": change.event.id}
     socketio.emit(change.kind, payload, to=[f"board:{slug}" for slug in change.team_slugs])
+    return payload
+
+
+def publish_idea(change):
+    """Send `idea.created` or `idea.changed` to the boards that show it (both, when it was passed
+    on) and its author's room, with each board's count of new ideas."""
+    payload = {"idea": idea_json(change.idea, change.team, change.author, change.passed_from),
+               "new_ideas": change.new_counts, "seq": change.event.id}
+    socketio.emit(change.kind, payload,
+                  to=[f"board:{slug}" for slug in change.new_counts] + [f"user:{change.author.id}"])
     return payload

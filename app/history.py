@@ -274,6 +274,20 @@ SENTENCES = {
     "goal_reopened": lambda f: _("%(person)s reopened the goal '%(goal)s'", person=f.person,
                                  goal=f.goal),
     **INDICATOR_SENTENCES,
+
+    "idea_posted": lambda f: _("%(person)s posted the idea '%(idea)s'", person=f.person,
+                               idea=f.get("title", "?")),
+    "idea_discussed": lambda f: _("%(person)s took the idea '%(idea)s' into discussion",
+                                  person=f.person, idea=f.get("title", "?")),
+    "idea_adopted": lambda f: _("%(person)s turned the idea '%(idea)s' into an action",
+                                person=f.person, idea=f.get("title", "?")),
+    "idea_parked": lambda f: _("%(person)s parked the idea '%(idea)s'", person=f.person,
+                               idea=f.get("title", "?")),
+    "idea_declined": lambda f: _("%(person)s declined the idea '%(idea)s': %(reason)s",
+                                 person=f.person, idea=f.get("title", "?"),
+                                 reason=f.get("reason")),
+    "idea_passed": lambda f: _("%(person)s passed the idea '%(idea)s' on to %(team)s",
+                               person=f.person, idea=f.get("title", "?"), team=f.team),
 }
 
 

@@ -22,6 +22,7 @@ from boards import actions, calendar_feed, cycles, escalation, queries, recurrin
 from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
+from boards.idea_lists import idea_of_action, my_ideas
 from boards.models import Person
 from boards.stale_edits import EditConflict
 from boards.standup import changed_since_last_standup as standup_changes
@@ -32,6 +33,7 @@ from .card_cache import card_text
 from .clock import now
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
+from .ideas import state_names
 from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
@@ -166,7 +168,8 @@ def action_detail(action_id):
     return render_template("boards/action.html", card=card, history=history, thread=thread,
                            board=board, editable=editable, values=shown_values(card.action),
                            clashes=(), on_page=True, t=card_text(board.closed),
-                           overdue=queries.is_overdue(card.action), sentences=sentences)
+                           overdue=queries.is_overdue(card.action), sentences=sentences,
+                           idea=idea_of_action(session, action_id))
 
 
 @bp.route("/actions/<int:action_id>/edit", methods=["GET"])
@@ -261,7 +264,8 @@ def my_actions():
     session = database.reader()
     mine = queries.my_actions(session, current_user.id, team_slug=team)
     return render_template("me/index.html", mine=mine, team=team, titles=column_titles(),
-                           calendar_link=calendar_feed.has_calendar_link(session, current_user.id))
+                           calendar_link=calendar_feed.has_calendar_link(session, current_user.id),
+                           my_ideas=my_ideas(session, current_user.id), state_names=state_names())
 
 
 @bp.route("/ambitions.css")

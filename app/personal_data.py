@@ -19,6 +19,10 @@ def personal_data_json(data):
                      "due_date": a.due_date.isoformat() if a.due_date else None,
                      "needs_help": a.needs_help, "help_reason": a.help_reason,
                      "created_at": timestamp(a.created_at)} for a in data["actions"]],
+        "ideas": [{"id": i.id, "team_id": i.team_id, "title": i.title, "text": i.text,
+                   "state": i.state, "reason": i.reason, "action_id": i.action_id,
+                   "created_at": timestamp(i.created_at), "updated_at": timestamp(i.updated_at)}
+                  for i in data["ideas"]],
         "events": [{"id": e.id, "at": timestamp(e.at), "kind": e.kind, "team_id": e.team_id,
                     "action_id": e.action_id, "before": logged_state(e.before),
                     "after": logged_state(e.after)}

@@ -151,6 +151,8 @@ def review_json(review):
         "achieved_goals": [goal_json(g) for g in review.achieved_goals],
         "total": _outcomes(review.total),
         "trend": [{"cycle": n, **_outcomes(c)} for n, c in review.trend],
+        "ideas": [{"slug": t.slug, "name": t.name, "came_in": c.came_in, "adopted": c.adopted,
+                   "parked": c.parked, "declined": c.declined} for t, c in review.ideas],
     }
 
 
@@ -184,3 +186,12 @@ def indicator_view_json(view):
             # Process-behaviour limits and signals are boards.xmr's to compute from the
             # values since the baseline; until it is wired in, both lists are empty.
             "limits": [], "signals": []}
+
+def idea_json(idea, team, author, passed_from=None):
+    """An idea as the API and socket events show it."""
+    return {"id": idea.id, "team": team.slug, "title": idea.title, "text": idea.text,
+            "state": idea.state, "reason": idea.reason,
+            "author": {"id": author.id, "name": author.name}, "action_id": idea.action_id,
+            "passed_from": passed_from.slug if passed_from is not None else None,
+            "version": idea.version, "created_at": timestamp(idea.created_at),
+            "updated_at": timestamp(idea.updated_at)}

@@ -10,9 +10,9 @@ from sqlmodel import select
 from . import escalation, events, ordering, outbox, recurring
 from .access import active_person, is_id, require_team_writer
 from .changes import (
+    CARD_STATEMENT,
     Change,
     check_open,
-    CARD_STATEMENT,
     check_version,
     check_writable,
     commit_change,
@@ -26,7 +26,7 @@ from .direct import Direct
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import STATUSES, Action, Event, Goal, Person, utcnow
 from .people import aware
-from .queries import team_by_slug
+from .queries import card_in_session, team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
     NOTES_MAX,
@@ -49,10 +49,18 @@ def _last_position(session, team_id, number, status):
     ).one()
 
 
-def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", goal_id=None,
-                  status="todo", due_date=None, cycle_number=None, today=None):
-    """Create a card at the bottom of a column of the team's board for this cycle (`today`:
-    the day that decides which cycle that is; the demo seed plans a past cycle with it)."""
+def create_action(session, *args, **kwargs):
+    """Create a card (add_action) and commit it."""
+    change = add_action(session, *args, **kwargs)
+    session.commit()
+    return change
+
+
+def add_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", goal_id=None,
+               status="todo", due_date=None, cycle_number=None, today=None):
+    """Add a card at the bottom of a column of the team's board for this cycle (`today`:
+    the day that decides which cycle that is; the demo seed plans a past cycle with it).
+    It does not commit: a larger write (an adopted idea) commits it with its own change."""
     actor = active_person(session, actor_id)
     team = team_by_slug(session, team_slug)
     require_team_writer(session, actor, team)
@@ -75,7 +83,8 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
     _rebalance_if_long(session, action)
-    return commit_change(session, Change("created", action, team, owner, entry))
+    return Change("created", action, team, owner, entry,
+                  card=card_in_session(session, action, owner, team))
 
 
 def edit_action(session, actor_id, action_id, *, version, fields):
@@ -101,7 +110,8 @@ def _edit(session, actor_id, action_id, version, fields, *, merge):
     require_team_writer(session, actor, team)
     check_open(session, action.team_id, action.cycle_number)
     if merge and is_id(version) and version < action.version:
-        values = merge_stale_edit(session, action, version, clean_fields(session, team, fields, current_goal_id=action.goal_id))
+        values = merge_stale_edit(session, action, version, clean_fields(
+            session, team, fields, current_goal_id=action.goal_id))
     else:
         check_version(action, version)
         values = clean_fields(session, team, fields, current_goal_id=action.goal_id)
@@ -196,7 +206,8 @@ def _neighbour_keys():
 
     def key_of(name, alias):
         card = aliased(Action, name=alias)
-        return (select(card.position).where(card.id == bindparam(name, type_=Integer), *column(card))
+        return (select(card.position)
+                .where(card.id == bindparam(name, type_=Integer), *column(card))
                 .correlate(Action).scalar_subquery())
 
     # Short aliases: psycopg converts a statement longer than 4096 characters on every run
@@ -244,7 +255,7 @@ def _rebalance_if_long(session, action):
     cards = session.exec(select(Action).where(
         Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
         Action.status == action.status).order_by(Action.position)).all()
-    for card, key in zip(cards, ordering.spread_keys(len(cards))):
+    for card, key in zip(cards, ordering.spread_keys(len(cards)), strict=False):
         card.position = key
 
 

@@ -6,9 +6,8 @@ from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import select
 
 from . import events
-from .direct import Direct
-from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
+from .direct import Direct
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
@@ -16,6 +15,7 @@ from .models import (
     CalendarFeed,
     DisplayLink,
     Event,
+    Idea,
     LoginSession,
     Membership,
     PasswordLink,
@@ -24,7 +24,9 @@ from .models import (
     Team,
     TeamCycle,
 )
+from .notifications import choices_of
 from .people import change_active, clean_name, create_person, normalise_email
+
 
 def _admin(session, actor_id):
     actor = active_person(session, actor_id)
@@ -135,6 +137,7 @@ def personal_data(session, person_id):
     logins = session.exec(select(LoginSession).where(LoginSession.person_id == person.id)).all()
     links = session.exec(select(DisplayLink).where(DisplayLink.created_by == person.id)).all()
     closed = session.exec(select(TeamCycle).where(TeamCycle.closed_by == person.id)).all()
+    ideas = session.exec(select(Idea).where(Idea.author_id == person.id).order_by(Idea.id)).all()
     feeds = session.exec(select(CalendarFeed).where(CalendarFeed.person_id == person.id)
                          .order_by(CalendarFeed.id)).all()
     password_links = session.exec(select(PasswordLink).where(PasswordLink.person_id == person.id)
@@ -150,7 +153,7 @@ def personal_data(session, person_id):
     return {
         "person": person, "teams": teams, "events_about": about,
         "delegate_of": [t for t in teams if t.delegate_id == person.id],
-        "actions": owned, "events": logged, "tokens": tokens, "logins": logins,
+        "actions": owned, "ideas": ideas, "events": logged, "tokens": tokens, "logins": logins,
         "display_links": links, "closed_cycles": closed, "calendar_feeds": feeds,
         "password_links": password_links, "security_events": security,
         "notification_choices": choices_of(session, person.id),

@@ -14,6 +14,8 @@ STATUSES = ("todo", "doing", "done")
 HORIZONS = ("long", "short")
 GOAL_STATUSES = ("open", "achieved", "retired")
 TEAM_KINDS = ("team", "team_of_teams")
+# An idea's states; passing an idea on is not a state: it becomes "new" in the other team.
+IDEA_STATES = ("new", "discussing", "adopted", "parked", "declined")
 
 
 def utcnow():
@@ -196,6 +198,27 @@ class SeriesCopy(SQLModel, table=True):
     # The card made (no foreign key: a deleted card keeps its mark); None: skipped.
     action_id: Optional[int] = None
     made_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+
+class Idea(SQLModel, table=True):
+    """An improvement idea posted to a team, and what the team made of it (boards.ideas)."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True)
+    author_id: int = Field(foreign_key="person.id", index=True)
+    title: str = Field(max_length=200)
+    text: str = Field(default="", max_length=4000)
+    state: str = Field(default="new", max_length=12)
+    # Why it was declined (required then) or parked; the author sees it.
+    reason: str = Field(default="", max_length=1000)
+    # The action it became. The link back from the card is this column (no column on Action):
+    # one place to keep true. No foreign key, as in the log: a deleted card can be brought
+    # back with its own id (boards.actions.restore_action), and the link with it.
+    action_id: Optional[int] = Field(default=None, index=True)
+    # The team that passed it on to this one, if any.
+    passed_from_team_id: Optional[int] = Field(default=None, foreign_key="team.id")
+    version: int = 1
+    created_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=sa.DateTime(timezone=True))
 
 
 class Event(SQLModel, table=True):

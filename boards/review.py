@@ -6,6 +6,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from .cycles import Cycle, cycle_by_number, cycle_number_on, cycle_of, organisation
+from .idea_lists import idea_counts
 from .models import Action, Event, Goal, Person, Team, TeamCycle
 from .queries import goal_index, make_card
 
@@ -62,6 +63,7 @@ class CycleReview:
     achieved_goals: list = field(default_factory=list)  # [Goal] marked achieved in the cycle
     trend: list = field(default_factory=list)  # [(cycle number, Counts)]
     repeated: list = field(default_factory=list)  # actions carried over repeatedly
+    ideas: list = field(default_factory=list)  # [(Team, IdeaCounts)] with ideas in the cycle
 
 
 def outcome_of(action):
@@ -112,6 +114,8 @@ def cycle_review(session, number):
     review.goals = _goal_rows(by_goal, goals, ambitions)
     review.trend = _trend(session, cycle)
     review.repeated = _repeated(session, cycle)
+    ideas = idea_counts(session, cycle)
+    review.ideas = [(t, ideas[t.id]) for t in teams if t.id in ideas]
     return review
 
 

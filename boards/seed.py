@@ -1,4 +1,5 @@
 """Demo organisation: realistic Dutch municipal content, built through the services."""
+# ruff: noqa: E501  (the data tables below keep one card to a line)
 
 import random
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from . import actions, catalog, closing, people
 from .cycles import current_cycle, today_local
 from .models import Ambition, Membership, Organisation, Team
 from .password_policy import PasswordContext, check_password, context_words, person_words
+from .seed_ideas import seed_ideas
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -191,6 +193,9 @@ def seed_demo(session, password, today=None, rng=None):
     short_goals = _seed_goals(session, admin_id)
     teams = _seed_teams(session, admin_id, staff)
     _seed_actions(session, admin_id, teams, staff, short_goals, rng, today)
+    # Each team's delegate decides on its ideas; Ingrid (admin) on those of the Team van teams.
+    deciders = {slug: staff[DELEGATES[t]].id for t, (_name, slug, _a) in enumerate(TEAMS)}
+    seed_ideas(session, staff, {**deciders, "team-van-teams": admin_id}, today)
     return demo_logins(session, staff)
 
 

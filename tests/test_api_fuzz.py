@@ -19,11 +19,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from boards import actions, indicators
+from app.api import OPENAPI
+from boards import actions, ideas, indicators
 from boards.access import is_id
 from boards.db import Database
-
-from app.api import OPENAPI
 
 from .conftest import make_app
 from .factories import PASSWORD
@@ -44,6 +43,7 @@ def follows_the_api_rules(ctx, response, case):
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, response_headers_conformance, follows_the_api_rules]
 CARDS = 12
+IDEAS = 6
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgres"])
@@ -67,6 +67,8 @@ def _site(copy):
         indicators.create_indicator(session, copy.world.admin, copy.world.short_goal,
                                     name="Wachttijd", direction="down", period="month")
         indicators.paste_values(session, copy.world.admin, 1, "2025-01;7,9\n2025-02;8")
+        for n in range(IDEAS):
+            ideas.post_idea(session, copy.world.carla, copy.world.wonen, title=f"Idee {n}")
         session.commit()
     app = make_app(copy.url)
     client = app.test_client()
@@ -106,6 +108,9 @@ def _steer(case, db, keep=()):
         params["indicator_id"] = 1
     if isinstance(params.get("period"), str) and len(params["period"]) % 2 == 0:
         params["period"] = "2025-03"
+    idea_id = params.get("idea_id")
+    if isinstance(idea_id, int) and idea_id % 2 == 0:
+        params["idea_id"] = idea_id % IDEAS + 1
     if isinstance(params.get("number"), int) and params["number"] % 2 == 0:
         params["number"] = 1 + params["number"] % 3
     body = case.body if isinstance(case.body, dict) else None
@@ -121,6 +126,12 @@ def _steer(case, db, keep=()):
             goal = session.get(Goal, params["goal_id"])
         if goal is not None and body["version"] != goal.version and hash(str(body)) % 2 == 0:
             body["version"] = goal.version
+    if body is not None and is_id(params.get("idea_id")) and "version" in body:
+        with db.reader() as session:
+            from boards.models import Idea
+            idea = session.get(Idea, params["idea_id"])
+        if idea is not None and body["version"] != idea.version and hash(str(body)) % 2 == 0:
+            body["version"] = idea.version
 
 
 @schema.parametrize()

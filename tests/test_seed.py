@@ -61,3 +61,24 @@ def test_demo_in_the_first_cycle_has_no_previous_one(db):
         cards = s.exec(select(Action)).all()
     assert {c.cycle_number for c in cards} == {1}
     assert [c.title for c in cards if c.repeat_every] == [RECURRING[1]]
+
+
+def test_demo_has_ideas_in_every_state(db):
+    """New, in discussion, parked and declined with their reasons, passed on to the Team van
+    teams, and one adopted there whose card is on its board."""
+    from boards.models import Idea
+
+    with db.writer() as s:
+        assert seed_demo(s, PASSWORD) is not None
+    with db.reader() as s:
+        ideas = s.exec(select(Idea)).all()
+        teams = {team.id: team for team in s.exec(select(Team))}
+        cards = {card.id: card for card in s.exec(select(Action))}
+    assert {idea.state for idea in ideas} == {"new", "discussing", "adopted", "parked",
+                                              "declined"}
+    assert all(idea.reason for idea in ideas if idea.state in ("parked", "declined"))
+    passed = [idea for idea in ideas if idea.passed_from_team_id]
+    assert {teams[idea.team_id].slug for idea in passed} == {"team-van-teams"}
+    adopted = [idea for idea in ideas if idea.state == "adopted"]
+    assert len(adopted) == 1 and cards[adopted[0].action_id].title == adopted[0].title
+    assert cards[adopted[0].action_id].team_id == adopted[0].team_id

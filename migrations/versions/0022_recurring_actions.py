@@ -1,14 +1,14 @@
 """recurring actions: repeat every n cycles, series, the copies made
 
 Revision ID: 0022
-Revises: 0020
+Revises: 0021
 Create Date: 2026-12-07 20:30:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0022'
-down_revision = '0020'
+down_revision = '0021'
 branch_labels = None
 depends_on = None
 

@@ -180,3 +180,33 @@
     (field || again).focus({preventScroll: true});
   });
 })();
+
+// The ideas list (or, after posting, the whole ideas panel) is swapped under the focus: focus
+// returns to the same idea's first button, the new idea's title, or the panel's summary when
+// the idea left the list (passed on); a form of this page that was saved says so.
+(function () {
+  "use strict";
+  let pending = null;
+  const isIdeas = (target) => target && (target.id === "ideas-list" || target.id === "ideas-panel");
+  document.body.addEventListener("htmx:beforeSwap", (evt) => {
+    const target = evt.detail.target;
+    if (!isIdeas(target) || !evt.detail.shouldSwap) return;
+    const active = document.activeElement;
+    const holder = active && active.closest ? active.closest("li.idea, #new-idea-form") : null;
+    if (holder && target.contains(holder)) pending = {focusId: holder.id};
+    const form = evt.detail.requestConfig && evt.detail.requestConfig.elt;
+    if (form && form.tagName === "FORM") {
+      window.Verbeterbord.announce(window.Verbeterbord.t.idea_saved || "");
+    }
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!pending) return;
+    const {focusId} = pending;
+    pending = null;
+    const again = document.getElementById(focusId);
+    const field = !again ? document.querySelector("#ideas-panel > summary")
+      : focusId === "new-idea-form" ? document.getElementById("new-idea-title")
+        : again.querySelector("button, summary");
+    if (field) field.focus({preventScroll: true});
+  });
+})();

@@ -180,6 +180,13 @@
   };
   ["goal.created", "goal.changed", "ambition.changed"].forEach((name) => socket.on(name, goalChanged));
 
+  // An idea was posted or changed: a board re-reads its ideas list (with the count of new ones),
+  // /me its list of the person's own ideas.
+  const ideaChanged = () => {
+    if (VB.board || VB.mine) window.htmx.trigger(document.body, "vb:ideas");
+  };
+  ["idea.created", "idea.changed"].forEach((name) => socket.on(name, ideaChanged));
+
   socket.on("action.deleted", (payload) => {
     if (VB.overview) return refreshOverview();
     if (payload && payload.action) VB.removeCard(payload.action.id);
