@@ -11,12 +11,11 @@ from flask import Blueprint, current_app, g, jsonify, request, send_file
 from boards import actions, closing, cycles, goals, password_links, people, queries, review
 from boards.errors import N_, DomainError, Invalid
 from boards.overview import overview_for
-from boards.password_policy import password_context
 from boards.sign_in import may_use_password
 
 from . import database
-from .auth import authenticate, now, security_event, user_for_bearer
 from .api_conventions import OPENAPI
+from .auth import authenticate, now, security_event, user_for_bearer
 from .errors import problem
 from .history import described
 from .inputs import json_object, parse_date, parse_int
@@ -60,7 +59,8 @@ def token_required(view):
 
 @bp.route("/openapi.json")
 def openapi():
-    """The OpenAPI 3.1 description of this API (public: it holds no data; any origin may read it)."""
+    """The OpenAPI 3.1 description of this API (public: it holds no data; any origin may read
+    it)."""
     return send_file(OPENAPI, mimetype="application/json", max_age=300)
 
 
@@ -314,7 +314,6 @@ def _only(data, allowed):
 
 def _cycle_number(data):
     value = data.get("cycle")
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)
-                         and cycles.is_cycle_number(value)):
+    if value is None or cycles.is_cycle_number(value):
         return value
     raise Invalid(N_("Plan actions in this cycle or the next one."), field="cycle")

@@ -7,10 +7,8 @@ from flask_babel import gettext as _
 
 from boards import cycles, queries
 
-from boards.errors import Invalid
-
 from . import database
-from .inputs import parse_id
+from .inputs import id_or_none
 
 # The form's fields in the order it shows them.
 FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "needs_help", "help_reason")
@@ -34,7 +32,8 @@ def shown_values(action):
 def typed_values(form):
     """What the person had in the form, to show it again exactly as typed."""
     return {"title": form.get("title", ""), "notes": form.get("notes", ""),
-            "owner_id": _int(form.get("owner_id")), "goal_id": _int(form.get("goal_id")),
+            "owner_id": id_or_none(form.get("owner_id")),
+            "goal_id": id_or_none(form.get("goal_id")),
             "due_date": form.get("due_date", ""), "needs_help": form.get("needs_help") == "on",
             "help_reason": form.get("help_reason", "")}
 
@@ -83,9 +82,3 @@ def conflict_form(action_id, conflict, form):
             {"vb:error": {"code": conflict.code, "message": message}})
     return response
 
-
-def _int(value):
-    try:
-        return parse_id(value, "id")
-    except Invalid:
-        return None

@@ -35,15 +35,24 @@ from boards.provisioning import UserFields, user_name_of
 from boards.validation import storable
 
 from . import database
-# scim_error and scim_response are used by scim_discovery.py too, from here.
-from .scim_inputs import (id_or_none, paging_number, read_body, read_object, resource_id,
-                          scim_error, scim_response)
 from .public_url import public_url
+
+# scim_error and scim_response are used by scim_discovery.py too, from here.
+from .scim_inputs import (
+    paging_number,
+    read_body,
+    read_object,
+    resource_id,
+    resource_id_or_none,
+    scim_error,
+    scim_response,
+)
 from .sockets import disconnect_room
 from .writes import write
 
 bp = Blueprint("scim", __name__, url_prefix="/scim/v2")
-# What a directory sends may carry the enterprise extension (Entra ID does): read it, store none of it.
+# What a directory sends may carry the enterprise extension (Entra ID does): read it, store none
+# of it.
 DirectoryUser = User[EnterpriseUser]
 MAX_COUNT = 200
 USER_ATTRIBUTES = {"userName", "displayName", "emails", "active"}
@@ -56,7 +65,8 @@ GROUP_FILTERS = {"displayname": "display_name", "externalid": "external_id"}
 
 @bp.before_request
 def require_directory():
-    """404 while SCIM is off; 401 without the directory's bearer secret (compared in constant time)."""
+    """404 while SCIM is off; 401 without the directory's bearer secret (compared in constant
+    time)."""
     secret = current_app.config.get("SCIM_TOKEN")
     if not secret:
         abort(404)
@@ -100,7 +110,8 @@ def user_resource(person):
     """A person as a SCIM User."""
     return DirectoryUser(id=str(person.id), external_id=person.external_id,
                 user_name=user_name_of(person), display_name=person.name,
-                emails=[Email.model_construct(value=person.email, type=Email.Type.work, primary=True)],
+                emails=[Email.model_construct(value=person.email, type=Email.Type.work,
+                                              primary=True)],
                 active=person.active,
                 meta=Meta(resource_type="User", location=_location("User", person.id)))
 
@@ -110,7 +121,8 @@ def group_resource(team, member_ids):
     members = [GroupMember(value=str(pid), ref=_location("User", pid), type="User")
                for pid in member_ids] or None
     return Group(id=str(team.id), external_id=team.external_id, display_name=team.name,
-                 members=members, meta=Meta(resource_type="Group", location=_location("Group", team.id)))
+                 members=members,
+                 meta=Meta(resource_type="Group", location=_location("Group", team.id)))
 
 
 def user_fields(user):
@@ -128,7 +140,7 @@ def member_ids_of(group):
     """The person ids a SCIM Group lists."""
     found = []
     for member in group.members or []:
-        ident = id_or_none(member.value)
+        ident = resource_id_or_none(member.value)
         if member.type not in (None, "User") or ident is None:
             raise Invalid("Only users can be members of a group.", field="members")
         found.append(ident)
@@ -138,7 +150,8 @@ def member_ids_of(group):
 def _published(payload, kind):
     """Only what /Schemas publishes: a client reads back exactly what it can write."""
     keep = USER_ATTRIBUTES if kind == "User" else GROUP_ATTRIBUTES
-    out = {k: v for k, v in payload.items() if k in keep or k in ("schemas", "id", "externalId", "meta")}
+    always = ("schemas", "id", "externalId", "meta")
+    out = {k: v for k, v in payload.items() if k in keep or k in always}
     for name, sub in SUB_ATTRIBUTES.items():
         if isinstance(out.get(name), list):
             out[name] = [{k: v for k, v in item.items() if k in sub} for item in out[name]]
@@ -176,7 +189,8 @@ def _list(kind, query, render, source=None):
     source = request.args if source is None else source
     criteria = _filter(source.get("filter"), USER_FILTERS if kind == "User" else GROUP_FILTERS)
     if criteria is None:
-        return scim_error(400, "Only 'attribute eq \"value\"' filters are supported.", "invalidFilter")
+        return scim_error(400, "Only 'attribute eq \"value\"' filters are supported.",
+                          "invalidFilter")
     start = max(paging_number(source.get("startIndex"), 1), 1)
     count = min(max(paging_number(source.get("count"), 100), 0), MAX_COUNT)
     total, page = query(database.reader(), offset=start - 1, limit=count, **criteria)
@@ -241,7 +255,8 @@ def replace_user(ident):
         return error
     person = write(provisioning.replace_user, person_id, user_fields(user))
     _after_user_write(person)
-    return scim_response(_dump(user_resource(person), "User", Context.RESOURCE_REPLACEMENT_RESPONSE))
+    return scim_response(_dump(user_resource(person), "User",
+                               Context.RESOURCE_REPLACEMENT_RESPONSE))
 
 
 @bp.route("/Users/<ident>", methods=["PATCH"])
