@@ -19,11 +19,10 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.api import OPENAPI
 from boards import actions
 from boards.access import is_id
 from boards.db import Database
-
-from app.api import OPENAPI
 
 from .conftest import make_app
 from .factories import PASSWORD

@@ -3,8 +3,11 @@
 import pytest
 from flask import render_template_string, url_for
 
-LINKS = ("{{ url_for('pages.board', slug='wonen', cycle=3) }}|{{ url_for('static', filename='css/app.css') }}"
-         "|{{ url_for('pages.action_detail', action_id=7, _anchor='notes') }}")
+LINKS = (
+    "{{ url_for('pages.board', slug='wonen', cycle=3) }}"
+    "|{{ url_for('static', filename='css/app.css') }}"
+    "|{{ url_for('pages.action_detail', action_id=7, _anchor='notes') }}"
+)
 
 
 def links(app, host="verbeterbord.test", prefix=""):
@@ -34,7 +37,9 @@ def test_a_link_is_built_once_per_prefix(app, monkeypatch):
                         lambda self, *a, **k: built.append(a[0]) or adapter_build(self, *a, **k))
     links(app)
     # Flask's own url_for in links() builds 3; the template builds only the link with an anchor.
-    assert sorted(built) == sorted(["pages.board", "static", "pages.action_detail", "pages.action_detail"])
+    assert sorted(built) == sorted(
+        ["pages.board", "static", "pages.action_detail", "pages.action_detail"]
+    )
     links(app, prefix="/elders")
     assert len(built) == 4 + 3 + 3  # a new prefix: every template link is built anew
 

@@ -1,9 +1,8 @@
 """The working cycle: once a team closes its cycle, its board, /me and the board API open on
 the next one; the closed cycle is read-only and shows each card's outcome; closing is confirmed."""
 
-from sqlmodel import select
-
 import pytest
+from sqlmodel import select
 
 from boards import actions, closing, cycles, queries
 from boards.errors import Invalid
@@ -197,4 +196,6 @@ def test_close_screen_says_a_carried_card_leaves_its_due_date_behind(client, wor
     client.post(url, data={f"decision-{plain.id}": "carry", f"decision-{dated.id}": "carry",
                            "confirm": "yes"})
     with db.reader() as s:
-        assert s.exec(select(Action).where(Action.carried_from_id == dated.id)).one().due_date is None
+        assert (
+            s.exec(select(Action).where(Action.carried_from_id == dated.id)).one().due_date is None
+        )
