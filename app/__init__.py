@@ -1,5 +1,6 @@
 """Verbeterbord web app: the factory."""
 
+import importlib
 from datetime import datetime, timezone
 
 from flask import Flask
@@ -33,8 +34,19 @@ def create_app(config=None):
     request_body.init_app(app)
     database.init_app(app, database_url(app))
 
-    from . import (api_conventions, card_cache, i18n, limits, live, security, security_log,
-                   security_txt, socket_session, template_urls, wire)
+    from . import (
+        api_conventions,
+        card_cache,
+        i18n,
+        limits,
+        live,
+        security,
+        security_log,
+        security_txt,
+        socket_session,
+        template_urls,
+        wire,
+    )
     from .auth import init_auth
     socket_session.init_app(app)
     csrf.init_app(app)
@@ -51,9 +63,28 @@ def create_app(config=None):
     limits.init_app(app)
     live.init_app(app)
 
-    from . import (accessibility, admin, admin_api, admin_sections, api, branding, cycles,
-                   displays, errors, escalations, exports, goals, overview, pages, passwords,
-                   scim, scim_discovery, scim_groups, scim_log, security_pages, tokens)
+    from . import (
+        accessibility,
+        admin,
+        admin_api,
+        api,
+        branding,
+        cycles,
+        displays,
+        errors,
+        escalations,
+        exports,
+        goals,
+        overview,
+        pages,
+        passwords,
+        scim,
+        security_pages,
+        tokens,
+    )
+    # These modules add their routes to the admin and SCIM blueprints when imported.
+    for extension in ("admin_sections", "scim_discovery", "scim_groups", "scim_log"):
+        importlib.import_module(f".{extension}", __name__)
     app.register_blueprint(pages.bp)
     app.register_blueprint(accessibility.bp)
     app.register_blueprint(branding.bp)

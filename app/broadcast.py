@@ -2,10 +2,10 @@
 
 from flask import current_app
 
-from .extensions import socketio
-from .i18n import card_text
 from boards.changes import GoalChange
 
+from .extensions import socketio
+from .i18n import card_text
 from .serializers import action_json, ambition_json, card_json, goal_json
 
 

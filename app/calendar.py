@@ -1,7 +1,17 @@
 """Calendar feeds: the secret .ics link, making a new one and stopping it (page and API)."""
 
-from flask import (Blueprint, Response, abort, flash, g, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, gettext
 from flask_login import current_user, login_required
 

@@ -29,7 +29,8 @@ def _row_getter(model, leave_out=()):
     return itemgetter(*(name for name in model.__table__.columns.keys() if name not in leave_out))
 
 
-_ACTION, _PERSON, _TEAM = _row_getter(Action), _row_getter(Person, ('password_hash',)), _row_getter(Team)
+_ACTION, _TEAM = _row_getter(Action), _row_getter(Team)
+_PERSON = _row_getter(Person, ('password_hash',))
 _GOAL, _AMBITION = _row_getter(Goal), _row_getter(Ambition)
 
 

@@ -33,7 +33,8 @@ class Config:
     # eventlet in production (gunicorn -k eventlet); "threading" or "gevent" are a switch away.
     SOCKETIO_ASYNC_MODE = os.environ.get("SOCKETIO_ASYNC_MODE", "eventlet")
     # Comma-separated origins allowed to open a socket; empty means the app's own origin only.
-    ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",") if o.strip()]
+    ALLOWED_ORIGINS = [o.strip() for o in os.environ.get("ALLOWED_ORIGINS", "").split(",")
+                       if o.strip()]
     # Secure cookies and HSTS: on unless in demo mode; SECURE_COOKIES=0 turns them off (plain
     # http on a closed network), SECURE_COOKIES=1 forces them on in demo mode too.
     SECURE_COOKIES = os.environ.get("SECURE_COOKIES", os.environ.get("SESSION_COOKIE_SECURE"))
@@ -143,7 +144,8 @@ def secret_key(app):
     if app.config.get("SECRET_KEY"):
         return app.config["SECRET_KEY"]
     if not app.config.get("DEMO"):
-        raise ConfigError("SECRET_KEY is not set. Set it, or run in demo mode (VERBETERBORD_DEMO=1).")
+        raise ConfigError("SECRET_KEY is not set. Set it, or run in demo mode "
+                          "(VERBETERBORD_DEMO=1).")
     path = Path(app.instance_path) / "demo_secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     try:

@@ -49,7 +49,8 @@ class _Facts:
 
     @property
     def card(self):
-        """The card's title as it was then: as logged, else as a nearby event logged it, else now."""
+        """The card's title as it was then: as logged, else as a nearby event logged it, else
+        now."""
         return (logged_title(self.event) or self.title_then
                 or self.names.actions.get(self.event.action_id)
                 or _("card %(id)s", id=self.event.action_id))

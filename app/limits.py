@@ -12,11 +12,11 @@ and tokens keep working, still limited, while the message queue is down.
 """
 
 from flask import current_app, flash, g, render_template, request
-from flask_login import current_user
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from boards.errors import N_
 

@@ -51,8 +51,8 @@ def start():
     try:
         return provider().authorize_redirect(absolute_url("oidc.callback"))
     except (requests.RequestException, ValueError):  # discovery document unreachable or broken
-        current_app.logger.error("OIDC provider %s does not answer", current_app.config["OIDC_ISSUER"],
-                                 exc_info=True)
+        current_app.logger.error("OIDC provider %s does not answer",
+                                 current_app.config["OIDC_ISSUER"], exc_info=True)
         return refused(503, N_("The sign-in service cannot be reached. Try again later."))
 
 
@@ -98,8 +98,10 @@ def failed(reason, claims=None):
 
 def refused(status, message):
     """A clear page: what went wrong and what to do; nobody is logged in."""
-    return render_template("auth/refused.html", message=translate_error(message) if message else None,
-                           provider_name=current_app.config.get("OIDC_DISPLAY_NAME")), status
+    page = render_template("auth/refused.html",
+                           message=translate_error(message) if message else None,
+                           provider_name=current_app.config.get("OIDC_DISPLAY_NAME"))
+    return page, status
 
 
 def logout_url(id_token):

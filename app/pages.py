@@ -3,8 +3,17 @@
 import time
 
 import redis
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import text
@@ -14,8 +23,8 @@ from boards import standup as standup_service
 from boards.access import can_write_board
 from boards.errors import Invalid
 from boards.models import Person
-from boards.standup import changed_since_last_standup as standup_changes
 from boards.stale_edits import EditConflict
+from boards.standup import changed_since_last_standup as standup_changes
 
 from . import auth, database
 from .broadcast import render_card
@@ -246,7 +255,8 @@ def ambition_colours():
     """Ambition colours as CSS classes (no inline styles under the CSP)."""
     ambitions = queries.ambition_list(database.reader())
     css = render_template("ambitions.css", ambitions=ambitions)
-    return css, 200, {"Content-Type": "text/css; charset=utf-8", "Cache-Control": "private, max-age=60"}
+    return css, 200, {"Content-Type": "text/css; charset=utf-8",
+                      "Cache-Control": "private, max-age=60"}
 
 
 @bp.route("/teams/<slug>/standup")

@@ -5,7 +5,6 @@ from datetime import datetime, timezone
 from boards.cycles import cycle_state
 from boards.models import STATUSES
 
-
 # Times a log entry keeps as text: a deleted card's record (boards.actions.RESTORE_FIELDS).
 LOGGED_TIMES = ("created_at", "help_since")
 
@@ -114,7 +113,8 @@ def overview_json(data):
         "cycle": cycle_json(data.cycle),
         "ambitions": [{
             **ambition_json(a.ambition), **_tally(a.tally),
-            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)} for goal_id, t in a.goals.items()],
+            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)}
+                      for goal_id, t in a.goals.items()],
             "teams": [{"team_id": team_id, **_tally(t)} for team_id, t in a.teams.items()],
             "history": [{"cycle": n, **_tally(t)} for n, t in sorted(a.history.items())],
         } for a in data.ambitions],

@@ -6,9 +6,8 @@ from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import select
 
 from . import events
-from .direct import Direct
-from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
+from .direct import Direct
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
@@ -24,7 +23,9 @@ from .models import (
     Team,
     TeamCycle,
 )
+from .notifications import choices_of
 from .people import change_active, clean_name, create_person, normalise_email
+
 
 def _admin(session, actor_id):
     actor = active_person(session, actor_id)

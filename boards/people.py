@@ -14,8 +14,7 @@ from . import events
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import ApiToken, LoginSession, Person, utcnow
-from .password_policy import (PasswordContext, check_password, organisation_words,
-                              person_words)
+from .password_policy import PasswordContext, check_password, organisation_words, person_words
 from .validation import clean_line, storable
 
 # Only the test suite sets VERBETERBORD_FAST_HASHING=1 (argon2's cheapest, insecure parameters):
