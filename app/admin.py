@@ -12,7 +12,7 @@ from boards.models import Person
 
 from . import database
 from .i18n import translate_error
-from .inputs import form_int, parse_date, parse_id
+from .inputs import form_int_or_none, parse_date, parse_id
 from .passwords import close_sockets, link_url
 from .security_log import log_change
 from .socket_rooms import disconnect_room
@@ -47,13 +47,6 @@ def _run(service, success):
         flash(translate_error(error.message), "error")
         log_change("failure", error.code)
     return redirect(url_for("admin.index"))
-
-
-def _int(name):
-    try:
-        return form_int(name)
-    except Invalid:
-        return None
 
 
 @bp.route("/")
@@ -131,7 +124,7 @@ def create_team():
 def add_member(team_id):
     """Put a person in a team."""
     return _run(lambda s: catalog.add_member(
-        s, current_user.id, team_id, _int("person_id"),
+        s, current_user.id, team_id, form_int_or_none("person_id"),
         delegate=request.form.get("delegate") == "on"), _("Member added."))
 
 
@@ -142,7 +135,8 @@ def create_ambition():
     form = request.form
     return _run(lambda s: catalog.create_ambition(
         s, current_user.id, title=form.get("title"), description=form.get("description", ""),
-        colour=form.get("colour", "#1f6feb"), order=_int("order") or 0), _("Ambition added."))
+        colour=form.get("colour", "#1f6feb"), order=form_int_or_none("order") or 0),
+        _("Ambition added."))
 
 
 @bp.route("/goals", methods=["POST"])
@@ -164,8 +158,8 @@ def _goal_place(form):
     if not parent:
         raise Invalid(N_("Choose the long-term goal it comes under, or none for a long-term goal."),
                       field="parent_id")
-    return {"ambition_id": _int("ambition_id"), "horizon": form.get("horizon"),
-            "parent_id": None if parent == "none" else _int("parent_id")}
+    return {"ambition_id": form_int_or_none("ambition_id"), "horizon": form.get("horizon"),
+            "parent_id": None if parent == "none" else form_int_or_none("parent_id")}
 
 
 @bp.route("/cadence", methods=["POST"])
@@ -177,5 +171,6 @@ def cadence():
     except Invalid:
         start = None
     return _run(lambda s: catalog.update_cadence(
-        s, current_user.id, cycle_length_days=_int("cycle_length_days"), first_cycle_start=start),
+        s, current_user.id, cycle_length_days=form_int_or_none("cycle_length_days"),
+        first_cycle_start=start),
         _("The cadence is saved."))

@@ -11,6 +11,7 @@ from flask_login import current_user
 from boards import anonymising, catalog, directory, teams
 from boards.errors import N_, Invalid
 from boards.models import Person, Team
+from boards.numbers import is_int
 from boards.queries import team_by_slug
 
 from . import database
@@ -129,8 +130,7 @@ def teams_create():
     data = json_object()
     _only(data, ("name", "slug", "kind", "ambition_ids"))
     ambition_ids = data.get("ambition_ids", [])
-    if not isinstance(ambition_ids, list) or not all(
-            isinstance(i, int) and not isinstance(i, bool) for i in ambition_ids):
+    if not isinstance(ambition_ids, list) or not all(is_int(i) for i in ambition_ids):
         raise Invalid(N_("Invalid request."), field="ambition_ids")
     for field in ("name", "slug", "kind"):
         if data.get(field) is not None and not isinstance(data[field], str):

@@ -14,9 +14,10 @@ from boards.errors import N_, DomainError
 from boards.models import Person, Team
 
 from . import database
-from .admin import _int, admin_required, bp
+from .admin import admin_required, bp
 from .confirm import confirmed
 from .i18n import translate_error
+from .inputs import form_int_or_none
 from .security_log import log_change
 from .socket_rooms import disconnect_room
 from .writes import write
@@ -114,7 +115,7 @@ def team(team_id):
 @admin_required
 def edit_team(team_id):
     """Rename the team and choose its delegate to the Team van teams."""
-    delegate = _int("delegate_id")
+    delegate = form_int_or_none("delegate_id")
     return _do(lambda s: teams.update_team(
         s, current_user.id, team_id, name=request.form.get("name", ""), delegate_id=delegate,
         clear_delegate=delegate is None), _("Saved."), url_for("admin.team", team_id=team_id),
@@ -125,7 +126,7 @@ def edit_team(team_id):
 @admin_required
 def add_team_member(team_id):
     """Put a chosen person in the team."""
-    person_id = _int("person_id")
+    person_id = form_int_or_none("person_id")
     return _do(lambda s: teams.put_member(s, current_user.id, team_id, person_id),
                _("Member added."), url_for("admin.team", team_id=team_id),
                f"person_id={person_id}")[1]

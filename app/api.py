@@ -334,7 +334,6 @@ def _only(data, allowed):
 
 def _cycle_number(data):
     value = data.get("cycle")
-    if value is None or (isinstance(value, int) and not isinstance(value, bool)
-                         and cycles.is_cycle_number(value)):
+    if value is None or cycles.is_cycle_number(value):
         return value
     raise Invalid(N_("Plan actions in this cycle or the next one."), field="cycle")

@@ -15,7 +15,6 @@ from urllib.parse import unquote
 
 from sqlalchemy.engine import make_url
 
-
 # URL query parameters that libpq also reads from the environment.
 LIBPQ_QUERY = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "sslcert": "PGSSLCERT",
                "sslkey": "PGSSLKEY", "connect_timeout": "PGCONNECT_TIMEOUT"}

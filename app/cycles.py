@@ -116,5 +116,6 @@ def activity(slug):
     team = queries.team_by_slug(session, slug)
     rows = review.board_activity(session, team.id)
     told = described(session, [event for event, _person, _title in rows])
-    feed = [(event, sentence, title) for (event, sentence), (_e, _p, title) in zip(told, rows)]
+    pairs = zip(told, rows, strict=True)
+    feed = [(event, sentence, title) for (event, sentence), (_e, _p, title) in pairs]
     return render_template("cycles/activity.html", team=team, feed=feed)

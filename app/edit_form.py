@@ -10,7 +10,7 @@ from boards.errors import Invalid
 from boards.validation import REPEAT_MAX
 
 from . import database
-from .inputs import parse_id, parse_int
+from .inputs import id_or_none, parse_int
 
 # The form's fields in the order it shows them.
 FIELDS = ("title", "notes", "owner_id", "goal_id", "due_date", "repeat_every", "needs_help",
@@ -42,8 +42,10 @@ def shown_values(action):
 def typed_values(form):
     """What the person had in the form, to show it again exactly as typed."""
     return {"title": form.get("title", ""), "notes": form.get("notes", ""),
-            "owner_id": _int(form.get("owner_id")), "goal_id": _int(form.get("goal_id")),
-            "due_date": form.get("due_date", ""), "repeat_every": _repeat(form.get("repeat_every")),
+            "owner_id": id_or_none(form.get("owner_id")),
+            "goal_id": id_or_none(form.get("goal_id")),
+            "due_date": form.get("due_date", ""),
+            "repeat_every": _repeat(form.get("repeat_every")),
             "needs_help": form.get("needs_help") == "on",
             "help_reason": form.get("help_reason", "")}
 
@@ -100,10 +102,3 @@ def _repeat(value):
         return parse_int(value, "repeat_every") or 0
     except Invalid:
         return 0
-
-
-def _int(value):
-    try:
-        return parse_id(value, "id")
-    except Invalid:
-        return None

@@ -106,7 +106,8 @@ def init_app(app):
             return http_problem(error)
         if request.headers.get("HX-Request"):
             return htmx_error(error.code, HTTP_CODES.get(error.code, "error"), error.description)
-        return render_template("error.html", status=error.code, message=page_message(error.code)), error.code
+        page = render_template("error.html", status=error.code, message=page_message(error.code))
+        return page, error.code
 
 
 def http_problem(error):
@@ -124,7 +125,8 @@ def page_message(status):
         400: _("The request could not be understood. Go back and try again."),
         401: _("Log in to see this page."),
         403: _("You do not have access to this page. Ask an administrator if you need it."),
-        404: _("This page does not exist (any more). Check the address, or start from your actions."),
+        404: _("This page does not exist (any more). Check the address, or start from your "
+               "actions."),
         405: _("This address cannot be used this way."),
         413: _("What was sent is too large."),
     }

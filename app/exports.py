@@ -55,7 +55,8 @@ def card_row(card, labels):
     a = card.action
     return [a.id, card.team.name, card.cycle_number, labels[a.status], a.title, card.owner.name,
             card.goal.title if card.goal else "", card.long_goal.title if card.long_goal else "",
-            card.ambition.title if card.ambition else "", a.due_date.isoformat() if a.due_date else "",
+            card.ambition.title if card.ambition else "",
+            a.due_date.isoformat() if a.due_date else "",
             labels[bool(a.needs_help)], a.help_reason, labels[outcome_of(a)], a.notes]
 
 
@@ -197,7 +198,8 @@ def print_board(slug):
     """The board on one A3 landscape page, with a QR code to the live board."""
     view = _board(slug)
     link = public_url("pages.board", slug=slug)
-    # A standalone SVG (with its xmlns), not svg_inline(): as an <img> the browser needs the namespace.
+    # A standalone SVG (with its xmlns), not svg_inline(): as an <img> the browser needs the
+    # namespace.
     qr_src = segno.make(link, error="m").svg_data_uri(scale=4, border=2)
     return render_template("boards/print.html", board=view, titles=column_titles(), link=link,
                            qr_src=qr_src)

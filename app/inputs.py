@@ -12,9 +12,10 @@ from werkzeug.routing import IntegerConverter, ValidationError
 
 from boards.access import MAX_ID
 from boards.errors import N_, Invalid
+from boards.numbers import INT64_LIMIT
 from boards.validation import storable
 
-INT64_MAX = 2**63 - 1
+INT64_MAX = INT64_LIMIT - 1
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # [0-9], not \d: ASCII digits only
 
 
@@ -34,10 +35,7 @@ class IdConverter(IntegerConverter):
 
     def to_python(self, value):
         """The id, or no match for anything that is not one."""
-        try:
-            number = parse_id(value, "id")
-        except Invalid:
-            number = None
+        number = id_or_none(value)
         if number is None:
             raise ValidationError()
         return number
@@ -76,12 +74,29 @@ def parse_id(value, field):
 def parse_version(value, field="version"):
     """A record's version from text (a 64-bit integer; a stale one is the service's Conflict),
     else Invalid; blank is None."""
-    return _number(value, field, -INT64_MAX, INT64_MAX)
+    return parse_int(value, field)
+
+
+def id_or_none(value):
+    """An id from text, or None for blank text and anything that is not an id."""
+    try:
+        return parse_id(value, "id")
+    except Invalid:
+        return None
 
 
 def form_int(name):
     """An integer form field, or None when it is empty."""
     return parse_int(request.form.get(name), name)
+
+
+def form_int_or_none(name):
+    """An integer form field, or None when it is empty or not a number (the service then says
+    what is missing)."""
+    try:
+        return form_int(name)
+    except Invalid:
+        return None
 
 
 def form_id(name):

@@ -1,4 +1,5 @@
-"""Live pages and their socket: the activity log's newest id tells a page whether it missed a change.
+"""Live pages and their socket: the activity log's newest id tells a page whether it missed a
+change.
 
 A live page remembers the newest log id from before it read its data; joining its room answers
 with the newest id after the join. Equal ids mean nothing changed in between, so the page need

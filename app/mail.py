@@ -61,10 +61,12 @@ def _help_update(kind):
         actor = session.get(Person, entry.person_id) if entry and entry.person_id else None
         if kind == "help_answered":
             subject = gettext("Your help request was answered: %(title)s", title=action.title)
-            intro = gettext("%(name)s answered your request for help.", name=actor.name if actor else "")
+            intro = gettext("%(name)s answered your request for help.",
+                            name=actor.name if actor else "")
         else:
             subject = gettext("Your help request was resolved: %(title)s", title=action.title)
-            intro = gettext("%(name)s resolved your request for help.", name=actor.name if actor else "")
+            intro = gettext("%(name)s resolved your request for help.",
+                            name=actor.name if actor else "")
         return Mail(subject, [intro] + ([note] if note else []), link=_action_link(action))
     return build
 
@@ -183,7 +185,8 @@ def init_app(app):
         # Reminders and digests are planned from this hour (Dutch time) on.
         "NOTIFY_FROM_HOUR": int(env.get("NOTIFY_FROM_HOUR") or 7),
         # Optional: the web process sends itself, every NOTIFY_INTERVAL_SECONDS (no cron).
-        "NOTIFY_IN_PROCESS": (env.get("NOTIFY_IN_PROCESS") or "").lower() in ("1", "true", "yes", "on"),
+        "NOTIFY_IN_PROCESS": (env.get("NOTIFY_IN_PROCESS") or "").lower()
+        in ("1", "true", "yes", "on"),
         "NOTIFY_INTERVAL_SECONDS": float(env.get("NOTIFY_INTERVAL_SECONDS") or 60),
     }
     for name, value in defaults.items():

@@ -37,11 +37,11 @@ from boards.validation import storable
 from . import database
 from .public_url import public_url
 from .scim_inputs import (  # scim_discovery.py imports scim_error and scim_response from here
-    id_or_none,
     paging_number,
     read_body,
     read_object,
     resource_id,
+    resource_id_or_none,
     scim_error,
     scim_response,
 )
@@ -138,7 +138,7 @@ def member_ids_of(group):
     """The person ids a SCIM Group lists."""
     found = []
     for member in group.members or []:
-        ident = id_or_none(member.value)
+        ident = resource_id_or_none(member.value)
         if member.type not in (None, "User") or ident is None:
             raise Invalid("Only users can be members of a group.", field="members")
         found.append(ident)

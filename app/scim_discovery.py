@@ -41,7 +41,7 @@ def schemas():
                     sub.required = True
                 if sub.name == "$ref":
                     sub.reference_types = ["User"]
-    for schema, name in ((user_schema, "Schemas"), (group_schema, "Schemas")):
+    for schema in (user_schema, group_schema):
         schema.meta = Meta(resource_type="Schema",
                            location=public_url("scim.schema", ident=schema.id))
     return [user_schema, group_schema]

@@ -1,7 +1,6 @@
 """SCIM Groups: teams, their names and members (on the /scim/v2 blueprint of app/scim.py)."""
 
 from flask import Response
-
 from scim2_models import Context, Group, PatchOp
 
 from boards import provisioning

@@ -10,8 +10,9 @@ from werkzeug.exceptions import HTTPException
 
 from boards.access import MAX_ID
 from boards.errors import DomainError, Invalid, NotFound
+from boards.numbers import is_int
 
-from .inputs import ascii_number, json_object, parse_id, parse_int
+from .inputs import ascii_number, id_or_none, json_object, parse_int
 
 MEDIA = "application/scim+json"
 
@@ -48,17 +49,14 @@ def read_body(model, context):
     return model.model_validate(data, scim_ctx=context), None
 
 
-def id_or_none(text):
+def resource_id_or_none(text):
     """A resource id from text (ASCII digits only, no spaces, within a key's range), or None."""
-    try:
-        return parse_id(text, "id") if ascii_number(text) else None
-    except Invalid:
-        return None
+    return id_or_none(text) if ascii_number(text) else None
 
 
 def resource_id(ident):
     """The id in a resource's path, or NotFound."""
-    number = id_or_none(ident)
+    number = resource_id_or_none(ident)
     if number is None:
         raise NotFound("Unknown resource.")
     return number
@@ -66,7 +64,7 @@ def resource_id(ident):
 
 def paging_number(value, default):
     """A paging number: an int, or text of ASCII digits; anything else is the default."""
-    if isinstance(value, int) and not isinstance(value, bool):
+    if is_int(value):
         return max(min(value, MAX_ID), -MAX_ID)
     try:
         number = parse_int(value, "number") if isinstance(value, str) else None

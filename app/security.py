@@ -1,7 +1,8 @@
 """Secure headers on every response."""
 
-from flask import request
 from urllib.parse import urlsplit
+
+from flask import request
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "

@@ -1,7 +1,8 @@
 """A team's stand-up schedule in the browser: told in words, and the values of its form."""
 
 from babel.dates import get_day_names
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from boards.standup import WEEKDAYS, schedule_of
 

@@ -75,20 +75,19 @@ def _login_wave(conn, url, count, password):
     conn.send("ready")
     if conn.recv() != "go":
         return
+    def log_in(http, data, gate, statuses):
+        gate.wait()
+        try:
+            statuses.append(http.post(f"{url}/login", data=data, allow_redirects=False,
+                                      timeout=120).status_code)
+        except requests.RequestException:
+            statuses.append(0)
+
     waves = []
     for _wave in range(1):
         gate, statuses = threading.Barrier(count), []
-
-        def log_in(http, data):
-            gate.wait()
-            try:
-                statuses.append(http.post(f"{url}/login", data=data, allow_redirects=False,
-                                          timeout=120).status_code)
-            except requests.RequestException:
-                statuses.append(0)
-
         started = time.perf_counter()
-        threads = [threading.Thread(target=log_in, args=form) for form in forms]
+        threads = [threading.Thread(target=log_in, args=(*form, gate, statuses)) for form in forms]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -114,9 +113,8 @@ def stats(samples):
 
 
 async def run(args, folder):
-    from tests.factories import PASSWORD
-
     from tests.databases import sqlite_url
+    from tests.factories import PASSWORD
 
     url, world, cards = seed(sqlite_url(folder), args.cards)
     context = multiprocessing.get_context("spawn")

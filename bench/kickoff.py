@@ -325,19 +325,32 @@ async def run(args, folder):
                 process.terminate()
     received = [s for s in samples if s is not None]
     return {
-        "people": len(persons), "boards": len(cards), "servers": 2,
-        "load_at_open": load_at_open, "load_at_moves": load_at_moves,
-        "open": {"seconds": round(open_wall, 1), "page_ms": stats(opened["page"]),
-                 "connect_join_ms": stats(opened["join"]), "failed": len(opened["failed"]),
-                 "failures": sorted(set(opened["failed"]))[:5],
-                 "server_cpu_s": [round(c, 1) for c in cpu_open],
-                 "client_cpu_s": round(client_cpu_open, 1)},
-        "moves": {"moves": len(samples), "rate_per_s": args.rate, "ms": stats(received),
-                  "missed": len(samples) - len(received), "partial_keys": len(missing),
-                  "sockets_dropped": dropped,
-                  "client_cpu_ms_per_move": round(
-                      1000 * (client_cpu - client_cpu_open) / len(samples), 1),
-                  "server_cpu_ms_per_move": [round(1000 * c / len(samples), 1) for c in cpu_moves]},
+        "people": len(persons),
+        "boards": len(cards),
+        "servers": 2,
+        "load_at_open": load_at_open,
+        "load_at_moves": load_at_moves,
+        "open": {
+            "seconds": round(open_wall, 1),
+            "page_ms": stats(opened["page"]),
+            "connect_join_ms": stats(opened["join"]),
+            "failed": len(opened["failed"]),
+            "failures": sorted(set(opened["failed"]))[:5],
+            "server_cpu_s": [round(c, 1) for c in cpu_open],
+            "client_cpu_s": round(client_cpu_open, 1),
+        },
+        "moves": {
+            "moves": len(samples),
+            "rate_per_s": args.rate,
+            "ms": stats(received),
+            "missed": len(samples) - len(received),
+            "partial_keys": len(missing),
+            "sockets_dropped": dropped,
+            "client_cpu_ms_per_move": round(
+                1000 * (client_cpu - client_cpu_open) / len(samples), 1
+            ),
+            "server_cpu_ms_per_move": [round(1000 * c / len(samples), 1) for c in cpu_moves],
+        },
         "errors": watch.errors,
     }
 

@@ -1,6 +1,7 @@
 """Page benchmark: server time of the boards, /me and /overview, measured in-process.
 
-    .venv/bin/python bench/pages.py [--postgres] [--runs 30] [--big-runs 10] [--gc-freeze] [--profile DIR]
+    .venv/bin/python bench/pages.py [--postgres] [--runs 30] [--big-runs 10] [--gc-freeze]
+        [--profile DIR]
 
 Builds a large city on a fresh migrated SQLite file (with --postgres also in a fresh schema on
 127.0.0.1:5432/test): 5 ambitions, 10 long- and 30 short-term goals, 43 teams of 27 (~1200 people)
@@ -49,17 +50,24 @@ THINGS = ("de wachtlijst huurtoeslag", "terugbelverzoeken van het KCC", "de klan
           "het inwerken van nieuwe collega's", "de aanvragen bijzondere bijstand",
           "het beheer van de openbare ruimte", "signalen uit de wijkteams", "de WOZ-bezwaren",
           "de samenwerking met de woningcorporatie", "de meldingen openbare ruimte")
-FIRST = ("Anna", "Bert", "Carla", "Daan", "Eline", "Fatma", "Gert", "Ivo", "Kees", "Noor", "Petra", "Yara")
-LAST = ("de Jong", "Jansen", "de Vries", "Bakker", "Visser", "Smit", "Çelik", "Yılmaz", "de Boer", "Bos")
+FIRST = ("Anna", "Bert", "Carla", "Daan", "Eline", "Fatma", "Gert", "Ivo",
+         "Kees", "Noor", "Petra", "Yara")
+LAST = ("de Jong", "Jansen", "de Vries", "Bakker", "Visser", "Smit", "Çelik",
+        "Yılmaz", "de Boer", "Bos")
 STATUS_WEIGHTS = {"current": (0.35, 0.25, 0.40), "past": (0.10, 0.05, 0.85)}
 
 
 def build_city(db, rng):
-    """Organisation, goals, 43 teams with ~1200 people and their cards; Eva with cards in 3 teams."""
+    """Organisation, goals, 43 teams with ~1200 people and their cards; Eva with cards in 3
+    teams."""
     monday = date.today() - timedelta(days=date.today().weekday())
     with db.writer() as s:  # today falls in the 2nd week of cycle PAST_CYCLES + 1
-        catalog.setup_organisation(s, name="Werkorganisatie Grote Stad", municipalities=["Grote Stad"],
-                                   first_cycle_start=monday - timedelta(days=14 * PAST_CYCLES + 7))
+        catalog.setup_organisation(
+            s,
+            name="Werkorganisatie Grote Stad",
+            municipalities=["Grote Stad"],
+            first_cycle_start=monday - timedelta(days=14 * PAST_CYCLES + 7),
+        )
         admin = people.create_person(s, name="Ada Admin", email="admin@bench.example",
                                      password=PASSWORD, is_admin=True).id
         eva = people.create_person(s, name="Eva Ëlsen", email="eva@bench.example",
@@ -70,8 +78,9 @@ def build_city(db, rng):
         teams = []
         for t in range(TEAMS):
             chosen = rng.sample(ambitions, 2)
-            team = catalog.create_team(s, admin, name=f"Team {t + 1:02d} {THINGS[t % 10].split()[-1]}",
-                                       ambition_ids=chosen)
+            team = catalog.create_team(
+                s, admin, name=f"Team {t + 1:02d} {THINGS[t % 10].split()[-1]}", ambition_ids=chosen
+            )
             members = [person(s, rng, f"t{t}m{i}") for i in range(TEAM_SIZE - (t < 3))]
             members += [eva] if t < 3 else []
             for member in members:
@@ -85,7 +94,7 @@ def build_city(db, rng):
             bulk_actions(s, team.id, cycles[PAST_CYCLES], owners, goals, CARDS_PER_TEAM - mine, rng,
                          "current")
         s.commit()
-        for team, members, goals in teams[:3]:
+        for team, _members, goals in teams[:3]:
             eva_cards(s, eva, team.slug, goals, rng)
     return {"admin": admin, "eva": eva, "short": short, "ambitions": ambitions,
             "cycle": cycles[PAST_CYCLES]}
@@ -113,7 +122,9 @@ def build_big_boards(db, rng, city):
     """Team "groot" (200 cards, 12 people) and team "reus" (4000 cards, 30 people), Eva in both."""
     with db.writer() as s:
         for name, size, cards, mine in (("Groot", 12, 200, 3), ("Reus", 30, 4000, 0)):
-            team = catalog.create_team(s, city["admin"], name=name, ambition_ids=city["ambitions"][:2])
+            team = catalog.create_team(
+                s, city["admin"], name=name, ambition_ids=city["ambitions"][:2]
+            )
             members = [person(s, rng, f"{name}{i}") for i in range(size - 1)]
             for member in members + [city["eva"]]:
                 catalog.add_member(s, city["admin"], team.id, member)
@@ -127,8 +138,15 @@ def build_big_boards(db, rng, city):
 def eva_cards(s, eva, slug, short, rng, next_cycle=True):
     """Eva's own cards, through the service: 3 this cycle (one per column), 1 next cycle."""
     for status in STATUSES:
-        actions.create_action(s, eva, slug, title=title(rng), goal_id=rng.choice(short), status=status,
-                              due_date=date.today() + timedelta(days=rng.randint(-3, 6)))
+        actions.create_action(
+            s,
+            eva,
+            slug,
+            title=title(rng),
+            goal_id=rng.choice(short),
+            status=status,
+            due_date=date.today() + timedelta(days=rng.randint(-3, 6)),
+        )
     if next_cycle:
         actions.create_action(s, eva, slug, title=title(rng), cycle_number=PAST_CYCLES + 2)
 
@@ -147,7 +165,8 @@ def person(s, rng, n):
 def bulk_actions(s, team_id, cycle, owners, goals, count, rng, kind):
     """Volume data, bulk-inserted: one INSERT ... VALUES batch instead of `count` service calls
     (building ~12,000 cards one create_action at a time takes minutes). No Event rows are written
-    (none of the measured pages reads them); positions are spread_keys, as a rebalanced column has."""
+    (none of the measured pages reads them); positions are spread_keys, as a rebalanced column
+    has."""
     statuses = rng.choices(STATUSES, weights=STATUS_WEIGHTS[kind], k=count)
     start = datetime.combine(cycle.start, datetime.min.time(), tzinfo=timezone.utc)
     rows = []
@@ -155,13 +174,27 @@ def bulk_actions(s, team_id, cycle, owners, goals, count, rng, kind):
         for key in spread_keys(statuses.count(status)):
             help_ = kind == "current" and status != "done" and rng.random() < 0.03
             due = cycle.start + timedelta(days=rng.randrange(14)) if rng.random() < 0.5 else None
-            rows.append(dict(
-                title=title(rng), owner_id=rng.choice(owners), team_id=team_id, cycle_number=cycle.number,
-                notes=" ".join(rng.choices(THINGS, k=rng.randint(5, 25))) if rng.random() < 0.3 else "",
-                goal_id=rng.choice(goals) if rng.random() < 0.9 else None, status=status,
-                position=key, needs_help=help_, help_reason="Wacht op akkoord manager" if help_ else "",
-                help_since=start + timedelta(hours=rng.randrange(200)) if help_ else None,
-                due_date=due, version=rng.randint(1, 4), created_at=start, updated_at=start))
+            rows.append(
+                dict(
+                    title=title(rng),
+                    owner_id=rng.choice(owners),
+                    team_id=team_id,
+                    cycle_number=cycle.number,
+                    notes=" ".join(rng.choices(THINGS, k=rng.randint(5, 25)))
+                    if rng.random() < 0.3
+                    else "",
+                    goal_id=rng.choice(goals) if rng.random() < 0.9 else None,
+                    status=status,
+                    position=key,
+                    needs_help=help_,
+                    help_reason="Wacht op akkoord manager" if help_ else "",
+                    help_since=start + timedelta(hours=rng.randrange(200)) if help_ else None,
+                    due_date=due,
+                    version=rng.randint(1, 4),
+                    created_at=start,
+                    updated_at=start,
+                )
+            )
     if rows:
         s.execute(insert(Action), rows)
 
@@ -184,10 +217,18 @@ def measure(client, statements, label, path, runs, warmup=5, headers=None, targe
         wall.append((time.perf_counter() - start) * 1000)
         counts.add(len(statements))
     body = response.get_data()  # the last response: its size and cards
-    return {"label": label, "path": path, "p50": percentile(wall, 50), "p95": percentile(wall, 95),
-            "cpu": percentile(cpu, 50), "cpu95": percentile(cpu, 95), "bytes": len(body), "target": target,
-            "cards": cards and (body.count(b'<article id="action-') or body.count(b'"position":')),
-            "sql": "/".join(map(str, sorted(counts)))}
+    return {
+        "label": label,
+        "path": path,
+        "p50": percentile(wall, 50),
+        "p95": percentile(wall, 95),
+        "cpu": percentile(cpu, 50),
+        "cpu95": percentile(cpu, 95),
+        "bytes": len(body),
+        "target": target,
+        "cards": cards and (body.count(b'<article id="action-') or body.count(b'"position":')),
+        "sql": "/".join(map(str, sorted(counts))),
+    }
 
 
 def interleaved(client, statements, specs, runs, warmup=5):
@@ -200,7 +241,10 @@ def interleaved(client, statements, specs, runs, warmup=5):
             statements.clear()
             start, start_cpu = time.perf_counter(), time.thread_time()
             response = client.get(path, headers=headers)
-            cpu, wall = (time.thread_time() - start_cpu) * 1000, (time.perf_counter() - start) * 1000
+            cpu, wall = (
+                (time.thread_time() - start_cpu) * 1000,
+                (time.perf_counter() - start) * 1000,
+            )
             assert response.status_code == 200, (path, response.status_code)
             if round_ >= warmup:
                 walls, cpus, counts = samples[label]
@@ -225,7 +269,10 @@ def app_client(url, args):
         gc.collect()
         gc.freeze()
     client = app.test_client()
-    assert client.post("/login", data={"email": "eva@bench.example", "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/login", data={"email": "eva@bench.example", "password": PASSWORD}).status_code
+        == 302
+    )
     return client, statements, app_db
 
 
@@ -237,39 +284,95 @@ def run(url, label, args):
     client, statements, app_db = app_client(url, args)
     bare = Flask("bare")  # the floor of Flask + the test client
     bare.add_url_rule("/", "index", lambda: "<!doctype html><title>ok</title><p>Hallo</p>" * 5)
-    bare, page = partial(measure, bare.test_client(), statements), partial(measure, client, statements)
+    bare, page = (
+        partial(measure, bare.test_client(), statements),
+        partial(measure, client, statements),
+    )
     r = args.runs
-    rows = [bare("bare Flask GET / (baseline)", "/", r), page("app GET /healthz (baseline)", "/healthz", r),
-            page(f"/overview ({TEAMS} teams × {CARDS_PER_TEAM})", "/overview", r, target=(150, None)),
-            page("/me (Eva: 3 teams, 9+3 cards)", "/me", r)]
+    rows = [
+        bare("bare Flask GET / (baseline)", "/", r),
+        page("app GET /healthz (baseline)", "/healthz", r),
+        page(f"/overview ({TEAMS} teams × {CARDS_PER_TEAM})", "/overview", r, target=(150, None)),
+        page("/me (Eva: 3 teams, 9+3 cards)", "/me", r),
+    ]
     started = time.perf_counter()
     build_big_boards(db, rng, city)
     built += time.perf_counter() - started
     with db.writer() as s:
         bearer = {"Authorization": f"Bearer {people.issue_token(s, city['eva'])}"}
         sizes = [s.scalar(select(func.count()).select_from(m)) for m in (Person, Team, Action)]
-    print(f"[{label}] built %d people, %d teams, %d cards in {built:.1f} s" % tuple(sizes), file=sys.stderr)
+    print(
+        f"[{label}] built %d people, %d teams, %d cards in {built:.1f} s" % tuple(sizes),
+        file=sys.stderr,
+    )
     kept = client.application.extensions.setdefault("verbeterbord.cards", {})  # app/card_cache.py
-    rows += [page("/teams/groot (200 cards)", "/teams/groot", r, target=(50, 25), cards=True),
-             page("/teams/groot on the wire (br)", "/teams/groot", r, headers={"Accept-Encoding": "br, gzip"}),
-             page("/teams/groot on the wire (gzip)", "/teams/groot", r, headers={"Accept-Encoding": "gzip"}),
-             page("/teams/groot, cards not kept (cold)", "/teams/groot", r, cards=True,
-                  before=kept.clear),
-             page("/teams/reus (4000 cards)", "/teams/reus", args.big_runs, 2, target=(500, 300), cards=True),
-             page("/teams/reus, cards not kept (cold)", "/teams/reus", args.big_runs, 2, cards=True,
-                  before=kept.clear),
-             page("/api/v1/teams/groot/board (JSON)", "/api/v1/teams/groot/board", r, headers=bearer,
-                  cards=True),
-             *interleaved(client, statements, [
-                 ("/teams/groot, interleaved", "/teams/groot", None),
-                 ("JSON board, interleaved", "/api/v1/teams/groot/board", bearer)], 5 * r),
-             page(f"/overview ({TEAMS + 2} teams, + 4200 cards)", "/overview", r),
-             page("/me (Eva: 5 teams, 12+3 cards)", "/me", r), bare("bare Flask GET / (again)", "/", r)]
+    rows += [
+        page("/teams/groot (200 cards)", "/teams/groot", r, target=(50, 25), cards=True),
+        page(
+            "/teams/groot on the wire (br)",
+            "/teams/groot",
+            r,
+            headers={"Accept-Encoding": "br, gzip"},
+        ),
+        page(
+            "/teams/groot on the wire (gzip)",
+            "/teams/groot",
+            r,
+            headers={"Accept-Encoding": "gzip"},
+        ),
+        page(
+            "/teams/groot, cards not kept (cold)", "/teams/groot", r, cards=True, before=kept.clear
+        ),
+        page(
+            "/teams/reus (4000 cards)",
+            "/teams/reus",
+            args.big_runs,
+            2,
+            target=(500, 300),
+            cards=True,
+        ),
+        page(
+            "/teams/reus, cards not kept (cold)",
+            "/teams/reus",
+            args.big_runs,
+            2,
+            cards=True,
+            before=kept.clear,
+        ),
+        page(
+            "/api/v1/teams/groot/board (JSON)",
+            "/api/v1/teams/groot/board",
+            r,
+            headers=bearer,
+            cards=True,
+        ),
+        *interleaved(
+            client,
+            statements,
+            [
+                ("/teams/groot, interleaved", "/teams/groot", None),
+                ("JSON board, interleaved", "/api/v1/teams/groot/board", bearer),
+            ],
+            5 * r,
+        ),
+        page(f"/overview ({TEAMS + 2} teams, + 4200 cards)", "/overview", r),
+        page("/me (Eva: 5 teams, 12+3 cards)", "/me", r),
+        bare("bare Flask GET / (again)", "/", r),
+    ]
     if args.profile:
-        for path, runs, headers in (("/teams/groot", 30, None), ("/api/v1/teams/groot/board", 30, bearer),
-                                    ("/teams/reus", 5, None), ("/overview", 30, None)):
-            profile(client, path, runs, Path(args.profile) / f"{label}{path.replace('/', '_')}.prof",
-                    headers)
+        for path, runs, headers in (
+            ("/teams/groot", 30, None),
+            ("/api/v1/teams/groot/board", 30, bearer),
+            ("/teams/reus", 5, None),
+            ("/overview", 30, None),
+        ):
+            profile(
+                client,
+                path,
+                runs,
+                Path(args.profile) / f"{label}{path.replace('/', '_')}.prof",
+                headers,
+            )
     app_db.dispose()
     db.dispose()
     return [dict(row, db=label) for row in rows]
@@ -298,8 +401,9 @@ def verdict(row):
 def report(rows):
     """The table as Markdown (readable in a terminal too), then the per-card and SQL checks."""
     base = {r["db"]: r for r in rows if r["path"] == "/healthz"}
-    print("| db | page | p50 ms | p95 ms | CPU p50/p95 ms | p50 ÷ /healthz | bytes | cards | B/card | SQL "
-          "| target (wall p95) |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("| db | page | p50 ms | p95 ms | CPU p50/p95 ms | p50 ÷ /healthz | bytes | cards "
+          "| B/card | SQL | target (wall p95) |\n"
+          "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         per_card = f"{r['bytes'] / r['cards']:,.0f}" if r["cards"] else ""
         print(f"| {r['db']} | {r['label']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['cpu']:.1f}/"
@@ -310,14 +414,18 @@ def report(rows):
         small, big = pages["/teams/groot"], pages["/teams/reus"]
         marginal = (big["bytes"] - small["bytes"]) / (big["cards"] - small["cards"])
         sql = {r["sql"] for r in rows if r["db"] == db and r["path"] == "/overview"}
-        wire = [r for r in rows if r["db"] == db and r["label"].startswith("/teams/groot on the wire")]
+        wire = [
+            r for r in rows if r["db"] == db and r["label"].startswith("/teams/groot on the wire")
+        ]
         for r in wire:  # deliverable: a 200-card board page costs at most 20 KB to send
             print(f"\n{db}: {r['label']}: {r['bytes']:,} B of {small['bytes']:,} — "
                   f"{'met' if r['bytes'] <= 20_000 else 'MISSED'} (≤ 20 KB)")
-        print(f"\n{db}: HTML per card {marginal:,.0f} B marginal (4000- vs 200-card board) — "
-              f"{'met' if marginal <= 1300 else 'MISSED'} (≤ ~1.3 KB); SQL per board {small['sql']} "
-              f"(200) vs {big['sql']} (4000), /overview {' vs '.join(sorted(sql))} — "
-              f"{'constant' if small['sql'] == big['sql'] and len(sql) == 1 else 'NOT constant'}")
+        print(
+            f"\n{db}: HTML per card {marginal:,.0f} B marginal (4000- vs 200-card board) — "
+            f"{'met' if marginal <= 1300 else 'MISSED'} (≤ ~1.3 KB); SQL per board {small['sql']} "
+            f"(200) vs {big['sql']} (4000), /overview {' vs '.join(sorted(sql))} — "
+            f"{'constant' if small['sql'] == big['sql'] and len(sql) == 1 else 'NOT constant'}"
+        )
         by_label = {r["label"]: r for r in rows if r["db"] == db}
         json_ = by_label["/api/v1/teams/groot/board (JSON)"]
         for label in ("/teams/groot (200 cards)", "/teams/groot, cards not kept (cold)"):
@@ -327,22 +435,35 @@ def report(rows):
                   f"p50 {ratio[0]:.2f}, p95 {ratio[1]:.2f}")
         html, json_ = by_label["/teams/groot, interleaved"], by_label["JSON board, interleaved"]
         ratio = (html["p50"] / json_["p50"], html["p95"] / json_["p95"])
-        print(f"{db}: /teams/groot ÷ JSON board, requests alternating: p50 {ratio[0]:.2f}, "
-              f"p95 {ratio[1]:.2f} — {'met' if max(ratio) <= 1.3 else 'MISSED'} (≤ 1.3); "
-              f"this thread's CPU p50 {html['cpu'] / json_['cpu']:.2f}, p95 {html['cpu95'] / json_['cpu95']:.2f}")
+        print(
+            f"{db}: /teams/groot ÷ JSON board, requests alternating: p50 {ratio[0]:.2f}, "
+            f"p95 {ratio[1]:.2f} — {'met' if max(ratio) <= 1.3 else 'MISSED'} (≤ 1.3); "
+            f"this thread's CPU p50 {html['cpu'] / json_['cpu']:.2f}, "
+            f"p95 {html['cpu95'] / json_['cpu95']:.2f}"
+        )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="also on PostgreSQL 127.0.0.1:5432/test")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also on PostgreSQL 127.0.0.1:5432/test"
+    )
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page (default 30)")
-    parser.add_argument("--big-runs", type=int, default=10, help="for the 4000-card board (default 10)")
-    parser.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after building the app")
-    parser.add_argument("--profile", metavar="DIR", help="cProfile the boards and /overview into DIR")
+    parser.add_argument(
+        "--big-runs", type=int, default=10, help="for the 4000-card board (default 10)"
+    )
+    parser.add_argument(
+        "--gc-freeze", action="store_true", help="gc.freeze() after building the app"
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="cProfile the boards and /overview into DIR"
+    )
     args = parser.parse_args()
     info = machine()
-    print(f"Pages: {info['nproc']} × {info['cpu']}, {info['ram_gib']} GiB, Python {info['python']}, "
-          f"load {info['loadavg_1m']:.2f}; {date.today().isoformat()}; {' '.join(sys.argv[1:])}")
+    print(
+        f"Pages: {info['nproc']} × {info['cpu']}, {info['ram_gib']} GiB, Python {info['python']}, "
+        f"load {info['loadavg_1m']:.2f}; {date.today().isoformat()}; {' '.join(sys.argv[1:])}"
+    )
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as folder:
         rows = run(sqlite_url(Path(folder)), "SQLite", args)
     if args.postgres:

@@ -1,9 +1,10 @@
 """Who may do what: everyone logged in reads; team members and admins write."""
 
-from .errors import N_, Conflict, Forbidden, NotFound
 from sqlmodel import select
 
+from .errors import N_, Conflict, Forbidden, NotFound
 from .models import Membership, Person, Team
+from .numbers import is_int_between
 
 
 def active_person(session, person_id):
@@ -51,7 +52,8 @@ def writable_team_ids(session, person, teams):
 
 
 def require_not_retired(team):
-    """Raise Conflict when the team is retired: its board is kept as it was and no longer changes."""
+    """Raise Conflict when the team is retired: its board is kept as it was and no longer
+    changes."""
     if team.retired_at is not None:
         raise Conflict(N_("This team is retired; its board can no longer change."))
 
@@ -88,7 +90,7 @@ MAX_ID = 2**31 - 1
 
 def is_id(value):
     """True for an int that can be a database key (not a bool, positive, within 32 bits)."""
-    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+    return is_int_between(value, 1, MAX_ID)
 
 
 def get_or_404(session, model, ident, message):

@@ -114,7 +114,7 @@ def scrub(value, traces):
                 # abert@), and %40 is how a URL in a log detail spells the @.
                 for spelled in {old, old.replace("@", "%40")}:
                     value = re.sub(rf"(?<![\w.+%-]){re.escape(spelled)}(?![\w-]|\.\w)",
-                                   lambda _match: new, value, flags=re.IGNORECASE)
+                                   lambda _match, new=new: new, value, flags=re.IGNORECASE)
             elif len(old) >= 4:
                 # Names too short would hit unrelated words.
                 value = value.replace(old, new)

@@ -9,12 +9,13 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event as CalendarEvent
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 from sqlmodel import select
 
 from . import events
 from .access import active_person
-from .cycles import TIMEZONE, cycle_of, cycle_number_on, organisation, today_local
+from .cycles import TIMEZONE, cycle_number_on, cycle_of, organisation, today_local
 from .errors import N_, NotFound
 from .models import Action, CalendarFeed, Membership, Person, Team
 from .standup import WEEKDAYS, schedule_of

@@ -1,7 +1,6 @@
 """Admin writes: teams, memberships, ambitions and goals, each logged."""
 
 import re
-from datetime import date
 
 from sqlmodel import select
 
@@ -21,7 +20,7 @@ from .models import (
     Team,
     TeamAmbition,
 )
-from .validation import clean_line, clean_text
+from .validation import check_date, clean_line, clean_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -46,7 +45,8 @@ def setup_organisation(session, *, name, municipalities=(), first_cycle_start,
     session.add(org)
     session.flush()
     for municipality in municipalities:
-        session.add(Municipality(organisation_id=org.id, name=clean_line(municipality, "municipalities")))
+        name_of_municipality = clean_line(municipality, "municipalities")
+        session.add(Municipality(organisation_id=org.id, name=name_of_municipality))
     events.record(session, kind="organisation_created", person_id=None,
                   after={"name": name, "municipalities": list(municipalities)})
     session.commit()
@@ -147,8 +147,7 @@ def create_goal(session, actor_id, *, ambition_id, horizon, title, parent_id=Non
         raise Invalid(N_("A long-term goal has no parent goal."), field="parent_id")
     if team_id is not None:
         get_or_404(session, Team, team_id, N_("Unknown team."))
-    if target_date is not None and not isinstance(target_date, date):
-        raise Invalid(N_("Invalid date."), field="target_date")
+    check_date(target_date, "target_date")
     goal = Goal(ambition_id=ambition.id, horizon=horizon, title=title, parent_id=parent_id,
                 team_id=team_id, target_date=target_date)
     session.add(goal)
@@ -185,8 +184,7 @@ def update_cadence(session, actor_id, *, cycle_length_days, first_cycle_start):
         raise Conflict(N_("The cadence can only be changed before the first action is planned."))
     if not isinstance(cycle_length_days, int) or not 1 <= cycle_length_days <= 56:
         raise Invalid(N_("A cycle lasts between 1 and 56 days."), field="cycle_length_days")
-    if not isinstance(first_cycle_start, date):
-        raise Invalid(N_("Invalid date."), field="first_cycle_start")
+    check_date(first_cycle_start, "first_cycle_start", required=True)
     org = session.exec(select(Organisation)).one()
     before = {"cycle_length_days": org.cycle_length_days,
               "first_cycle_start": org.first_cycle_start.isoformat()}

@@ -12,7 +12,7 @@ from .cycles import Cycle, cycle_by_number, today_local
 from .errors import N_, Conflict, Invalid
 from .models import Action, Person, TeamCycle, utcnow
 from .queries import card_in_session, team_by_slug
-from .validation import storable
+from .validation import clean_text
 
 DECISIONS = ("carry", "drop", "split")
 OUTCOME_OF = {"carry": "carried", "drop": "dropped", "split": "split"}
@@ -59,6 +59,16 @@ def closable_team_ids(session, person_id, cycle, teams):
     return writable_team_ids(session, active_person(session, person_id), teams)
 
 
+def _reason(item, action_id):
+    """The reason given with a decision, needed to drop an action; an error names the action."""
+    try:
+        return clean_text(item.get("reason"), "reason", 1000, required=item["decision"] == "drop",
+                          missing=N_("Say why an action is dropped."))
+    except Invalid as error:
+        error.item = action_id
+        raise
+
+
 def _parse(decisions, unfinished):
     if not isinstance(decisions, list):
         raise Invalid(N_("Decisions must be a list."), field="decisions")
@@ -70,13 +80,7 @@ def _parse(decisions, unfinished):
         if not is_id(action_id) or action_id not in unfinished:
             raise Invalid(N_("A decision names an action that is not unfinished in this cycle."),
                           field="decisions")
-        reason = item.get("reason") or ""
-        if not isinstance(reason, str) or len(reason) > 1000:
-            raise Invalid(N_("This text is too long."), field="reason", item=action_id)
-        storable(reason, "reason")
-        if item["decision"] == "drop" and not reason.strip():
-            raise Invalid(N_("Say why an action is dropped."), field="reason", item=action_id)
-        chosen[action_id] = (item["decision"], reason.strip())
+        chosen[action_id] = (item["decision"], _reason(item, action_id))
     missing = set(unfinished) - set(chosen)
     if missing:
         raise Invalid(N_("Every unfinished action needs a decision: carry, drop or split."),
@@ -182,9 +186,7 @@ def _apply_retrospective(record, retrospective):
         value = retrospective.get(name)
         if value is None:
             continue
-        if not isinstance(value, str) or len(value) > RETRO_MAX:
-            raise Invalid(N_("This text is too long."), field=name)
-        setattr(record, name, storable(value, name).strip())
+        setattr(record, name, clean_text(value, name, RETRO_MAX))
 
 
 def save_retrospective(session, actor_id, slug, number, retrospective):

@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from .errors import N_, NotFound
 from .models import Organisation, TeamCycle
+from .numbers import is_int_between
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")
 # Far beyond any real installation (a thousand years of weekly cycles), and small enough
@@ -67,7 +68,7 @@ def current_cycle(session, today=None):
 
 def is_cycle_number(value):
     """True for an int that can name a cycle."""
-    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_CYCLE
+    return is_int_between(value, 1, MAX_CYCLE)
 
 
 def cycle_by_number(session, number, today=None):

@@ -8,7 +8,6 @@ from sqlalchemy import create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-
 # How long one SQLite call may wait for a lock inside SQLite (milliseconds). It waits in C, on
 # the event loop's own thread under eventlet or gevent: every request and socket of the process
 # stands still meanwhile. So it is kept to a moment; a write that waits longer for the write

@@ -7,10 +7,10 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .validation import clean_line
 from .errors import N_
 from .models import DisplayLink, Team
 from .queries import team_by_slug
+from .validation import clean_line
 
 
 def _hash(token):

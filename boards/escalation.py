@@ -14,7 +14,7 @@ from .changes import Change, check_open, check_version, commit_change, locked_ac
 from .errors import N_, Forbidden, Invalid
 from .models import Action, Person, Team, utcnow
 from .queries import make_card
-from .validation import storable
+from .validation import clean_text
 
 THREAD_KINDS = ("help_requested", "help_note", "help_resolved", "help_ended", "help_taken_over")
 NOTE_MAX = 1000
@@ -61,7 +61,8 @@ def hand_over(session, original, copy, actor_id):
     """The copy in the next cycle takes over the original's escalation; the original drops it."""
     if not original.needs_help:
         return
-    copy.needs_help, copy.help_reason, copy.help_since = True, original.help_reason, original.help_since
+    copy.needs_help = True
+    copy.help_reason, copy.help_since = original.help_reason, original.help_since
     session.flush()
     events.record(session, kind="help_taken_over", person_id=actor_id, team_id=copy.team_id,
                   action_id=copy.id, after={"from_action_id": original.id,
@@ -100,18 +101,9 @@ def _open_escalation(session, actor_id, action_id):
     return actor, action, team
 
 
-def _clean_note(text, required):
-    text = storable(text, "text").strip() if isinstance(text, str) else ""
-    if required and not text:
-        raise Invalid(N_("Write a note."), field="text")
-    if len(text) > NOTE_MAX:
-        raise Invalid(N_("This text is too long."), field="text")
-    return text
-
-
 def respond_to_help(session, actor_id, action_id, *, text):
     """Add a note to the help thread of an escalated card (the card itself is unchanged)."""
-    text = _clean_note(text, required=True)
+    text = clean_text(text, "text", NOTE_MAX, required=True, missing=N_("Write a note."))
     actor, action, team = _open_escalation(session, actor_id, action_id)
     entry = events.record(session, kind="help_note", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after={"text": text})
@@ -121,7 +113,7 @@ def respond_to_help(session, actor_id, action_id, *, text):
 
 def resolve_help(session, actor_id, action_id, *, version, note=""):
     """Close the escalation (with an optional last note); the card stays on its board."""
-    note = _clean_note(note, required=False)
+    note = clean_text(note, "text", NOTE_MAX)
     actor, action, team = _open_escalation(session, actor_id, action_id)
     check_version(action, version)
     before = events.snapshot(action)

@@ -4,20 +4,24 @@ A team's members set its short-term goals; admins and the Team van teams set amb
 long-term goals. Every change is versioned, logged and returned as a GoalChange to publish.
 """
 
-from datetime import date
-
 from sqlmodel import select
 
 from . import events
-from .access import (active_person, get_or_404, is_id, require_goal_setter, require_not_retired,
-                     require_team_writer)
+from .access import (
+    active_person,
+    get_or_404,
+    is_id,
+    require_goal_setter,
+    require_not_retired,
+    require_team_writer,
+)
 from .catalog import COLOUR_RE
-from .validation import clean_line, clean_text
 from .changes import GoalChange, lock_team
 from .cycles import today_local
-from .errors import N_, Conflict, Invalid, NotFound
+from .errors import N_, Invalid, NotFound
 from .models import GOAL_STATUSES, HORIZONS, Ambition, Goal, Team, TeamAmbition
 from .queries import team_by_slug
+from .validation import check_date, check_version, clean_line, clean_text
 
 GOAL_FIELDS = ("title", "target_date", "status")
 AMBITION_FIELDS = ("title", "description", "colour", "retired")
@@ -37,19 +41,6 @@ def showing_boards(session, goal=None, ambition_id=None):
     return tuple(session.exec(
         select(Team.slug).join(TeamAmbition, TeamAmbition.team_id == Team.id)
         .where(TeamAmbition.ambition_id == ambition_id).order_by(Team.slug)).all())
-
-
-def _check_date(value):
-    if value is not None and not isinstance(value, date):
-        raise Invalid(N_("Invalid date."), field="target_date")
-    return value
-
-
-def _check_version(row, version):
-    if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
-        raise Invalid(N_("The version is missing."), field="version")
-    if version != row.version:
-        raise Conflict(N_("Someone else changed this just now. The page shows the current state."))
 
 
 def _locked(session, model, ident):
@@ -79,7 +70,7 @@ def create_team_goal(session, actor_id, team_slug, *, title, horizon, parent_id=
         require_goal_setter(session, actor)
     require_not_retired(team)
     title = clean_line(title, "title", 300)
-    target_date = _check_date(target_date)
+    target_date = check_date(target_date, "target_date")
     ambitions = _team_ambition_ids(session, team.id)
     if horizon == "long":
         if parent_id is not None:
@@ -107,7 +98,8 @@ def create_long_goal(session, actor_id, *, ambition_id, title, target_date=None)
     require_goal_setter(session, actor)
     title = clean_line(title, "title", 300)
     get_or_404(session, Ambition, ambition_id, N_("Unknown ambition."))
-    return _add_goal(session, actor, ambition_id, "long", title, _check_date(target_date))
+    target_date = check_date(target_date, "target_date")
+    return _add_goal(session, actor, ambition_id, "long", title, target_date)
 
 
 def _add_goal(session, actor, ambition_id, horizon, title, target_date, parent_id=None, team=None):
@@ -145,12 +137,12 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     if goal is None:
         raise NotFound(N_("Unknown goal."))
     require_goal_editor(session, actor, goal)
-    _check_version(goal, version)
+    check_version(goal, version)
     values = {}
     if "title" in fields:
         values["title"] = clean_line(fields["title"], "title", 300)
     if "target_date" in fields:
-        values["target_date"] = _check_date(fields["target_date"])
+        values["target_date"] = check_date(fields["target_date"], "target_date")
     if "status" in fields:
         if fields["status"] not in GOAL_STATUSES:
             raise Invalid(N_("A goal is open, achieved or retired."), field="status")
@@ -202,13 +194,12 @@ def edit_ambition(session, actor_id, ambition_id, *, version, fields):
     ambition = _locked(session, Ambition, ambition_id)
     if ambition is None:
         raise NotFound(N_("Unknown ambition."))
-    _check_version(ambition, version)
+    check_version(ambition, version)
     values = {}
     if "title" in fields:
         values["title"] = clean_line(fields["title"], "title")
     if "description" in fields:
-        values["description"] = clean_text(fields["description"], "description", 2000,
-                                           required=False)
+        values["description"] = clean_text(fields["description"], "description", 2000)
     if "colour" in fields:
         if not isinstance(fields["colour"], str) or not COLOUR_RE.match(fields["colour"]):
             raise Invalid(N_("Use a colour like #1f6feb."), field="colour")

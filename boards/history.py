@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from .models import Action, Ambition, Goal, Person, Team
+from .numbers import is_int
 
 PERSON_KEYS = ("person_id", "delegate_id", "owner_id")
 ACTION_KEYS = ("next_action_id", "carried_from_id", "from_action_id")
@@ -52,7 +53,7 @@ def _ids(events):
             wanted["goals"].update((state.get("goal_id"), state.get("parent_id")))
             wanted["ambitions"].add(state.get("ambition_id"))
             wanted["ambitions"].update(state.get("ambition_ids") or ())
-    return {key: {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+    return {key: {i for i in ids if is_int(i)}
             for key, ids in wanted.items()}
 
 

@@ -17,7 +17,7 @@ from .cycles import team_cycles
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import Event, Idea, Person, Team, utcnow
 from .queries import team_by_slug
-from .validation import TITLE_MAX, clean_line, clean_text
+from .validation import TITLE_MAX, check_version, clean_line, clean_text
 
 TEXT_MAX = 4000
 REASON_MAX = 1000
@@ -97,11 +97,8 @@ def _locked_idea(session, idea_id):
 
 
 def _check_version(idea, version):
-    if not isinstance(version, int) or isinstance(version, bool) or abs(version) >= 2**63:
-        raise Invalid(N_("The version is missing."), field="version")
-    if version != idea.version:
-        raise Conflict(N_("Someone else changed this idea just now. The page shows the current "
-                          "state."))
+    check_version(idea, version, changed=N_(
+        "Someone else changed this idea just now. The page shows the current state."))
 
 
 def _reason(state, reason):

@@ -13,7 +13,7 @@ from . import events
 from .access import active_person, is_id, require_team_writer, sets_organisation_goals
 from .changes import IndicatorChange
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
-from .goals import _check_version, _locked, require_goal_editor, showing_boards
+from .goals import _locked, require_goal_editor, showing_boards
 from .models import (
     DIRECTIONS,
     Goal,
@@ -28,7 +28,7 @@ from .models import (
 from .numbers import MAX_DECIMALS, number_text, parse_number
 from .pasted import pasted_rows
 from .periods import check_kind, check_not_future, current_period, parse_period
-from .validation import clean_line
+from .validation import check_version, clean_line
 
 EDITABLE = ("name", "unit", "direction", "decimals", "target")
 
@@ -138,7 +138,7 @@ def edit_indicator(session, actor_id, indicator_id, *, version, fields):
     actor = active_person(session, actor_id)
     indicator, goal = _locked_indicator(session, indicator_id)
     require_goal_editor(session, actor, goal)
-    _check_version(indicator, version)
+    check_version(indicator, version)
     values = _clean(fields)
     changed = {k: v for k, v in values.items() if getattr(indicator, k) != v}
     if not changed:
@@ -157,7 +157,7 @@ def retire_indicator(session, actor_id, indicator_id, *, version):
     actor = active_person(session, actor_id)
     indicator, goal = _locked_indicator(session, indicator_id)
     require_goal_editor(session, actor, goal)
-    _check_version(indicator, version)
+    check_version(indicator, version)
     if indicator.retired_at is not None:
         return _change(session, "indicator.changed", None, indicator, goal)
     indicator.retired_at = utcnow()

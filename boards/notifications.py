@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person
-from .cycles import cycle_of, cycle_number_on, organisation
+from .cycles import cycle_number_on, cycle_of, organisation
 from .errors import N_, Invalid
 from .models import Action, Event, Goal, Membership, NotificationChoice, Person, Team
 

@@ -1,4 +1,6 @@
-"""Indicator values as people type or paste them: "7,9", "7.9", "1.234,5", "-3" or a JSON number.
+"""Numbers in input. Whole numbers: an int that is not a bool (JSON's true is not 1), within a
+range. Indicator values as people type or paste them: "7,9", "7.9", "1.234,5", "-3" or a JSON
+number.
 
 A single comma or point is the decimal separator (Dutch spreadsheets write "7,9", scripts 7.9);
 with both, the last one is: "1.234,5" and "1,234.5" are both 1234.5, and so is "1.234.567,0"
@@ -76,3 +78,21 @@ def shown(number, decimals, comma=False):
     """A value rounded to the indicator's decimals, with a decimal comma for Dutch readers."""
     text = f"{Decimal(number):.{decimals}f}"
     return text.replace(".", ",") if comma else text
+
+
+INT64_LIMIT = 2**63  # a 64-bit column holds integers of absolute value below this
+
+
+def is_int(value):
+    """True for an int that is not a bool."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def is_int_between(value, low, high):
+    """True for an int (not a bool) from low to high, both included."""
+    return is_int(value) and low <= value <= high
+
+
+def is_int64(value):
+    """True for an int (not a bool) that a 64-bit column holds: a version, a count."""
+    return is_int_between(value, -(INT64_LIMIT - 1), INT64_LIMIT - 1)

@@ -4,9 +4,9 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .validation import clean_line
 from .errors import N_, Conflict
 from .models import Municipality, Organisation
+from .validation import clean_line
 
 
 def _admin(session, actor_id):

@@ -99,7 +99,8 @@ def person_for_link(session, token, now=None):
     """The (link, person) a usable link belongs to, or None. Reads only."""
     if not isinstance(token, str) or not token or len(token) > 200:
         return None
-    row = session.exec(select(PasswordLink, Person).join(Person, Person.id == PasswordLink.person_id)
+    row = session.exec(select(PasswordLink, Person)
+                       .join(Person, Person.id == PasswordLink.person_id)
                        .where(PasswordLink.token_hash == token_hash(token))).first()
     if row is None or row[0].used_at is not None or not row[1].active:
         return None

@@ -5,8 +5,16 @@ from dataclasses import dataclass, field
 from sqlmodel import select
 
 from .access import get_or_404, is_id
-from .cycles import (Cycle, closed_cycles, current_cycle, cycle_of, organisation,
-                     team_cycle_closed, team_cycles, today_local)
+from .cycles import (
+    Cycle,
+    closed_cycles,
+    current_cycle,
+    cycle_of,
+    organisation,
+    team_cycle_closed,
+    team_cycles,
+    today_local,
+)
 from .errors import N_, NotFound
 from .models import STATUSES, Action, Ambition, Event, Goal, Membership, Person, Team, TeamAmbition
 
@@ -95,10 +103,10 @@ def board_of(session, team, cycle, closed):
     # One entity per row is the ORM's fast path (an Action, Person row costs twice as much).
     cards = session.exec(select(Action).where(*on_board)
                          .order_by(Action.status, Action.position)).all()
+    shown = [g for g in goals.values() if g.ambition_id in ambition_ids]
     board = Board(team, cycle, [ambitions[i] for i in ambition_ids],
-                  [g for g in goals.values() if g.horizon == "long" and g.ambition_id in ambition_ids],
-                  [g for g in goals.values() if g.horizon == "short" and g.ambition_id in ambition_ids
-                   and g.team_id in (None, team.id)],
+                  [g for g in shown if g.horizon == "long"],
+                  [g for g in shown if g.horizon == "short" and g.team_id in (None, team.id)],
                   members, {status: [] for status in STATUSES}, closed)
     for action in cards:
         board.columns[action.status].append(

@@ -59,10 +59,12 @@ def _link_or_create(session, issuer, subject, claims, auto_create):
     person = session.exec(select(Person).where(Person.email == email)).first() if email else None
     if person is not None and person.oidc_subject is not None:
         # Linking happens once: a second provider account with the same address is not the person.
-        raise Refused(N_("Your account here is linked to another sign-in account. Ask an administrator."))
+        raise Refused(N_("Your account here is linked to another sign-in account. "
+                         "Ask an administrator."))
     if person is None:
         if not (auto_create and email):
-            raise Refused(N_("You do not have an account here yet. Ask an administrator to add you."))
+            raise Refused(N_("You do not have an account here yet. "
+                             "Ask an administrator to add you."))
         name = claims.get("name") if isinstance(claims.get("name"), str) else ""
         person = create_person(session, name=name.strip()[:200] or email, email=email)
     person.oidc_issuer, person.oidc_subject = issuer, subject

@@ -3,7 +3,8 @@ show what changed since the last one."""
 
 import re
 from dataclasses import dataclass
-from datetime import time as daytime, timedelta
+from datetime import time as daytime
+from datetime import timedelta
 
 from sqlmodel import select
 

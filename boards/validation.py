@@ -4,8 +4,9 @@ import unicodedata
 from datetime import date
 
 from .access import is_id, is_member
-from .errors import N_, Invalid
+from .errors import N_, Conflict, Invalid
 from .models import Ambition, Goal, Person, TeamAmbition
+from .numbers import is_int64
 
 TITLE_MAX = 200
 NOTES_MAX = 4000
@@ -56,8 +57,9 @@ def clean_title(value):
     return clean_line(value, "title", TITLE_MAX, missing=N_("A title is required."))
 
 
-def clean_text(value, field, limit, required=False):
-    """Text of several lines (notes, a description) up to `limit` characters, trimmed."""
+def clean_text(value, field, limit, *, required=False, missing=None):
+    """Text of several lines (notes, a description) up to `limit` characters, trimmed and
+    storable; `missing` is the message when it is required and empty."""
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -66,8 +68,29 @@ def clean_text(value, field, limit, required=False):
         raise Invalid(N_("This text is too long."), field=field)
     text = storable(value, field).strip()
     if required and not text:
-        raise Invalid(N_("This field is required."), field=field)
+        raise Invalid(missing or N_("This field is required."), field=field)
     return text
+
+
+VERSION_MISSING = N_("The version is missing.")
+CHANGED_MEANWHILE = N_("Someone else changed this just now. The page shows the current state.")
+
+
+def check_version(row, version, *, missing=VERSION_MISSING, changed=CHANGED_MEANWHILE):
+    """Invalid without a version; Conflict when the row has changed since that version."""
+    if not is_int64(version):
+        raise Invalid(missing, field="version")
+    if version != row.version:
+        raise Conflict(changed)
+
+
+def check_date(value, field, *, required=False):
+    """A date, or None when it is not required."""
+    if value is None and not required:
+        return None
+    if not isinstance(value, date):
+        raise Invalid(N_("Invalid date."), field=field)
+    return value
 
 
 def check_owner(session, owner_id, team):
@@ -139,5 +162,4 @@ def check_repeat_every(value):
 
 def check_due_date(value):
     """A due date is a date or nothing."""
-    if value is not None and not isinstance(value, date):
-        raise Invalid(N_("Invalid date."), field="due_date")
+    return check_date(value, "due_date")

@@ -153,10 +153,12 @@ class PostgresTemplates:
                 same = _structure(conn, f"{self.prefix}probe") == _structure(conn, migrated)
                 conn.rollback()
         except Exception as error:  # e.g. a data migration that needs a connection
-            warnings.warn(f"migrating every test schema: no replayable SQL ({error!r})")
+            warnings.warn(f"migrating every test schema: no replayable SQL ({error!r})",
+                          stacklevel=2)
             return None
         if not same:
-            warnings.warn("migrating every test schema: the offline SQL builds another schema")
+            warnings.warn("migrating every test schema: the offline SQL builds another schema",
+                          stacklevel=2)
         return sql if same else None
 
     @contextmanager

@@ -30,13 +30,23 @@ def build_world(db):
     """Organisation, four people, two teams, one ambition with goals, the current cycle."""
     with db.writer() as s:
         today = date.today()
-        catalog.setup_organisation(s, name="Werkorganisatie Test", municipalities=["Gilze en Rijen"],
-                                   first_cycle_start=today - timedelta(days=today.weekday() + 14))
+        catalog.setup_organisation(
+            s,
+            name="Werkorganisatie Test",
+            municipalities=["Gilze en Rijen"],
+            first_cycle_start=today - timedelta(days=today.weekday() + 14),
+        )
         admin = people.create_person(s, name="Ada Admin", email="admin@test.example",
                                      password=PASSWORD, is_admin=True)
-        anna = people.create_person(s, name="Anna Ëlsen", email="anna@test.example", password=PASSWORD)
-        bert = people.create_person(s, name="Bert Bakker", email="bert@test.example", password=PASSWORD)
-        carla = people.create_person(s, name="Carla Çelik", email="carla@test.example", password=PASSWORD)
+        anna = people.create_person(
+            s, name="Anna Ëlsen", email="anna@test.example", password=PASSWORD
+        )
+        bert = people.create_person(
+            s, name="Bert Bakker", email="bert@test.example", password=PASSWORD
+        )
+        carla = people.create_person(
+            s, name="Carla Çelik", email="carla@test.example", password=PASSWORD
+        )
         ambition = catalog.create_ambition(s, admin.id, title="Dienstverlening dichtbij")
         long_goal = catalog.create_goal(s, admin.id, ambition_id=ambition.id, horizon="long",
                                         title="Klanttevredenheid een 8")

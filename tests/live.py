@@ -1,4 +1,5 @@
-"""Real server processes for tests: gunicorn with the eventlet or gevent worker, as in production."""
+"""Real server processes for tests: gunicorn with the eventlet or gevent worker, as in
+production."""
 
 import os
 import socket
@@ -91,7 +92,9 @@ class LiveServer:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited with {self.process.returncode}; see {self.log_path}")
+                raise RuntimeError(
+                    f"server exited with {self.process.returncode}; see {self.log_path}"
+                )
             try:
                 if requests.get(f"{self.url}/healthz", timeout=5).status_code == 200:
                     return self
@@ -132,7 +135,9 @@ def login_session(base_url, email, password):
 
 def api_token(base_url, email, password):
     """A bearer token from the API."""
-    response = requests.post(f"{base_url}/api/v1/tokens", json={"email": email, "password": password})
+    response = requests.post(
+        f"{base_url}/api/v1/tokens", json={"email": email, "password": password}
+    )
     assert response.status_code == 201, response.text
     return response.json()["token"]
 

@@ -73,7 +73,9 @@ class BoardClient:
                         return data
                 left = deadline - time.monotonic()
                 if left <= 0:
-                    raise AssertionError(f"no {kind} {fields} for action {action_id}; got {self.received}")
+                    raise AssertionError(
+                        f"no {kind} {fields} for action {action_id}; got {self.received}"
+                    )
                 self.changed.wait(left)
 
     def close(self):

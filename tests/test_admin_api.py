@@ -103,7 +103,9 @@ def test_admin_manages_teams_members_and_delegate(world, api_as, db):
 def test_a_delegate_gets_a_seat_in_the_team_of_teams(world, api_as, db):
     """Naming a team's delegate puts them in the Team van teams (logged there)."""
     admin = api_as("admin@test.example")
-    tvt = admin.post("/teams", {"name": "Team van teams", "kind": "team_of_teams"}).get_json()["team"]
+    tvt = admin.post("/teams", {"name": "Team van teams", "kind": "team_of_teams"}).get_json()[
+        "team"
+    ]
     assert admin.patch(f"/teams/{world.wonen}", {"delegate_id": world.bert}).status_code == 200
     with db.reader() as session:
         assert session.get(Membership, (tvt["id"], world.bert)) is not None
@@ -139,8 +141,11 @@ def test_my_export_holds_sign_in_log_choices_and_feeds(world, api_as, client, db
     from .conftest import login
     issuer = "https://login.microsoftonline.com/tenant-id/v2.0"
     with db.writer() as session:
-        sign_in.person_for_sign_in(session, issuer, {"sub": "anna-sub", "email": "anna@test.example",
-                                                     "email_verified": True})
+        sign_in.person_for_sign_in(
+            session,
+            issuer,
+            {"sub": "anna-sub", "email": "anna@test.example", "email_verified": True},
+        )
     with db.writer() as session:
         notifications.save_choices(session, world.anna, {"digest"})
     with db.writer() as session:

@@ -61,7 +61,9 @@ def test_team_page_preselects_nobody_and_confirms_removal(client, db, world):
     assert re.findall(r"<option[^>]*selected", add) == ['<option value="" selected']
     assert "Carla Çelik" in add and "Anna Ëlsen" not in add  # members are not offered again
     client.post(f"/admin/teams/{world.wonen_id}/members/add", data={"person_id": world.carla})
-    client.post(f"/admin/teams/{world.wonen_id}", data={"name": "Wonen", "delegate_id": world.carla})
+    client.post(
+        f"/admin/teams/{world.wonen_id}", data={"name": "Wonen", "delegate_id": world.carla}
+    )
     client.post(f"/admin/teams/{world.wonen_id}/members/{world.anna}/remove")
     with db.reader() as session:
         assert session.get(Membership, (world.wonen_id, world.anna)) is not None

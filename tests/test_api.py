@@ -17,7 +17,9 @@ def test_token_flow(client):
     assert ok.status_code == 201 and len(ok.get_json()["token"]) > 20
     error_of(client.post("/api/v1/tokens", json={"email": "anna@test.example", "password": "nee"}),
              401, "unauthorized")
-    error_of(client.post("/api/v1/tokens", data="nope", content_type="text/plain"), 400, "bad_request")
+    error_of(
+        client.post("/api/v1/tokens", data="nope", content_type="text/plain"), 400, "bad_request"
+    )
 
 
 def test_requests_without_valid_token_are_401(client):
@@ -91,7 +93,9 @@ def test_escalation_through_patch(api_as):
     """needs_help with a reason through PATCH; without a reason it is refused."""
     api = api_as("bert@test.example")
     action = api.post("/teams/wonen/actions", {"title": "Subsidie"}).get_json()["action"]
-    error_of(api.patch(f"/actions/{action['id']}", {"version": 1, "needs_help": True}), 422, "invalid")
+    error_of(
+        api.patch(f"/actions/{action['id']}", {"version": 1, "needs_help": True}), 422, "invalid"
+    )
     ok = api.patch(f"/actions/{action['id']}", {"version": 1, "needs_help": True,
                                                  "help_reason": "Budget onduidelijk"})
     assert ok.get_json()["action"]["needs_help"] is True

@@ -163,9 +163,18 @@ def test_openapi_document_is_public_and_open_to_every_origin(client):
     assert login.status_code == 201 and "Access-Control-Allow-Origin" not in login.headers
 
 
-@pytest.mark.parametrize("path", ["/api/v1/actions/1/", "/api/v1/teams/", "/api/v1/teams/wonen/board/",
-                                  "/api/v1/openapi.json/", "/api/v1/", "/api/v1//teams",
-                                  "/api/v1/teams//wonen/board"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/actions/1/",
+        "/api/v1/teams/",
+        "/api/v1/teams/wonen/board/",
+        "/api/v1/openapi.json/",
+        "/api/v1/",
+        "/api/v1//teams",
+        "/api/v1/teams//wonen/board",
+    ],
+)
 def test_no_redirect_under_the_api(api_as, path):
     """A trailing or doubled slash is a 404 problem, never a redirect to another path."""
     anna = api_as("anna@test.example")

@@ -18,7 +18,8 @@ from .live import LiveServer, api_token
 
 
 class Writer(threading.Thread):
-    """Creates cards through a server's API as fast as it answers; remembers each acknowledgement."""
+    """Creates cards through a server's API as fast as it answers; remembers each
+    acknowledgement."""
 
     def __init__(self, url, token):
         super().__init__(daemon=True)
@@ -35,8 +36,9 @@ class Writer(threading.Thread):
             n += 1
             title = f"Drill {n}"
             try:
-                response = http.post(f"{self.url}/api/v1/teams/wonen/actions", json={"title": title},
-                                     timeout=10)
+                response = http.post(
+                    f"{self.url}/api/v1/teams/wonen/actions", json={"title": title}, timeout=10
+                )
             except requests.RequestException as error:
                 # Not acknowledged, so not counted; a write that never ends shows in wait_for.
                 self.errors.append(f"{title}: {error!r}")
@@ -136,7 +138,8 @@ def test_db_downgrade_and_upgrade_again(db_url, world):
 
 
 def test_postgres_tools_get_the_url_in_their_environment():
-    """pg_dump/pg_restore get host, user, password and schema from the URL, not on a command line."""
+    """pg_dump/pg_restore get host, user, password and schema from the URL, not on a command
+    line."""
     from app.backup import _pg_environment
     env, schema = _pg_environment(
         "postgresql+psycopg://vb:ge%40heim@db.example:5433/verbeterbord"
@@ -147,7 +150,8 @@ def test_postgres_tools_get_the_url_in_their_environment():
 
 
 def test_serving_markers(tmp_path):
-    """A live process serving this database counts; a killed one's marker or another database not."""
+    """A live process serving this database counts; a killed one's marker or another database
+    not."""
     import json
     import os
     import subprocess

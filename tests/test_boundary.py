@@ -21,8 +21,16 @@ def test_boards_imports_no_flask_or_app():
     for path in (ROOT / "boards").glob("*.py"):
         for module in imported_modules(path):
             top = module.split(".")[0]
-            assert top not in {"flask", "flask_login", "flask_socketio", "flask_wtf", "flask_babel",
-                               "socketio", "app", "werkzeug"}, f"{path.name}: {module}"
+            assert top not in {
+                "flask",
+                "flask_login",
+                "flask_socketio",
+                "flask_wtf",
+                "flask_babel",
+                "socketio",
+                "app",
+                "werkzeug",
+            }, f"{path.name}: {module}"
 
 
 def test_app_builds_no_queries():

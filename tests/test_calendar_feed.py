@@ -43,7 +43,9 @@ def test_feed_holds_exactly_my_open_actions(make_public_app, db, world):
     with db.writer() as s:
         cycle = current_cycle(s)
         due = cycle.start + timedelta(days=3)
-        mine = actions.create_action(s, world.anna, "wonen", title="Mijn actie", due_date=due).action
+        mine = actions.create_action(
+            s, world.anna, "wonen", title="Mijn actie", due_date=due
+        ).action
         later = actions.create_action(s, world.anna, "wonen", title="Volgende cyclus",
                                       cycle_number=cycle.number + 1).action
         actions.create_action(s, world.anna, "wonen", title="Al klaar", status="done")

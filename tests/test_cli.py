@@ -25,9 +25,17 @@ def test_fresh_install_through_the_cli(tmp_path, sqlite_templates):
                                  "--municipality", "Baarle-Nassau", "--first-cycle-start",
                                  "2026-01-05"])
     assert result.exit_code == 0, result.output
-    result = runner.invoke(args=["create-admin", "--name", "Beheer",
-                                 "--email", "beheer@test.example",
-                                 "--password", "een lang wachtwoord"])
+    result = runner.invoke(
+        args=[
+            "create-admin",
+            "--name",
+            "Beheer",
+            "--email",
+            "beheer@test.example",
+            "--password",
+            "een lang wachtwoord",
+        ]
+    )
     assert result.exit_code == 0, result.output
     with Database(url).reader() as s:
         admin = authenticate(s, "beheer@test.example", "een lang wachtwoord")

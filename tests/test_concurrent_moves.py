@@ -77,7 +77,7 @@ def test_racing_moves_to_one_place_all_land_in_a_consistent_order(db, world):
     done = [card.action.id for card in board.columns["done"]]
     # Each writer read the column as the one before it left it: they queue at the bottom.
     in_commit_order = [action_id for (action_id, _), (_, event_id)
-                       in sorted(zip(cards, outcomes), key=lambda pair: pair[1][1])]
+                       in sorted(zip(cards, outcomes, strict=True), key=lambda pair: pair[1][1])]
     assert done[-WRITERS:] == in_commit_order
 
 

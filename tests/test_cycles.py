@@ -20,12 +20,16 @@ def add(db, actor, title, **fields):
 
 def close(db, world, decisions, actor=None, retro=None):
     with db.writer() as s:
-        return closing.close_team_cycle(s, actor or world.anna, "wonen", world.cycle, decisions, retro)
+        return closing.close_team_cycle(
+            s, actor or world.anna, "wonen", world.cycle, decisions, retro
+        )
 
 
 def board_of_cycle(db, number):
     with db.reader() as s:
-        return s.exec(select(Action).where(Action.team_id == 1, Action.cycle_number == number)).all()
+        return s.exec(
+            select(Action).where(Action.team_id == 1, Action.cycle_number == number)
+        ).all()
 
 
 @pytest.mark.parametrize("instant, expected_start", [
@@ -81,7 +85,8 @@ def test_close_carries_drops_and_splits_each_exactly_once(db, world):
     assert kinds == ["created", "dropped"]
     (wonen,) = [(c, r) for t, c, r in data.teams if t.slug == "wonen"]
     counts, record = wonen
-    assert (counts.done, counts.carried, counts.dropped, counts.split, counts.total) == (1, 1, 1, 1, 4)
+    outcomes = (counts.done, counts.carried, counts.dropped, counts.split, counts.total)
+    assert outcomes == (1, 1, 1, 1, 4)
     assert record.went_well == "Samenwerking met Zorg" and record.closed_at is not None
 
 
@@ -149,7 +154,9 @@ def test_cycle_api(client, db, world):
     token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
                                                 "password": PASSWORD}).get_json()["token"]
     headers = {"Authorization": f"Bearer {token}"}
-    numbers = [c["number"] for c in client.get("/api/v1/cycles", headers=headers).get_json()["cycles"]]
+    numbers = [
+        c["number"] for c in client.get("/api/v1/cycles", headers=headers).get_json()["cycles"]
+    ]
     assert world.cycle in numbers
     path = f"/api/v1/teams/wonen/cycles/{world.cycle}/close"
     refused = client.post(path, json={"decisions": []}, headers=headers)

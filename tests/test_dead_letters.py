@@ -8,11 +8,10 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from app.mail import header_value
 from boards import actions, outbox
 from boards.errors import Conflict, Forbidden
 from boards.models import Action, Outbox
-
-from app.mail import header_value
 
 from .conftest import login, make_app
 from .notify_helpers import SmtpServer

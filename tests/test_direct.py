@@ -43,7 +43,9 @@ def test_the_locked_card_matches_the_orm_column_for_column(db, world):
             assert _columns(mine) == _columns(theirs)
             assert {k: type(v) for k, v in _columns(mine).items()} == \
                 {k: type(v) for k, v in _columns(theirs).items()}
-    assert isinstance(read.action.created_at, datetime) and read.action.due_date == date(2030, 1, 31)
+    assert isinstance(read.action.created_at, datetime) and read.action.due_date == date(
+        2030, 1, 31
+    )
     assert locked.may_write and not locked.cycle_closed and locked.op_used_by is None
 
 

@@ -50,7 +50,8 @@ def test_saving_after_someone_else_moved_the_card_succeeds(client, db, world):
 
 
 def test_a_clash_comes_back_as_the_form_with_the_typed_text(client, db, world):
-    """Bert changed the title too: 409, the form again in the dialog, typed text kept, clash named."""
+    """Bert changed the title too: 409, the form again in the dialog, typed text kept, clash
+    named."""
     action = card(db, world)
     with db.writer() as s:
         actions.edit_action(s, world.bert, action.id, version=1, fields={"title": "Bert's titel"})

@@ -45,7 +45,9 @@ def test_board_csv_round_trip_with_dutch_characters(client, db, world):
 def test_board_json_export_with_token(client, db, world):
     """The JSON export has the board shape and the same titles."""
     seed_titles(db, world)
-    data = client.get("/teams/wonen/export.json", headers=bearer(client, "bert@test.example")).get_json()
+    data = client.get(
+        "/teams/wonen/export.json", headers=bearer(client, "bert@test.example")
+    ).get_json()
     titles = [a["title"] for column in data["columns"] for a in column["actions"]]
     assert sorted(titles) == sorted(TITLES) and len(data["columns"]) == 3
 
@@ -68,7 +70,9 @@ def test_event_log_export_is_for_admins(client, db, world):
     assert client.get("/admin/events/export.csv").status_code == 401
     member = client.get("/admin/events/export.csv", headers=bearer(client, "anna@test.example"))
     assert member.status_code == 403
-    rows = read_csv(client.get("/admin/events/export.csv", headers=bearer(client, "admin@test.example")))
+    rows = read_csv(
+        client.get("/admin/events/export.csv", headers=bearer(client, "admin@test.example"))
+    )
     assert sum(r["kind"] == "created" for r in rows) == len(TITLES)
     assert any("Café-avond" in r["after"] for r in rows)
 

@@ -85,8 +85,9 @@ def test_events_beyond_the_budget_are_refused_with_an_ack_error(site, clients):
 
 
 def test_flooding_socket_is_cut_off_and_others_keep_working(site, clients):
-    """2,000 moves in a burst from anna's socket (another process): it is disconnected, while bert's move reaches
-    carla as fast as before the flood (within a second, and at most a few times the quiet time)."""
+    """2,000 moves in a burst from anna's socket (another process): it is disconnected, while
+    bert's move reaches carla as fast as before the flood (within a second, and at most a few
+    times the quiet time)."""
     bert, carla = (_client(site, clients, name) for name in ("bert", "carla"))
     card, version = _card(site)
     quiet = _timed_move(bert, carla, card, version, "doing")

@@ -41,7 +41,9 @@ def test_non_member_may_not_create_or_change_team_goals(db, world):
         goal = _short(s, world).goal
         with pytest.raises(Forbidden):
             goals.edit_goal(s, world.carla, goal.id, version=1, fields={"status": "achieved"})
-        assert _short(s, world, actor=world.admin, title="Door admin").goal.team_id == world.wonen_id
+        assert (
+            _short(s, world, actor=world.admin, title="Door admin").goal.team_id == world.wonen_id
+        )
 
 
 def test_short_term_goal_needs_a_long_term_parent_of_the_teams_ambitions(db, world):
@@ -237,7 +239,9 @@ def test_member_manages_short_term_goals_from_the_board(client, world):
                         headers=htmx)
     assert stale.status_code == 409 and "vb:error" in stale.headers["HX-Trigger"]
     plain = client.post(f"/teams/wonen/goals/{goal_id}", data={"version": 2, "status": "open"})
-    assert plain.status_code == 302 and plain.headers["Location"].endswith("/teams/wonen#goals-panel")
+    assert plain.status_code == 302 and plain.headers["Location"].endswith(
+        "/teams/wonen#goals-panel"
+    )
 
 
 def test_retiring_from_the_board_needs_the_box_ticked(client, db, world):
@@ -259,7 +263,9 @@ def test_retiring_from_the_board_needs_the_box_ticked(client, db, world):
                           data={"version": 1, "status": "retired"}, headers=htmx)
     assert refused.status_code == 422
     error = json.loads(refused.headers["HX-Trigger"])["vb:error"]
-    assert error["field"] == "confirm" and error["message"] == "Vink het vakje aan om te bevestigen."
+    assert (
+        error["field"] == "confirm" and error["message"] == "Vink het vakje aan om te bevestigen."
+    )
     with db.reader() as session:
         assert session.get(Goal, goal_id).status == "open"
     done = client.post(f"/teams/wonen/goals/{goal_id}",

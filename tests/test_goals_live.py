@@ -4,9 +4,9 @@ import time
 
 import pytest
 
+from .factories import PASSWORD
 from .live import LiveServer, api_token
 from .socketclients import BoardClient, api
-from .factories import PASSWORD
 
 pytestmark = pytest.mark.live
 
@@ -45,8 +45,10 @@ def test_goal_changes_reach_the_team_board_and_the_overview(site):
         assert overview.call("join", {"overview": True})["ok"] is True
         clients = [wonen, zorg, overview]
         anna = api(url, token("anna"))
-        goal = anna.post(f"/teams/{world.wonen}/goals", json={
-            "title": "Wachtrij weg", "horizon": "short", "parent_id": world.long_goal}).json()["goal"]
+        goal = anna.post(
+            f"/teams/{world.wonen}/goals",
+            json={"title": "Wachtrij weg", "horizon": "short", "parent_id": world.long_goal},
+        ).json()["goal"]
         for client in (wonen, overview):
             pushed = _events(client, "goal.created")
             assert [p["goal"]["id"] for p in pushed] == [goal["id"]]

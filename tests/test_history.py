@@ -188,7 +188,7 @@ def test_card_history_tells_each_event_with_the_title_it_had_then(client, db, wo
         "Ada Admin reageerde op de hulpvraag bij 'Klanten terugbellen'",
     ]
     positions = [text.find(sentence) for sentence in told]
-    assert -1 not in positions, [s for s, p in zip(told, positions) if p == -1]
+    assert -1 not in positions, [s for s, p in zip(told, positions, strict=True) if p == -1]
     assert sorted(positions) == positions or sorted(positions, reverse=True) == positions
     assert "zette 'Klanten terugbellen' in Te doen" not in text
 

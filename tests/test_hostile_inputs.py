@@ -69,7 +69,10 @@ def _form_posts(card):
         ("/teams/wonen/cycles/1/retrospective", {"went_well": "\x00"}),
         ("/admin/ambitions", {"title": "x", "order": HUGE}),
         ("/admin/ambitions", {"title": "\x00"}),
-        ("/admin/goals", {"title": "x", "ambition_id": BIG, "horizon": "long", "parent_id": "none"}),
+        (
+            "/admin/goals",
+            {"title": "x", "ambition_id": BIG, "horizon": "long", "parent_id": "none"},
+        ),
         ("/admin/goals", {"title": "x", "ambition_id": "1", "horizon": "short", "parent_id": HUGE}),
         ("/admin/teams", {"name": "x", "ambition_ids": ["²", HUGE]}),
         ("/admin/teams/1/members", {"person_id": BIG}),
@@ -105,9 +108,19 @@ def test_hostile_form_posts(app, client, db, world):
                 assert "/login" not in response.headers["Location"] or path == "/login"
 
 
-BODIES = [b"[" * 50_000 + b"]" * 50_000, b'{"title": "\\ud800"}', b'{"title": "\\u0000"}',
-          b"", b"not json", b"null", b"[]", b'"text"', b"1e999999",
-          b'{"title": ["x"], "owner_id": {"id": 1}}', b'{"title": "x", "goal_id": 9223372036854775808}']
+BODIES = [
+    b"[" * 50_000 + b"]" * 50_000,
+    b'{"title": "\\ud800"}',
+    b'{"title": "\\u0000"}',
+    b"",
+    b"not json",
+    b"null",
+    b"[]",
+    b'"text"',
+    b"1e999999",
+    b'{"title": ["x"], "owner_id": {"id": 1}}',
+    b'{"title": "x", "goal_id": 9223372036854775808}',
+]
 
 
 @pytest.mark.parametrize("body", BODIES, ids=range(len(BODIES)))

@@ -27,7 +27,8 @@ def _wait_out_the_window():
 
 
 def test_wrong_passwords_for_one_account_are_limited(limited_app):
-    """After 3 wrong passwords the account answers 429 (right password too) until the window ends."""
+    """After 3 wrong passwords the account answers 429 (right password too) until the window
+    ends."""
     client = limited_app.test_client()
     for _ in range(3):
         assert login(client, "anna@test.example", "wrong password!").status_code == 401

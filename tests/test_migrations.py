@@ -1,5 +1,6 @@
 """Migrations: they agree with the models, carry data over, and go down and up again."""
 
+import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -10,8 +11,6 @@ import boards.models  # noqa: F401  (registers the tables)
 from app.cli import alembic_config
 
 from .databases import PostgresSchema, require_postgres
-
-import pytest
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -49,8 +48,9 @@ def _seed_0004(connection):
     run("INSERT INTO person (id, name, email, is_admin, active, session_epoch) "
         "VALUES (1, 'Anna', 'anna@example.org', false, true, 0)")
     run("INSERT INTO team (id, name, slug, kind) VALUES (1, 'Wonen', 'wonen', 'team')")
-    run("INSERT INTO cycle (id, number, start, \"end\", state) VALUES "
-        "(7, 3, '2026-02-02', '2026-02-15', 'planned'), (9, 4, '2026-02-16', '2026-03-01', 'planned')")
+    run('INSERT INTO cycle (id, number, start, "end", state) VALUES '
+        "(7, 3, '2026-02-02', '2026-02-15', 'planned'), "
+        "(9, 4, '2026-02-16', '2026-03-01', 'planned')")
     for action_id, cycle_id, status, needs_help, outcome in [
             (1, 7, 'todo', True, 'carried'), (2, 9, 'todo', True, None),
             (3, 9, 'done', True, None), (4, 9, 'doing', False, None)]:
@@ -59,8 +59,8 @@ def _seed_0004(connection):
             "outcome_reason) VALUES (:id, 'Kaart', '', 1, 1, :cycle, :status, 'a0', :help, "
             "'hulp', 0, 1, '2026-02-02 10:00:00', '2026-02-02 10:00:00', :outcome, '')",
             id=action_id, cycle=cycle_id, status=status, help=needs_help, outcome=outcome)
-    run("INSERT INTO teamcycle (team_id, cycle_id, closed_at, went_well, to_improve, do_differently)"
-        " VALUES (1, 7, '2026-02-16 09:00:00', 'samen', '', '')")
+    run("INSERT INTO teamcycle (team_id, cycle_id, closed_at, went_well, to_improve, "
+        "do_differently) VALUES (1, 7, '2026-02-16 09:00:00', 'samen', '', '')")
 
 
 def test_computed_cycles_migration_carries_data_over(empty_url):
@@ -80,8 +80,9 @@ def test_computed_cycles_migration_carries_data_over(empty_url):
             records = connection.execute(sa.text(
                 "SELECT team_id, cycle_number, went_well FROM teamcycle")).all()
             assert [tuple(row) for row in records] == [(1, 3, "samen")]
-            ended = connection.execute(sa.text(
-                "SELECT action_id FROM event WHERE kind = 'help_ended' ORDER BY action_id")).scalars()
+            ended = connection.execute(
+                sa.text("SELECT action_id FROM event WHERE kind = 'help_ended' ORDER BY action_id")
+            ).scalars()
             assert list(ended) == [1, 3]
         command.downgrade(config, "0004")
         with engine.connect() as connection:

@@ -1,6 +1,7 @@
 """Property test of the one move path: random moves keep every board in a consistent order."""
 
 import uuid
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -64,7 +65,7 @@ def assert_board_matches(db, slug, model):
     for status in STATUSES:
         cards = board.columns[status]
         keys = [card.action.position for card in cards]
-        assert all(low < high for low, high in zip(keys, keys[1:])), (status, keys)
+        assert all(low < high for low, high in pairwise(keys)), (status, keys)
         assert all(0 < len(key) <= ordering.MAX_KEY_LENGTH for key in keys), keys
         assert [card.action.id for card in cards] == model.columns[status], status
         assert all(card.action.status == status for card in cards)
@@ -83,7 +84,8 @@ def neighbour(data, model, status, everyone):
 
 
 def test_random_interleaved_moves_keep_the_board_consistent(db, world):
-    """Anna and Bert move cards at random (some stale, some by outsider Carla); the board stays exact."""
+    """Anna and Bert move cards at random (some stale, some by outsider Carla); the board stays
+    exact."""
     actors = {"anna": world.anna, "bert": world.bert, "carla": world.carla}
 
     @settings(max_examples=25 if db.is_sqlite else 10, deadline=None,
@@ -105,18 +107,20 @@ def test_random_interleaved_moves_keep_the_board_consistent(db, world):
             if stale:
                 version = data.draw(st.sampled_from([version - 1, version + 1, 0]), label="version")
             failure = Forbidden if actor == "carla" else Conflict if stale else None
-            move = lambda session: actions.move_action(  # noqa: E731
-                session, actors[actor], card, status=status, version=version,
-                before_id=before_id, after_id=after_id)
+            move = {"status": status, "version": version, "before_id": before_id,
+                    "after_id": after_id}
             if failure:
                 with pytest.raises(failure):
                     with db.writer() as session:
-                        move(session)
+                        actions.move_action(session, actors[actor], card, **move)
             else:
                 with db.writer() as session:
-                    change = move(session)
+                    change = actions.move_action(session, actors[actor], card, **move)
                 model.move(card, status, before_id, after_id)
-                assert (change.action.status, change.action.version) == (status, model.versions[card])
+                assert (change.action.status, change.action.version) == (
+                    status,
+                    model.versions[card],
+                )
             assert_board_matches(db, slug, model)
 
     run()
@@ -136,5 +140,5 @@ def test_many_moves_to_the_top_rebalance_without_changing_order(db, world):
         model.move(card, "todo", None, first)
     assert_board_matches(db, slug, model)
     assert max(lengths) > 20, lengths
-    assert any(after < before - 10 for before, after in zip(lengths, lengths[1:])), \
+    assert any(after < before - 10 for before, after in pairwise(lengths)), \
         f"the column was never rebalanced: {lengths}"

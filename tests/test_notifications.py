@@ -130,9 +130,15 @@ def test_reminders_and_digest_are_planned_once(db_url, db, world, smtp):
         s.commit()
         actions.create_action(s, world.carla, "zorg", title="Later af",
                               due_date=first + timedelta(days=6))
-        goal = catalog.create_goal(s, world.admin, ambition_id=s.get(Goal, world.long_goal).ambition_id, horizon="short",
-                                   title="Wachttijd halveren", parent_id=world.long_goal,
-                                   team_id=world.wonen_id)
+        goal = catalog.create_goal(
+            s,
+            world.admin,
+            ambition_id=s.get(Goal, world.long_goal).ambition_id,
+            horizon="short",
+            title="Wachttijd halveren",
+            parent_id=world.long_goal,
+            team_id=world.wonen_id,
+        )
     app = _app(db_url, smtp.port)
     try:
         _send(app, "--today", first.isoformat())

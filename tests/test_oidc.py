@@ -10,10 +10,17 @@ from sqlmodel import func, select
 from boards.models import Event, LoginSession, Person, SecurityEvent
 
 from .conftest import PUBLIC_URL, login, make_app
-from .live import free_port
 from .factories import PASSWORD
-from .oidc import (choose_account, local_path, oidc_config, provider_server, set_user, sign_in,
-                   with_query)
+from .live import free_port
+from .oidc import (
+    choose_account,
+    local_path,
+    oidc_config,
+    provider_server,
+    set_user,
+    sign_in,
+    with_query,
+)
 
 
 @pytest.fixture(scope="module")
@@ -211,8 +218,12 @@ def test_logout_ends_the_session_here_and_at_the_provider(browser, issuer, world
     assert browser.get("/me").status_code == 302
     provider_page = requests.get(location, timeout=10)
     assert provider_page.status_code == 200
-    confirmed = requests.post(f"{issuer}/oauth2/end_session/confirm", allow_redirects=False,
-                              data={"redirect_uri": query["post_logout_redirect_uri"][0]}, timeout=10)
+    confirmed = requests.post(
+        f"{issuer}/oauth2/end_session/confirm",
+        allow_redirects=False,
+        data={"redirect_uri": query["post_logout_redirect_uri"][0]},
+        timeout=10,
+    )
     assert confirmed.headers["Location"] == f"{PUBLIC_URL}/login"
 
 

@@ -36,7 +36,8 @@ def test_overview_counts_known_answers(db, world):
         data = overview_for(s)
     teams = {t.team.slug: t for t in data.teams}
     assert teams["wonen"].counts == {"todo": 1, "doing": 1, "done": 1}
-    assert (teams["wonen"].needs_help, teams["wonen"].overdue, teams["wonen"].without_goal) == (1, 1, 1)
+    wonen = teams["wonen"]
+    assert (wonen.needs_help, wonen.overdue, wonen.without_goal) == (1, 1, 1)
     assert teams["zorg"].counts == {"todo": 0, "doing": 0, "done": 1} and teams["zorg"].overdue == 0
     (ambition,) = data.ambitions
     assert (ambition.tally.done, ambition.tally.total) == (2, 3)
@@ -72,7 +73,10 @@ def test_my_actions_api_and_next_cycle(db, world, client):
     assert body["cycle"]["number"] == world.cycle
     (mine,) = body["actions"]
     assert mine["title"] == "Nu" and mine["team"] == {"slug": "wonen", "name": "Wonen"}
-    assert mine["goal"]["id"] == world.short_goal and mine["ambition"]["title"] == "Dienstverlening dichtbij"
+    assert (
+        mine["goal"]["id"] == world.short_goal
+        and mine["ambition"]["title"] == "Dienstverlening dichtbij"
+    )
     assert [a["title"] for a in body["next_cycle"]] == ["Straks"]
 
 

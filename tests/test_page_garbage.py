@@ -45,9 +45,13 @@ def test_macros_live_only_in_files_that_hold_nothing_else():
         libraries.append(path.name)
         for node in template.body:
             blank = isinstance(node, nodes.Output) and all(
-                isinstance(part, nodes.TemplateData) and not part.data.strip() for part in node.nodes)
-            assert blank or isinstance(node, (nodes.Macro, nodes.FromImport, nodes.Import)), \
-                f"{path.relative_to(TEMPLATES)} defines a macro and renders too (line {node.lineno})"
+                isinstance(part, nodes.TemplateData) and not part.data.strip()
+                for part in node.nodes
+            )
+            assert blank or isinstance(node, (nodes.Macro, nodes.FromImport, nodes.Import)), (
+                f"{path.relative_to(TEMPLATES)} defines a macro and renders too "
+                f"(line {node.lineno})"
+            )
     assert "_forms.html" in libraries and "_cards.html" in libraries  # the walk saw them
 
 
@@ -66,9 +70,20 @@ def rows_left_to_the_collector(client, path):
     return rows
 
 
-@pytest.mark.parametrize("path", ["/teams/{wonen}", "/teams/{wonen}/columns", "/teams/{wonen}/standup",
-                                  "/teams/{wonen}/goals", "/actions/{card}", "/actions/{card}/edit",
-                                  "/me", "/overview", "/goals"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/teams/{wonen}",
+        "/teams/{wonen}/columns",
+        "/teams/{wonen}/standup",
+        "/teams/{wonen}/goals",
+        "/actions/{card}",
+        "/actions/{card}/edit",
+        "/me",
+        "/overview",
+        "/goals",
+    ],
+)
 def test_page_frees_its_rows_without_the_garbage_collector(client, world, busy_board, path):
     login(client, "anna@test.example")
     path = path.format(wonen=world.wonen, card=busy_board[0])

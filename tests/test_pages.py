@@ -66,9 +66,11 @@ def test_htmx_create_edit_and_conflict(client, world):
     html = created.get_data(as_text=True)
     assert "Offertes &lt;b&gt;opvragen&lt;/b&gt;" in html and "<b>opvragen" not in html
     action_id = int(re.search(r'id="action-(\d+)"', html).group(1))
-    edited = client.post(f"/actions/{action_id}", headers=hx,
-                         data={"version": "1", "title": "Offertes opvragen",
-                               "owner_id": world.anna})
+    edited = client.post(
+        f"/actions/{action_id}",
+        headers=hx,
+        data={"version": "1", "title": "Offertes opvragen", "owner_id": world.anna},
+    )
     assert edited.status_code == 200 and 'data-version="2"' in edited.get_data(as_text=True)
     stale = client.post(f"/actions/{action_id}", headers=hx,
                         data={"version": "1", "title": "Oud", "owner_id": world.anna})

@@ -4,9 +4,8 @@ that sets a password (own change, one-time link, API, CLI, seed)."""
 
 import pytest
 
-from boards import password_links, people, seed
+from boards import password_links, password_policy, people, seed
 from boards.errors import Invalid
-from boards import password_policy
 from boards.password_policy import (
     COMMON_DUTCH,
     PasswordContext,

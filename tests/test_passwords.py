@@ -42,4 +42,6 @@ def test_cheap_parameters_only_with_the_variable():
     """VERBETERBORD_FAST_HASHING=1 (set by the test suite) gives argon2's cheapest parameters."""
     assert extract_parameters(hash_in_fresh_process(**{FAST: "1"})) == profiles.CHEAPEST
     assert os.environ.get(FAST) == "1"
-    assert extract_parameters(people.hash_password(PASSWORD, PasswordContext())) == profiles.CHEAPEST
+    assert (
+        extract_parameters(people.hash_password(PASSWORD, PasswordContext())) == profiles.CHEAPEST
+    )

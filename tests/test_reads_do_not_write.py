@@ -75,7 +75,10 @@ def _paths(app, values):
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        yield rule.endpoint, re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule)
+        yield (
+            rule.endpoint,
+            re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule.rule),
+        )
 
 
 def test_no_get_writes(app, client, db, world, statements):

@@ -52,7 +52,9 @@ class Site:
     def api_card(self, action_id, name="anna"):
         """The card as the API's board shows it."""
         board = api(self.url, self.token(name)).get(f"/teams/{self.world.wonen}/board").json()
-        return next(a for column in board["columns"] for a in column["actions"] if a["id"] == action_id)
+        return next(
+            a for column in board["columns"] for a in column["actions"] if a["id"] == action_id
+        )
 
 
 @pytest.fixture(scope="module", params=["eventlet", "gevent"])
@@ -188,7 +190,9 @@ def test_other_team_member_cannot_move(site, connect):
 def test_move_on_a_retired_teams_board_is_a_conflict(site, connect):
     """A retired team's board no longer changes: a member's move is refused, nothing is pushed."""
     with site.db.writer() as session:
-        team = catalog.create_team(session, site.world.admin, name=f"Archief {uuid.uuid4().hex[:6]}")
+        team = catalog.create_team(
+            session, site.world.admin, name=f"Archief {uuid.uuid4().hex[:6]}"
+        )
         catalog.add_member(session, site.world.admin, team.id, site.world.anna)
         card = actions.create_action(session, site.world.anna, team.slug, title="Opruimen").action
         card_id, version, slug = card.id, card.version, team.slug

@@ -29,8 +29,9 @@ def csv_cells(response):
     assert response.status_code == 200, response.status_code
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     body = response.get_data().decode("utf-8").lstrip("\ufeff")
-    rows = csv.reader(io.StringIO(body, newline=""), delimiter=";")
-    return [cell for row in rows for cell in row]
+    return [
+        cell for row in csv.reader(io.StringIO(body, newline=""), delimiter=";") for cell in row
+    ]
 
 
 def csv_paths(app, values):

@@ -65,19 +65,36 @@ def test_users_are_found_by_username_and_paged(scim_app, world):
 def test_user_lifecycle_is_logged_and_deactivation_ends_tokens(scim_app, db, world):
     """Create, replace, PATCH active, delete: each an Event; inactive people lose their tokens."""
     from sqlmodel import select
+
     from boards.models import Event
     client = scim_app.test_client()
-    created = _scim(client, "POST", "/Users", {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "dirk@gemeente.example",
-        "displayName": "Dirk de Vries", "externalId": "entra-1",
-        "emails": [{"value": "dirk@gemeente.example", "type": "work", "primary": True}],
-        "active": True})
+    created = _scim(
+        client,
+        "POST",
+        "/Users",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "dirk@gemeente.example",
+            "displayName": "Dirk de Vries",
+            "externalId": "entra-1",
+            "emails": [{"value": "dirk@gemeente.example", "type": "work", "primary": True}],
+            "active": True,
+        },
+    )
     assert created.status_code == 201, created.get_json()
     ident = created.get_json()["id"]
     assert created.headers["Location"].endswith(f"/scim/v2/Users/{ident}")
-    duplicate = _scim(client, "POST", "/Users", {
-        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"], "userName": "Dirk@gemeente.example",
-        "displayName": "Dubbel", "emails": [{"value": "ander@gemeente.example"}]})
+    duplicate = _scim(
+        client,
+        "POST",
+        "/Users",
+        {
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+            "userName": "Dirk@gemeente.example",
+            "displayName": "Dubbel",
+            "emails": [{"value": "ander@gemeente.example"}],
+        },
+    )
     assert duplicate.status_code == 409 and duplicate.get_json()["scimType"] == "uniqueness"
     token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
                                                 "password": "correct horse battery"}).get_json()
@@ -96,6 +113,7 @@ def test_user_lifecycle_is_logged_and_deactivation_ends_tokens(scim_app, db, wor
 def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
     """Teams are groups: PATCH adds and removes members, PUT sets them; each change logged."""
     from sqlmodel import select
+
     from boards.models import Event, Membership
     client = scim_app.test_client()
     path = f"/Groups/{world.wonen_id}"
@@ -106,7 +124,10 @@ def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
     assert added.status_code == 200, added.get_json()
     removed = _scim(client, "PATCH", path, _patch(
         {"op": "remove", "path": f'members[value eq "{world.anna}"]'}))
-    assert {m["value"] for m in removed.get_json()["members"]} == {str(world.bert), str(world.carla)}
+    assert {m["value"] for m in removed.get_json()["members"]} == {
+        str(world.bert),
+        str(world.carla),
+    }
     replaced = _scim(client, "PUT", path, {
         "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"], "displayName": "Wonen en Leven",
         "members": [{"value": str(world.anna)}]})
@@ -127,6 +148,7 @@ def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
 def test_scim_reads_do_not_write(scim_app, world):
     """Every SCIM GET (lists, filters, one resource, discovery) sends no write to the database."""
     from sqlalchemy import event as sa_event
+
     from .test_reads_do_not_write import WRITES
     seen = []
     database = scim_app.extensions["verbeterbord.db"]
@@ -139,10 +161,19 @@ def test_scim_reads_do_not_write(scim_app, world):
         sa_event.listen(engine, "before_cursor_execute", record)
     client = scim_app.test_client()
     try:
-        for path in ("/Users", '/Users?filter=userName eq "anna@test.example"', f"/Users/{world.anna}",
-                     "/Groups", f"/Groups/{world.wonen_id}", "/ServiceProviderConfig",
-                     "/ResourceTypes", "/ResourceTypes/User", "/Schemas",
-                     "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", "/Nothing"):
+        for path in (
+            "/Users",
+            '/Users?filter=userName eq "anna@test.example"',
+            f"/Users/{world.anna}",
+            "/Groups",
+            f"/Groups/{world.wonen_id}",
+            "/ServiceProviderConfig",
+            "/ResourceTypes",
+            "/ResourceTypes/User",
+            "/Schemas",
+            "/Schemas/urn:ietf:params:scim:schemas:core:2.0:User",
+            "/Nothing",
+        ):
             response = _scim(client, "GET", path)
             assert response.status_code in (200, 404), path
             assert response.mimetype == "application/scim+json", path
@@ -180,7 +211,8 @@ def test_entra_shaped_requests(scim_app, world):
 
 
 def test_a_deleted_person_sent_again_comes_back(scim_app, db, world):
-    """The directory deletes Bert, later creates him again: the same person, active, history kept."""
+    """The directory deletes Bert, later creates him again: the same person, active, history
+    kept."""
     client = scim_app.test_client()
     assert _scim(client, "DELETE", f"/Users/{world.bert}").status_code == 204
     again = _scim(client, "POST", "/Users", {

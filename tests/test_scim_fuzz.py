@@ -70,9 +70,25 @@ def _raw(body):
 
 
 DEEP = b'{"schemas": [' + b"[" * 20_000 + b"]" * 20_000 + b"]}"
-bodies = (users() | groups() | patches() | json_values
-          | st.sampled_from([DEEP, b"[" * 50_000, b"{", b"\xff\xfe", b"null", b"", b"\x00",
-                             b'{"userName": "\\ud800"}', b'{"schemas": ["' + b"x" * 10_000 + b'"]}']))
+bodies = (
+    users()
+    | groups()
+    | patches()
+    | json_values
+    | st.sampled_from(
+        [
+            DEEP,
+            b"[" * 50_000,
+            b"{",
+            b"\xff\xfe",
+            b"null",
+            b"",
+            b"\x00",
+            b'{"userName": "\\ud800"}',
+            b'{"schemas": ["' + b"x" * 10_000 + b'"]}',
+        ]
+    )
+)
 paths = st.sampled_from(["/Users", "/Groups", "/Users/.search", "/Groups/.search", "/.search",
                          "/Schemas", "/ServiceProviderConfig", "/ResourceTypes/User", "/Bulk"]) | \
     st.builds(lambda kind, ident: f"/{kind}/{ident}", st.sampled_from(["Users", "Groups"]),

@@ -53,7 +53,8 @@ def _scim(method, url, body=None):
 
 @pytest.mark.parametrize("how", ["patch", "delete"])
 def test_deactivation_through_scim_drops_open_sockets_within_a_second(site, how):
-    """PATCH active=false (or DELETE) closes the person's sockets in under a second; no reconnect."""
+    """PATCH active=false (or DELETE) closes the person's sockets in under a second; no
+    reconnect."""
     url, world, ids = site
     name = "erik" if how == "patch" else "fenna"
     email = f"{name}@test.example"

@@ -6,9 +6,10 @@ import json
 import logging
 from datetime import timedelta
 
+from sqlmodel import select
+
 from boards.models import SecurityEvent, utcnow
 from boards.security_log import record_security_event
-from sqlmodel import select
 
 from .conftest import login
 from .factories import PASSWORD
@@ -51,7 +52,9 @@ def test_logins_logouts_and_tokens_are_logged(client, db, world, caplog):
     assert (out.person_id, out.method) == (world.anna, "session")
     [issued] = rows(db, kind="token_issued")
     assert (issued.person_id, issued.outcome) == (world.bert, "success")
-    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "verbeterbord.security"]
+    lines = [
+        json.loads(r.getMessage()) for r in caplog.records if r.name == "verbeterbord.security"
+    ]
     assert [(line["event"], line["outcome"]) for line in lines] == [
         ("login", "failure"), ("login", "success"), ("logout", "success"), ("login", "failure"),
         ("token_issued", "success")]
@@ -70,7 +73,11 @@ def test_exports_refusals_and_admin_changes_are_logged(client, db, world):
         (world.carla, "session", "/teams/wonen/export.csv"),
         (world.bert, "token", "/overview/export.csv")]
     [refused] = rows(db, kind="forbidden")
-    assert (refused.person_id, refused.outcome, refused.detail) == (world.carla, "refused", "GET /admin/")
+    assert (refused.person_id, refused.outcome, refused.detail) == (
+        world.carla,
+        "refused",
+        "GET /admin/",
+    )
     client.post("/logout")
     login(client, "admin@test.example")
     response = client.post(f"/admin/people/{world.bert}/active", data={"active": "0"},
@@ -136,7 +143,8 @@ def test_prune_keeps_the_configured_days(app, db, world):
 
 
 def test_hostile_text_is_stored_not_refused(db, world):
-    """A NUL byte or lone surrogate in what someone typed is still kept (PostgreSQL refuses both)."""
+    """A NUL byte or lone surrogate in what someone typed is still kept (PostgreSQL refuses
+    both)."""
     with db.writer() as s:
         record_security_event(s, kind="login", outcome="failure", method="password",
                               email="a\u0000b\ud800@x" + "y" * 400, detail="z" * 600)

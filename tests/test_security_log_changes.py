@@ -39,16 +39,33 @@ def test_admin_detail_pages_log_each_change(admin, db, world):
     admin.post(f"{team}/retire", data={"retired": "1", "confirm": "yes"})
     admin.post("/admin/organisation", data={"name": "Gemeente Test"})
     assert changes(db) == [
-        (world.admin, "success", f"admin.edit_person person_id={world.bert} is_admin=True active=True"),
-        (world.admin, "failure", f"admin.edit_person person_id={world.carla} is_admin=False "
-                                 "active=True conflict"),
+        (
+            world.admin,
+            "success",
+            f"admin.edit_person person_id={world.bert} is_admin=True active=True",
+        ),
+        (
+            world.admin,
+            "failure",
+            f"admin.edit_person person_id={world.carla} is_admin=False active=True conflict",
+        ),
         (world.admin, "success", f"admin.password_link person_id={world.bert}"),
         (world.admin, "failure", f"admin.anonymise_person person_id={world.anna} conflict"),
-        (world.admin, "success", f"admin.edit_team team_id={world.wonen_id} delegate_id={world.bert}"),
-        (world.admin, "success", f"admin.add_team_member team_id={world.wonen_id} "
-                                 f"person_id={world.carla}"),
-        (world.admin, "success", f"admin.remove_team_member person_id={world.carla} "
-                                 f"team_id={world.wonen_id}"),
+        (
+            world.admin,
+            "success",
+            f"admin.edit_team team_id={world.wonen_id} delegate_id={world.bert}",
+        ),
+        (
+            world.admin,
+            "success",
+            f"admin.add_team_member team_id={world.wonen_id} person_id={world.carla}",
+        ),
+        (
+            world.admin,
+            "success",
+            f"admin.remove_team_member person_id={world.carla} team_id={world.wonen_id}",
+        ),
         (world.admin, "success", f"admin.retire_team team_id={world.wonen_id} retired=True"),
         (world.admin, "success", "admin.rename_organisation"),
     ]
@@ -116,7 +133,9 @@ def test_scim_changes_are_logged_about_the_person_they_concern(db_url, db, world
     client = app.test_client()
     made = scim(client, "POST", "/Users", USER).get_json()
     dirk = int(made["id"])
-    assert scim(client, "PUT", f"/Users/{dirk}", {**USER, "displayName": "Dirk D"}).status_code == 200
+    assert (
+        scim(client, "PUT", f"/Users/{dirk}", {**USER, "displayName": "Dirk D"}).status_code == 200
+    )
     assert scim(client, "PATCH", f"/Users/{world.bert}", PATCH_OFF).status_code == 200
     assert scim(client, "POST", "/Users", USER).status_code == 409
     assert scim(client, "POST", "/Users/.search", {}).status_code == 200
@@ -144,8 +163,8 @@ def test_scim_changes_are_logged_about_the_person_they_concern(db_url, db, world
 
 def test_every_kind_has_a_label_and_the_limited_kinds_can_be_filtered(app, admin, db, world):
     """The filter offers every kind the log writes, the rate-limited ones included."""
-    from app.security_pages import kind_labels
     from app.security_log import log_security
+    from app.security_pages import kind_labels
     with app.test_request_context():
         assert set(kind_labels()) == set(KINDS)
         log_security("login_limited", "refused", email="anna@test.example", method="password")

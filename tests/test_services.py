@@ -40,8 +40,9 @@ def test_member_creates_action_with_goal_and_one_event(db, world):
     assert [e.kind for e in events_of(db, action.id)] == ["created"]
     with db.reader() as s:
         card = queries.card_for(s, action.id)
-    assert card.long_goal.id == world.long_goal
-    assert card.ambition.title == "Dienstverlening dichtbij"
+    assert (
+        card.long_goal.id == world.long_goal and card.ambition.title == "Dienstverlening dichtbij"
+    )
 
 
 def test_non_member_cannot_write_but_admin_can(db, world):

@@ -81,7 +81,8 @@ def test_bad_schedules_are_refused(db, world, fields, field):
 
 
 def test_form_sets_shows_and_clears_the_schedule(client, db, world):
-    """A member ticks days and a time; the page says when, the activity tells who; clearing works."""
+    """A member ticks days and a time; the page says when, the activity tells who; clearing
+    works."""
     login(client, "anna@test.example")
     page = client.get("/teams/wonen/standup").get_data(as_text=True)
     assert "Nog geen vaste tijd voor de stand-up." in page

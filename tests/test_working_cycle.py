@@ -197,5 +197,6 @@ def test_close_screen_says_a_carried_card_leaves_its_due_date_behind(client, wor
     client.post(url, data={f"decision-{plain.id}": "carry", f"decision-{dated.id}": "carry",
                            "confirm": "yes"})
     with db.reader() as s:
-        copy = s.exec(select(Action).where(Action.carried_from_id == dated.id)).one()
-        assert copy.due_date is None
+        assert (
+            s.exec(select(Action).where(Action.carried_from_id == dated.id)).one().due_date is None
+        )

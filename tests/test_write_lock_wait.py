@@ -7,6 +7,7 @@ waiting in the `pause` it is given (the async mode's sleep).
 
 import threading
 import time
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import exc, text
@@ -66,7 +67,7 @@ def test_a_waiting_writer_yields_often_and_gets_the_lock(url):
     assert waited >= 0.5, "it did not wait for the holder"
     assert len(pauses.calls) >= 5
     steps = [pauses.calls[0] - started] + [
-        later - earlier for earlier, later in zip(pauses.calls, pauses.calls[1:])]
+        later - earlier for earlier, later in pairwise(pauses.calls)]
     # Each step: one try inside SQLite (BUSY_TIMEOUT_MS) plus the previous pause (≤ 50 ms),
     # with room for a busy machine; never the old 10-second wait in C.
     assert max(steps) < BUSY_TIMEOUT_MS / 1000 + 0.05 + 0.15, steps

@@ -131,7 +131,9 @@ class Api:
     def action(self, action_id, slug=SLUG):
         """The action as the board's JSON shows it (exactly once on the board)."""
         board = self.board(slug)
-        found = [a for column in board["columns"] for a in column["actions"] if a["id"] == action_id]
+        found = [
+            a for column in board["columns"] for a in column["actions"] if a["id"] == action_id
+        ]
         assert len(found) == 1, found
         return found[0]
 
@@ -191,8 +193,11 @@ def new_page(browser, live_server, login_states):
     contexts = []
 
     def make(email=None, path=BOARD, viewport=None, live=True, **context_options):
-        options = {"base_url": live_server.url, "viewport": viewport or {"width": 1280, "height": 1200},
-                   **context_options}
+        options = {
+            "base_url": live_server.url,
+            "viewport": viewport or {"width": 1280, "height": 1200},
+            **context_options,
+        }
         if email:
             options["storage_state"] = login_states(email)
         context = browser.new_context(**options)

@@ -33,8 +33,10 @@ def expect_saved(page, action_id, status, timeout=5_000):
 def column_of(page, action_id):
     """The column key the card sits in right now, or None."""
     return page.evaluate(
-        "id => { const c = document.getElementById(id); return c && c.parentElement.dataset.column; }",
-        f"action-{action_id}")
+        "id => { const c = document.getElementById(id); "
+        "return c && c.parentElement.dataset.column; }",
+        f"action-{action_id}",
+    )
 
 
 def tool(page, action_id, selector):

@@ -6,13 +6,24 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE, log_in, wait_live
-from .helpers import DOING, DONE, TITLES, TODO, card, click_move, drag_card, expect_in_column, expect_saved
+from .helpers import (
+    DOING,
+    DONE,
+    TITLES,
+    TODO,
+    card,
+    click_move,
+    drag_card,
+    expect_in_column,
+    expect_saved,
+)
 
 pytestmark = pytest.mark.browser
 
 
 def test_create_an_action_and_move_it_to_done(new_page, api):
-    """Log in, add a card with the form, move it twice with ▶, and it is still done after a reload."""
+    """Log in, add a card with the form, move it twice with ▶, and it is still done after a
+    reload."""
     page = new_page(None, path="/login")
     log_in(page, SANNE)
     page.goto(BOARD)

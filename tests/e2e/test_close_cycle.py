@@ -35,7 +35,7 @@ def review_row(page, team=TEAM):
     row = page.locator("section:has(> h2#per-team) tbody tr", has_text=team)
     expect(row).to_have_count(1)
     cells = row.locator("td").all_inner_texts()
-    return dict(zip(OUTCOMES, (int(c) for c in cells[:len(OUTCOMES)])))
+    return dict(zip(OUTCOMES, (int(c) for c in cells[:len(OUTCOMES)]), strict=True))
 
 
 def test_close_screen_offers_the_three_choices_in_dutch(new_page, api):

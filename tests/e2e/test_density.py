@@ -29,7 +29,8 @@ COLUMN_VIEW = """key => {
     const whole = cards.filter((c) => {
         const r = c.getBoundingClientRect();
         return r.height > 0 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1 &&
-            r.bottom <= window.innerHeight + 1 && r.left >= box.left - 1 && r.right <= box.right + 1;
+            r.bottom <= window.innerHeight + 1 && r.left >= box.left - 1 &&
+            r.right <= box.right + 1;
     });
     const marker = col.querySelector(".page-marker:not([hidden])");
     return {ids: cards.map((c) => c.id), whole: whole.map((c) => c.id),
@@ -219,7 +220,9 @@ def test_a_phone_board_starts_with_the_cards(new_page, api):
     for button in first.locator(".tools button:visible").all():
         box = button.bounding_box()
         assert box["width"] >= 44 and box["height"] >= 44, box
-        style = button.evaluate("b => [getComputedStyle(b).borderTopColor, getComputedStyle(b).backgroundColor]")
+        style = button.evaluate(
+            "b => [getComputedStyle(b).borderTopColor, getComputedStyle(b).backgroundColor]"
+        )
         assert "rgba(0, 0, 0, 0)" not in style, style  # a visible edge and fill: a button, not text
     assert first.locator(".tools button:visible").count() == 2  # Move to… and Edit
 

@@ -100,7 +100,9 @@ def test_back_online_reconnects_at_once(new_page):
     page = new_page(MOHAMED)
     page.evaluate("""() => {
         window.__e2eReconnectFailures = 0;
-        window.Verbeterbord.socket.io.on("reconnect_error", () => { window.__e2eReconnectFailures += 1; });
+        window.Verbeterbord.socket.io.on("reconnect_error", () => {
+            window.__e2eReconnectFailures += 1;
+        });
     }""")
     page.context.set_offline(True)
     expect(page.locator("#connection")).to_have_attribute("data-state", "offline")

@@ -4,7 +4,16 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import MOHAMED, SANNE
-from .helpers import DOING, DONE, TODO, click_move, drag_card, expect_in_column, expect_saved, keyboard_move
+from .helpers import (
+    DOING,
+    DONE,
+    TODO,
+    click_move,
+    drag_card,
+    expect_in_column,
+    expect_saved,
+    keyboard_move,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +32,9 @@ def go_offline(page):
 def go_online(page):
     """Restore the network and wait for the socket to rejoin (badge hidden again)."""
     page.context.set_offline(False)
-    expect(page.locator("#connection")).to_have_attribute("data-state", "online", timeout=RECONNECT_MS)
+    expect(page.locator("#connection")).to_have_attribute(
+        "data-state", "online", timeout=RECONNECT_MS
+    )
     expect(page.locator("#connection")).to_be_hidden()
 
 

@@ -32,7 +32,8 @@ def oidc_server(tmp_path_factory, sqlite_templates, issuer, chromium_path):
 
 @pytest.fixture
 def page(browser):
-    """A fresh browser context that only ever talks to loopback (the provider's page links a CDN)."""
+    """A fresh browser context that only ever talks to loopback (the provider's page links a
+    CDN)."""
     context = browser.new_context(locale="nl-NL")
 
     def only_loopback(route):

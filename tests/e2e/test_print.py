@@ -26,7 +26,9 @@ def assert_one_a3_landscape_page(pages, slug):
     assert len(pages) == 1, f"{slug} prints on {len(pages)} pages"
     box = pages[0].mediabox
     size = (float(box.width), float(box.height))
-    assert all(abs(got - want) <= TOLERANCE for got, want in zip(size, A3_LANDSCAPE)), size
+    assert all(
+        abs(got - want) <= TOLERANCE for got, want in zip(size, A3_LANDSCAPE, strict=True)
+    ), size
 
 
 def test_print_view_is_one_a3_landscape_page(new_page):

@@ -60,7 +60,8 @@ def overflow(page):
     return page.evaluate("""() => {
         const width = document.documentElement.clientWidth;
         const wide = Array.from(document.querySelectorAll("body *"))
-            .filter((el) => el.getBoundingClientRect().right > width + 1 && el.offsetParent !== null)
+            .filter((el) => el.getBoundingClientRect().right > width + 1
+                && el.offsetParent !== null)
             .map((el) => `${el.tagName.toLowerCase()}${el.id ? "#" + el.id : ""}.${el.className}`);
         return {extra: document.documentElement.scrollWidth - width, culprits: wide.slice(0, 5)};
     }""")
@@ -206,7 +207,8 @@ def test_overview_display_pages_itself(new_page, live_server, browser, login_sta
 
 
 def test_long_column_keeps_the_board_one_screen_tall(new_page, api_as):
-    """60 cards in one column: the page stays one screen; the bottom card drags to another column."""
+    """60 cards in one column: the page stays one screen; the bottom card drags to another
+    column."""
     from .conftest import ANOUK
     anouk = api_as(ANOUK)
     ids = [anouk.create(slug="informatievoorziening") for _ in range(60)]
@@ -223,12 +225,21 @@ def test_warm_reload_fetches_no_static_file(new_page):
     session = page.context.new_cdp_session(page)
     session.send("Network.enable")
     fetched = []
-    session.on("Network.responseReceived", lambda e: fetched.append(e) if "/static/" in e["response"]["url"] else None)
+    session.on(
+        "Network.responseReceived",
+        lambda e: fetched.append(e) if "/static/" in e["response"]["url"] else None,
+    )
     page.goto(BOARD)
     wait_live(page)
-    from_network = [e["response"]["url"] for e in fetched
-                    if not (e["response"].get("fromDiskCache") or e["response"].get("fromServiceWorker")
-                            or e["response"].get("fromPrefetchCache"))]
+    from_network = [
+        e["response"]["url"]
+        for e in fetched
+        if not (
+            e["response"].get("fromDiskCache")
+            or e["response"].get("fromServiceWorker")
+            or e["response"].get("fromPrefetchCache")
+        )
+    ]
     assert fetched and not from_network, from_network
 
 

@@ -53,7 +53,7 @@ def standup(new_page, api):
     """Sanne's stand-up screen, with a card of the first and the last member on the board."""
     page = new_page(SANNE, path=STANDUP)
     data = standup_data(page)
-    members = dict(zip(data["names"], data["members"]))
+    members = dict(zip(data["names"], data["members"], strict=True))
     assert data["names"][0] == FIRST and data["names"][-1] == LAST, data["names"]
     for name in (FIRST, LAST):
         action_id = api.create(owner_id=members[name])
@@ -158,6 +158,7 @@ def test_phone_shows_one_column_at_a_time(new_page, api):
     expect(page.locator("#current-person")).to_contain_text(FIRST)
     counts = page.evaluate("""() => ["todo", "doing", "done"].map((key) => [
         document.querySelector(`[data-switch-count="${key}"]`).textContent,
-        String(document.querySelectorAll(`[data-column="${key}"] > article:not([hidden])`).length)])""")
+        String(document.querySelectorAll(
+            `[data-column="${key}"] > article:not([hidden])`).length)])""")
     assert all(switch == shown for switch, shown in counts), counts
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
