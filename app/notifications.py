@@ -42,12 +42,8 @@ def save_choices():
 
 def init_app(app, csrf):
     """Calendar feeds, e-mail, webhooks and the outbox: pages, API, settings and command."""
-    from boards import outbox
-
     from . import calendar, mail, notify_cli, outbox_admin, webhooks_api
-    from .serializers import action_json
     mail.init_app(app)
-    outbox.set_action_data(action_json)
     app.register_blueprint(bp)
     app.register_blueprint(outbox_admin.bp)
     calendar.init_app(app, csrf)

@@ -38,6 +38,8 @@ import uuid
 from contextlib import ExitStack
 from pathlib import Path
 
+from boards.unit_of_work import unit_of_work
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import socketio  # noqa: E402
@@ -145,7 +147,7 @@ def build(url, secret):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "SOCKETIO_ASYNC_MODE": "threading",
                       "PUBLIC_URL": "http://127.0.0.1"})
     signer = app.session_interface.get_signing_serializer(app)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         members = s.exec(select(Membership.person_id, Team.slug, Person.session_epoch)
                          .join(Team, Team.id == Membership.team_id)
                          .join(Person, Person.id == Membership.person_id)

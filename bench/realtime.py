@@ -63,13 +63,14 @@ def seed(url, cards):
     """The test world and `cards` cards on board "wonen" in the migrated database at `url`."""
     from boards import actions
     from boards.db import Database
+    from boards.unit_of_work import unit_of_work
     from tests.factories import build_world
 
     db = Database(url)
     world = build_world(db)
     made = []
     for i in range(cards):
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             change = actions.create_action(
                 session, world.anna, world.wonen, title=f"{TITLES[i % len(TITLES)]} ({i + 1})",
                 owner_id=(world.anna, world.bert)[i % 2], goal_id=world.short_goal,

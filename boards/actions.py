@@ -1,4 +1,4 @@
-"""The one write path for actions: validate, authorise, version, order, log, commit."""
+"""The one write path for actions: validate, authorise, version, order, log."""
 
 from datetime import date, datetime, timedelta
 
@@ -10,16 +10,16 @@ from sqlmodel import select
 from . import escalation, events, ordering, outbox
 from .access import active_person, is_id, require_team_writer
 from .changes import (
+    CARD_STATEMENT,
     Change,
     check_open,
-    CARD_STATEMENT,
     check_version,
     check_writable,
-    commit_change,
     lock_team,
     locked_action,
     locked_card,
     unchanged,
+    with_card,
 )
 from .cycles import current_cycle
 from .direct import Direct
@@ -74,7 +74,7 @@ def create_action(session, actor_id, team_slug, *, title, owner_id=None, notes="
     entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
     _rebalance_if_long(session, action)
-    return commit_change(session, Change("created", action, team, owner, entry))
+    return with_card(session, Change("created", action, team, owner, entry))
 
 
 def edit_action(session, actor_id, action_id, *, version, fields):
@@ -117,7 +117,7 @@ def _edit(session, actor_id, action_id, version, fields, *, merge):
     entry = events.record(session, kind=escalation.edit_kind(before, after), person_id=actor.id,
                           team_id=team.id, action_id=action.id, before=before,
                           after=events.snapshot(action))
-    return commit_change(session, Change("changed", action, team,
+    return with_card(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry,
                                          previous_owner_id=previous_owner_id))
 
@@ -131,7 +131,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     column is ignored, so the card still lands in a consistent place.
 
     One read of the card with everything the checks, its new position and the broadcast need
-    (under the board's lock), the UPDATE, the log's INSERT, one commit.
+    (under the board's lock), the UPDATE, the log's INSERT.
     """
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
@@ -170,7 +170,7 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
         if status == "done":
             escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
         _rebalance_if_long(session, action)
-    session.commit()
+    session.flush()
     return Change("changed", action, team, locked.card.owner, entry, card=locked.card)
 
 
@@ -276,7 +276,7 @@ def delete_action(session, actor_id, action_id, *, version):
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=_deleted_record(action))
     session.delete(action)
-    session.commit()
+    session.flush()
     return Change("deleted", action, team, owner, entry)
 
 
@@ -321,7 +321,7 @@ def restore_action(session, actor_id, action_id, *, now, undo_seconds):
     session.flush()
     entry = events.record(session, kind="restored", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
-    return commit_change(session, Change("created", action, team, owner, entry))
+    return with_card(session, Change("created", action, team, owner, entry))
 
 
 def _column(session, action, status):

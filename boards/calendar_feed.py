@@ -9,12 +9,13 @@ import hashlib
 import secrets
 from datetime import date, datetime, timedelta, timezone
 
-from icalendar import Calendar, Event as CalendarEvent
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
 from sqlmodel import select
 
 from . import events
 from .access import active_person
-from .cycles import TIMEZONE, cycle_of, cycle_number_on, organisation, today_local
+from .cycles import TIMEZONE, cycle_number_on, cycle_of, organisation, today_local
 from .errors import N_, NotFound
 from .models import Action, CalendarFeed, Membership, Person, Team
 from .standup import WEEKDAYS, schedule_of
@@ -35,7 +36,7 @@ def new_calendar_token(session, person_id):
     token = secrets.token_urlsafe(24)
     session.add(CalendarFeed(person_id=person.id, token_hash=_hash(token)))
     events.record(session, kind="calendar_link_created", person_id=person.id)
-    session.commit()
+    session.flush()
     return token
 
 
@@ -49,7 +50,7 @@ def revoke_calendar_link(session, person_id):
     for feed in feeds:
         feed.revoked = True
     events.record(session, kind="calendar_link_revoked", person_id=person.id)
-    session.commit()
+    session.flush()
 
 
 def has_calendar_link(session, person_id):

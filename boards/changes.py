@@ -35,10 +35,9 @@ def unchanged(session, action, team):
                   card=card_in_session(session, action, owner, team))
 
 
-def commit_change(session, change):
-    """Give the change its card (read in this transaction) and commit: one commit per write."""
+def with_card(session, change):
+    """The change with its card, read in this transaction (the broadcast shows it)."""
     change.card = card_in_session(session, change.action, change.owner, change.team)
-    session.commit()
     return change
 
 

@@ -6,9 +6,8 @@ from sqlalchemy import Integer, bindparam, func, or_
 from sqlmodel import select
 
 from . import events
-from .direct import Direct
-from .notifications import choices_of
 from .access import active_person, get_or_404, require_admin
+from .direct import Direct
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
@@ -24,7 +23,9 @@ from .models import (
     Team,
     TeamCycle,
 )
+from .notifications import choices_of
 from .people import change_active, clean_name, create_person, normalise_email
+
 
 def _admin(session, actor_id):
     actor = active_person(session, actor_id)
@@ -96,7 +97,7 @@ def update_person(session, actor_id, person_id, *, name=None, email=None, is_adm
             setattr(person, field, value)
     events.record(session, kind="person_edited", person_id=actor.id, before=before,
                   after={"person_id": person.id, **changed})
-    session.commit()
+    session.flush()
     return person
 
 

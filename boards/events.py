@@ -5,7 +5,6 @@ from functools import lru_cache
 from sqlalchemy import bindparam, func
 from sqlmodel import select
 
-from . import outbox
 from .direct import Direct, entity
 from .models import Event, utcnow
 
@@ -23,14 +22,23 @@ def snapshot(action):
     return data
 
 
+# Where a session keeps the Events recorded in its transaction.
+RECORDED = "verbeterbord.recorded_events"
+
+
 def record(session, *, kind, person_id, team_id=None, action_id=None, goal_id=None,
            before=None, after=None, op_id=None):
-    """Add one Event to the session; it commits with the change it describes."""
+    """Add one Event to the session: it is written with the change it describes."""
     entry = Event(kind=kind, person_id=person_id, team_id=team_id, action_id=action_id,
                   goal_id=goal_id, before=before, after=after, op_id=op_id)
     session.add(entry)
-    outbox.note_event(session, entry)  # its notifications commit with it
+    session.info.setdefault(RECORDED, []).append(entry)
     return entry
+
+
+def recorded(session):
+    """The Events recorded in this session's transaction, oldest first (see unit_of_work)."""
+    return session.info.get(RECORDED, [])
 
 
 _EVENT = Event.__table__
@@ -67,6 +75,7 @@ def record_at_once(session, *, kind, person_id, team_id, action_id, before, afte
               "action_id": action_id, "goal_id": None, "before": before, "after": after,
               "op_id": op_id}
     params = {f"event_{name}": value for name, value in values.items()}
+    session.flush()  # Events recorded earlier in this unit of work get the lower ids
     insert = _INSERT_DIRECT
     if along is not None and session.get_bind().dialect.name == "postgresql":
         insert = _insert_along(along)
@@ -74,7 +83,7 @@ def record_at_once(session, *, kind, person_id, team_id, action_id, before, afte
     elif along is not None:
         _direct(along).rows(session, along_params)
     entry = entity(Event, {"id": insert.first(session, params)[0], **values})
-    outbox.note_event(session, entry)  # its notifications commit with it
+    session.info.setdefault(RECORDED, []).append(entry)
     return entry
 
 

@@ -9,15 +9,21 @@ from datetime import date
 from sqlmodel import select
 
 from . import events
-from .access import (active_person, get_or_404, is_id, require_goal_setter, require_not_retired,
-                     require_team_writer)
+from .access import (
+    active_person,
+    get_or_404,
+    is_id,
+    require_goal_setter,
+    require_not_retired,
+    require_team_writer,
+)
 from .catalog import COLOUR_RE
-from .validation import clean_line, clean_text
 from .changes import GoalChange, lock_team
 from .cycles import today_local
 from .errors import N_, Conflict, Invalid, NotFound
 from .models import GOAL_STATUSES, HORIZONS, Ambition, Goal, Team, TeamAmbition
 from .queries import team_by_slug
+from .validation import clean_line, clean_text
 
 GOAL_FIELDS = ("title", "target_date", "status")
 AMBITION_FIELDS = ("title", "description", "colour", "retired")
@@ -123,7 +129,7 @@ def _add_goal(session, actor, ambition_id, horizon, title, target_date, parent_i
                           after={**_goal_state(goal), "ambition_id": ambition_id,
                                  "parent_id": parent_id})
     change = GoalChange("goal.created", entry, ambition, goal, showing_boards(session, goal))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -163,7 +169,7 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     entry = events.record(session, kind=kind, person_id=actor.id, team_id=goal.team_id,
                           goal_id=goal.id, before=before, after=_goal_state(goal))
     change = GoalChange("goal.changed", entry, ambition, goal, showing_boards(session, goal))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -183,7 +189,7 @@ def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb
     entry = events.record(session, kind="ambition_created", person_id=actor.id,
                           after={"ambition_id": ambition.id, "title": title})
     change = GoalChange("ambition.changed", entry, ambition)
-    session.commit()
+    session.flush()
     return change
 
 
@@ -228,7 +234,7 @@ def edit_ambition(session, actor_id, ambition_id, *, version, fields):
                           after={**changed, "ambition_id": ambition.id, "title": ambition.title})
     change = GoalChange("ambition.changed", entry, ambition, None,
                         showing_boards(session, ambition_id=ambition.id))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -257,5 +263,5 @@ def move_ambition(session, actor_id, ambition_id, *, offset):
                                  "position": target + 1})
     change = GoalChange("ambition.changed", entry, ambition, None,
                         showing_boards(session, ambition_id=ambition.id))
-    session.commit()
+    session.flush()
     return change

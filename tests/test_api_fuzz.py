@@ -19,11 +19,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from app.api import OPENAPI
 from boards import actions
 from boards.access import is_id
 from boards.db import Database
-
-from app.api import OPENAPI
+from boards.unit_of_work import unit_of_work
 
 from .conftest import make_app
 from .factories import PASSWORD
@@ -59,7 +59,7 @@ def fuzz_site(request, sqlite_templates, tmp_path_factory):
 
 def _site(copy):
     db = Database(copy.url)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         for n in range(CARDS):
             actions.create_action(session, copy.world.anna, copy.world.wonen, title=f"Kaart {n}",
                                   goal_id=copy.world.short_goal if n % 2 else None)

@@ -13,6 +13,7 @@ from sqlalchemy import exc, inspect, text
 
 from boards import actions, changes, events
 from boards.models import Action, Ambition, Event, Goal, Person, Team
+from boards.unit_of_work import unit_of_work
 
 from .databases import PG_DSN
 
@@ -23,11 +24,11 @@ def _columns(instance):
 
 
 def test_the_locked_card_matches_the_orm_column_for_column(db, world):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         card = actions.create_action(session, world.anna, world.wonen, title="Kaart <één>",
                                      goal_id=world.short_goal, due_date=date(2030, 1, 31),
                                      notes="Regel\nnog een").action
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         locked = changes.locked_card(session, world.bert, card.id)
         read = locked.card
         assert all(inspect(instance).detached or inspect(instance).transient
@@ -48,18 +49,18 @@ def test_the_locked_card_matches_the_orm_column_for_column(db, world):
 
 
 def test_a_card_without_a_goal_has_none_for_its_goal_path(db, world):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         card = actions.create_action(session, world.anna, world.wonen, title="Los").action
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         read = changes.locked_card(session, world.anna, card.id).card
     assert (read.goal, read.long_goal, read.ambition) == (None, None, None)
     assert read.action.title == "Los" and read.owner.id == world.anna
 
 
 def test_a_move_logs_exactly_what_it_returns(db, world):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         card = actions.create_action(session, world.anna, world.wonen, title="Kaart").action
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         moved = actions.move_action(session, world.anna, card.id, status="doing",
                                     version=card.version, op_id="op-12345678")
     with db.reader() as session:
@@ -89,17 +90,17 @@ def test_a_move_on_a_connection_the_server_dropped_fails_once_then_works(db, wor
     fails with SQLAlchemy's error, the dead connection leaves the pool, the next move works."""
     if db.is_sqlite:
         pytest.skip("SQLite has no server to drop a connection")
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         card = actions.create_action(session, world.anna, world.wonen, title="Kaart").action
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         backend = session.execute(text("SELECT pg_backend_pid()")).scalar_one()
         session.commit()
     with psycopg.connect(PG_DSN, autocommit=True) as admin:
         admin.execute("SELECT pg_terminate_backend(%s)", (backend,))
-    with pytest.raises(exc.DBAPIError) as failed, db.writer() as session:
+    with pytest.raises(exc.DBAPIError) as failed, unit_of_work(db) as session:
         actions.move_action(session, world.anna, card.id, status="doing", version=card.version)
     assert "terminat" in str(failed.value.orig)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         moved = actions.move_action(session, world.anna, card.id, status="doing",
                                     version=card.version)
     assert moved.action.version == card.version + 1

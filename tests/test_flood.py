@@ -11,6 +11,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 
 from boards import actions
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 from .live import ROOT, LiveServer, api_token, login_session
@@ -56,7 +57,7 @@ def _client(site, clients, name):
 
 def _card(site):
     _url, db, world, _tokens = site
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         change = actions.create_action(session, world.anna, world.wonen,
                                        title=f"Kaart {uuid.uuid4().hex[:6]}")
         return change.action.id, change.action.version

@@ -15,6 +15,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 from boards import actions, catalog, people, teams
 from boards.db import Database
 from boards.models import Action
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
@@ -44,7 +45,7 @@ class Site:
 
     def card(self, title="Kaart", status="todo", actor="anna"):
         """A new card on the wonen board, made through the service; returns (id, version)."""
-        with self.db.writer() as session:
+        with unit_of_work(self.db) as session:
             change = actions.create_action(session, getattr(self.world, actor), self.world.wonen,
                                            title=f"{title} {uuid.uuid4().hex[:6]}", status=status)
             return change.action.id, change.action.version
@@ -61,7 +62,7 @@ def site(request, tmp_path_factory, sqlite_templates):
     folder = tmp_path_factory.mktemp(f"realtime-{request.param}")
     copy = sqlite_templates.copy(folder, with_world=True)
     db, world = Database(copy.url), copy.world
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         dirk = people.create_person(session, name="Dirk Dijkstra", email="dirk@test.example",
                                     password=PASSWORD)
         catalog.add_member(session, world.admin, world.wonen_id, dirk.id)
@@ -187,7 +188,7 @@ def test_other_team_member_cannot_move(site, connect):
 
 def test_move_on_a_retired_teams_board_is_a_conflict(site, connect):
     """A retired team's board no longer changes: a member's move is refused, nothing is pushed."""
-    with site.db.writer() as session:
+    with unit_of_work(site.db) as session:
         team = catalog.create_team(session, site.world.admin, name=f"Archief {uuid.uuid4().hex[:6]}")
         catalog.add_member(session, site.world.admin, team.id, site.world.anna)
         card = actions.create_action(session, site.world.anna, team.slug, title="Opruimen").action

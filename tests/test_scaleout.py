@@ -12,6 +12,7 @@ import redis
 
 from boards import actions
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
@@ -44,7 +45,7 @@ class Cluster:
 
     def card(self):
         """A new card on the wonen board with a title no other run uses; returns (id, version)."""
-        with self.db.writer() as session:
+        with unit_of_work(self.db) as session:
             change = actions.create_action(session, self.world.anna, self.world.wonen,
                                            title=f"Schaal {uuid.uuid4().hex}")
             return change.action.id, change.action.version

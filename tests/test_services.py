@@ -8,16 +8,17 @@ from sqlmodel import select
 from boards import actions, people, queries
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
 from boards.models import Action, Event
+from boards.unit_of_work import unit_of_work
 
 
 def create(db, world, actor=None, **fields):
     fields.setdefault("title", "Belscript aanpassen")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor or world.anna, world.wonen, **fields).action
 
 
 def move(db, actor, action, status, before_id=None, after_id=None, version=None, op_id=None):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.move_action(s, actor, action.id, status=status, before_id=before_id,
                                    after_id=after_id, version=version or action.version,
                                    op_id=op_id).action
@@ -77,9 +78,9 @@ def test_owner_must_be_member_and_goal_short_term(db, world):
 
 def test_unknown_team_and_action(db, world):
     """Unknown team or action → NotFound."""
-    with db.writer() as s, pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db) as s:
         actions.create_action(s, world.anna, "bestaat-niet", title="x")
-    with db.writer() as s, pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db) as s:
         actions.move_action(s, world.anna, 424242, status="done", version=1)
 
 
@@ -91,7 +92,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(db, world):
     with pytest.raises(Conflict):
         move(db, world.bert, action, "done", version=1)
     with pytest.raises(Conflict):
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             actions.edit_action(s, world.bert, action.id, version=1, fields={"title": "Nieuw"})
     assert column_ids(db, world.wonen, "doing") == [action.id]
     assert [e.kind for e in events_of(db, action.id)] == ["created", "moved"]
@@ -100,14 +101,14 @@ def test_stale_version_is_a_conflict_and_changes_nothing(db, world):
 def test_edit_logs_before_and_after(db, world):
     """An edit bumps the version and logs both states; an empty edit logs nothing."""
     action = create(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = actions.edit_action(s, world.bert, action.id, version=1,
                                      fields={"title": "Wachttijden meten"})
     assert change.action.version == 2
     entry = events_of(db, action.id)[-1]
     assert (entry.kind, entry.before["title"], entry.after["title"]) == (
         "edited", "Belscript aanpassen", "Wachttijden meten")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         same = actions.edit_action(s, world.bert, action.id, version=2,
                                    fields={"title": "Wachttijden meten"})
     assert same.event is None and len(events_of(db, action.id)) == 2
@@ -116,9 +117,9 @@ def test_edit_logs_before_and_after(db, world):
 def test_needs_help_requires_reason_and_is_logged(db, world):
     """Escalating needs a reason; it is logged as help_requested."""
     action = create(db, world)
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         actions.edit_action(s, world.anna, action.id, version=1, fields={"needs_help": True})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.anna, action.id, version=1,
                             fields={"needs_help": True, "help_reason": "Akkoord MT nodig"})
     assert events_of(db, action.id)[-1].kind == "help_requested"
@@ -169,7 +170,7 @@ def test_order_survives_many_moves_and_rebalances(db, world):
         before = model[status][index - 1] if index > 0 else None
         after = model[status][index] if index < len(model[status]) else None
         model[status].insert(index, card_id)
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             moved = actions.move_action(s, world.bert, card_id, status=status, before_id=before,
                                         after_id=after, version=versions[card_id]).action
         versions[card_id] = moved.version
@@ -185,7 +186,7 @@ def test_order_survives_many_moves_and_rebalances(db, world):
 def test_delete_keeps_history(db, world):
     """A deleted card leaves the board; its events stay."""
     action = create(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.delete_action(s, world.anna, action.id, version=1)
     assert column_ids(db, world.wonen, "todo") == []
     assert [e.kind for e in events_of(db, action.id)] == ["created", "deleted"]
@@ -193,9 +194,9 @@ def test_delete_keeps_history(db, world):
 
 def test_disabled_person_cannot_write_or_log_in(db, world):
     """Disabling ends writing, password login and tokens."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         token = people.issue_token(s, world.bert)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         people.set_active(s, world.admin, world.bert, False)
     with pytest.raises(Forbidden):
         create(db, world, actor=world.bert)

@@ -10,6 +10,7 @@ from sqlalchemy import event
 
 from app.extensions import socketio
 from boards import actions
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -42,7 +43,7 @@ class Statements:
 
 
 def _card(db, world, status="todo", **fields):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         change = actions.create_action(session, world.anna, world.wonen, title="Kaart",
                                        goal_id=world.short_goal, status=status, **fields)
         return change.action.id, change.action.version

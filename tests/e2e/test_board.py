@@ -6,7 +6,17 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import BOARD, MOHAMED, SANNE, log_in, wait_live
-from .helpers import DOING, DONE, TITLES, TODO, card, click_move, drag_card, expect_in_column, expect_saved
+from .helpers import (
+    DOING,
+    DONE,
+    TITLES,
+    TODO,
+    card,
+    click_move,
+    drag_card,
+    expect_in_column,
+    expect_saved,
+)
 
 pytestmark = pytest.mark.browser
 
