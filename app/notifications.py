@@ -16,7 +16,8 @@ def choice_labels():
     """Each choice with what it sends, in the UI language."""
     return {
         "digest": _("A digest at the start of each cycle: my actions and my teams' goals"),
-        "reminders": _("A reminder the working day before a deadline, and when an action is overdue"),
+        "reminders": _("A reminder the working day before a deadline, "
+                       "and when an action is overdue"),
         "help_updates": _("When my request for help is answered or resolved"),
         "escalations": _("When a team needs help (for the Team van teams and team delegates)"),
     }

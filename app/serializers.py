@@ -107,7 +107,8 @@ def overview_json(data):
         "cycle": cycle_json(data.cycle),
         "ambitions": [{
             **ambition_json(a.ambition), **_tally(a.tally),
-            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)} for goal_id, t in a.goals.items()],
+            "goals": [{**goal_json(data.goals[goal_id]), **_tally(t)}
+                      for goal_id, t in a.goals.items()],
             "teams": [{"team_id": team_id, **_tally(t)} for team_id, t in a.teams.items()],
             "history": [{"cycle": n, **_tally(t)} for n, t in sorted(a.history.items())],
         } for a in data.ambitions],

@@ -15,7 +15,7 @@ Figures: page time and connect + join time (p50 / p95 / max), failures.
 Phase 2, moves: --moves card moves (default 200) at --rate per second (default 5, so several are
 in flight at once), each on another team's board, alternately through server A and server B, by
 an admin's socket on that server. A sample is the time from the move's emit until the last of
-that board's viewers (on both servers) has received the `action.changed` with the new version.
+that board's viewers (on both servers) has received the `action.moved` with the new version.
 A move that any viewer misses within 10 s counts as missed. Figures: p50 / p95 / max, missed,
 each worker's CPU per move.
 
@@ -64,6 +64,7 @@ async def _open_board(http, person, t0, stats):
                 raise RuntimeError(f"board page {page.status}")
         stats["page"].append((time.perf_counter() - started) * 1000)
         client = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        client.on("action.moved", person["on_changed"])
         client.on("action.changed", person["on_changed"])
         started = time.perf_counter()
         await client.connect(person["url"], transports=["websocket"], headers=headers,
@@ -337,7 +338,8 @@ async def run(args, folder):
         "moves": {"moves": len(samples), "rate_per_s": args.rate, "ms": stats(received),
                   "missed": len(samples) - len(received), "partial_keys": len(missing),
                   "sockets_dropped": dropped,
-                  "client_cpu_ms_per_move": round(1000 * (client_cpu - client_cpu_open) / len(samples), 1),
+                  "client_cpu_ms_per_move": round(
+                      1000 * (client_cpu - client_cpu_open) / len(samples), 1),
                   "server_cpu_ms_per_move": [round(1000 * c / len(samples), 1) for c in cpu_moves]},
         "errors": watch.errors,
     }
@@ -350,7 +352,8 @@ def report(result, args):
           f"eventlet -w 1, PostgreSQL + Redis; {info['nproc']} × {info['cpu']}, Python "
           f"{info['python']}, {revision()}")
     print(f"database pool per process: {args.pool_size or 'SQLAlchemy default (5 + 10)'}")
-    print(f"load at start of opening {result['load_at_open']:.2f}, of moves {result['load_at_moves']:.2f}")
+    print(f"load at start of opening {result['load_at_open']:.2f}, "
+          f"of moves {result['load_at_moves']:.2f}")
     print(f"opening ({o['seconds']} s): board page p50 {o['page_ms'].get('p50')} / p95 "
           f"{o['page_ms'].get('p95')} / max {o['page_ms'].get('max')} ms ({o['page_ms']['n']}); "
           f"socket connect + join p50 {o['connect_join_ms'].get('p50')} / p95 "

@@ -4,10 +4,11 @@
         [--moves 200] [--no-big] [--json FILE]
 
 The app runs as in production (gunicorn -k eventlet -w 1) on a fresh migrated SQLite file (or a
-fresh PostgreSQL schema with `--database-url postgres`) with the test world and 50 cards on board "wonen". N python-socketio AsyncClients (websocket transport,
+fresh PostgreSQL schema with `--database-url postgres`) with the test world and 50 cards on board
+"wonen". N python-socketio AsyncClients (websocket transport,
 bearer tokens of anna and bert; spread over --client-procs processes, many per asyncio loop) join
 the board; one more client moves cards one at a time (right version, next column) and the time
-from its emit until the last of the N has received the matching `action.changed` (same action id
+from its emit until the last of the N has received the matching `action.moved` (same action id
 and version) is one sample. bench/baseline_server.py, a bare Flask-SocketIO app under the same
 gunicorn command that rebroadcasts a captured real payload, is measured in the same run, moves
 alternating between the two so that a busy moment on the machine hits both alike. `--big` repeats

@@ -9,7 +9,7 @@ and a crash between sending and marking sends a row at most twice, never loses i
 
 from datetime import timedelta
 
-from sqlalchemy import exists, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
@@ -24,8 +24,8 @@ from .models import Action, Outbox, Person, Team, Webhook, utcnow
 MAX_ATTEMPTS = 5
 # Action events a webhook may subscribe to ("*" for all of them).
 ACTION_KINDS = ("created", "edited", "moved", "deleted", "help_requested", "help_note",
-                "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped", "split",
-                "restored")
+                "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped",
+                "split", "restored")
 
 
 def action_data(action, owner, team):
@@ -40,25 +40,13 @@ def action_data(action, owner, team):
     }
 
 
-NO_WEBHOOKS = "verbeterbord.no_webhooks"
-# For a write that reads its rows in one statement (a move): "is any webhook active?" as a column,
-# so that committing it needs no query of its own when none is (see skip_webhooks).
-WEBHOOKS_EXIST = exists().where(Webhook.active).label("webhooks_exist")
-
-
-def skip_webhooks(session):
-    """This transaction has read that no webhook is active: its commit need not look again."""
-    session.info[NO_WEBHOOKS] = True
-
-
 def add_notifications(session, entries):
     """Add the messages these Events call for (webhook calls, a few kinds of e-mail) to the
     outbox, in their transaction: the unit of work does so just before it commits."""
-    no_webhooks = session.info.pop(NO_WEBHOOKS, False)
     if not entries:
         return
     session.flush()  # the Events' ids
-    webhooks = [] if no_webhooks else session.exec(select(Webhook).where(Webhook.active)).all()
+    webhooks = session.exec(select(Webhook).where(Webhook.active)).all()
     for entry in entries:
         if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
             _add_webhook_calls(session, entry, webhooks)

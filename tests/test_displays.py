@@ -77,7 +77,7 @@ def test_display_socket_reads_but_cannot_write(tmp_path, sqlite_templates):
     with LiveServer(url, log_path=tmp_path / "server.log") as server:
         screen = socketio.Client(reconnection=False)
         received = []
-        screen.on("action.changed", received.append)
+        screen.on("action.moved", received.append)
         screen.connect(server.url, auth={"display": token}, transports=["websocket"])
         assert screen.call("join", {"board": "zorg"})["ok"] is False
         assert screen.call("join", {"overview": True})["ok"] is False

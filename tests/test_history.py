@@ -22,7 +22,7 @@ RAW = re.compile(r"\b(member_added|delegate_set|team_created|help_note|help_[a-z
                  r"\((todo|doing|done)")
 
 
-RECORDERS = ("record", "record_at_once")  # boards/events.py: the calls that log an Event
+RECORDERS = ("record",)  # boards/events.py: the calls that log an Event
 
 
 def _values(node, constants):
@@ -42,9 +42,8 @@ def _values(node, constants):
 
 
 def kinds_logged_in_boards():
-    """Every Event kind the services can log: the `kind=` of each `record(...)` (or
-    `record_at_once(...)`) call, the values
-    a `kind = ...` assignment can take and what a `..._kind()` function returns."""
+    """Every Event kind the services can log: the `kind=` of each `record(...)` call, the
+    values a `kind = ...` assignment can take and what a `..._kind()` function returns."""
     kinds = set()
     for path in BOARDS.glob("*.py"):
         tree = ast.parse(path.read_text())
@@ -189,7 +188,7 @@ def test_card_history_tells_each_event_with_the_title_it_had_then(client, db, wo
         "Ada Admin reageerde op de hulpvraag bij 'Klanten terugbellen'",
     ]
     positions = [text.find(sentence) for sentence in told]
-    assert -1 not in positions, [s for s, p in zip(told, positions) if p == -1]
+    assert -1 not in positions, [s for s, p in zip(told, positions, strict=True) if p == -1]
     assert sorted(positions) == positions or sorted(positions, reverse=True) == positions
     assert "zette 'Klanten terugbellen' in Te doen" not in text
 

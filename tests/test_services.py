@@ -1,6 +1,7 @@
 """The one write path: rights, validation, versions, order and the log (SQLite and PostgreSQL)."""
 
 import random
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -41,7 +42,8 @@ def test_member_creates_action_with_goal_and_one_event(db, world):
     assert [e.kind for e in events_of(db, action.id)] == ["created"]
     with db.reader() as s:
         card = queries.card_for(s, action.id)
-    assert card.long_goal.id == world.long_goal and card.ambition.title == "Dienstverlening dichtbij"
+    assert card.long_goal.id == world.long_goal
+    assert card.ambition.title == "Dienstverlening dichtbij"
 
 
 def test_non_member_cannot_write_but_admin_can(db, world):
@@ -203,3 +205,27 @@ def test_disabled_person_cannot_write_or_log_in(db, world):
     with db.reader() as s:
         assert people.authenticate(s, "bert@test.example", "correct horse battery") is None
         assert people.person_for_token(s, token) is None
+
+
+def _move_kind(db, actor, card_id, status):
+    with unit_of_work(db) as s:
+        version = s.get(Action, card_id).version
+        return actions.move_action(s, actor, card_id, status=status, version=version).kind
+
+
+def test_a_move_says_whether_the_card_shows_anything_else(db, world):
+    """Only its place changed: "moved". Also what the card shows (it stops or starts being
+    overdue, or its call for help ends at done): "changed", so that its HTML is sent."""
+    plain = create(db, world).id
+    late = create(db, world, title="Te laat", due_date=date.today() - timedelta(days=3)).id
+    kinds = [_move_kind(db, world.anna, card_id, status) for card_id, status in (
+        (plain, "doing"), (plain, "done"), (late, "doing"), (late, "done"), (late, "todo"))]
+    assert kinds == ["moved", "moved", "moved", "changed", "changed"]
+    assert _move_kind(db, world.anna, plain, "todo") == "moved"
+    with unit_of_work(db) as s:
+        actions.edit_action(s, world.anna, plain, version=4,
+                            fields={"needs_help": True, "help_reason": "Akkoord MT"})
+    assert _move_kind(db, world.anna, plain, "doing") == "moved"
+    assert _move_kind(db, world.anna, plain, "done") == "changed"
+    with db.reader() as s:
+        assert s.get(Action, plain).needs_help is False
