@@ -2,7 +2,7 @@
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import Integer, String, bindparam, func
 from sqlalchemy.orm import aliased
 from sqlmodel import select
 
@@ -144,15 +144,14 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
-    actor = active_person(session, actor_id)
-    row = _locked_card(session, actor.id, action_id, op_id)
+    row = _locked_card(session, actor_id, action_id, op_id)
     card = Card(row.Action, row.owner, row.Team, row.Goal, row.long_goal, row.Ambition)
     action, team, owner = card.action, card.team, card.owner
     if row.op_person_id is not None:
-        if (row.op_person_id, row.op_action_id) == (actor.id, action.id):
+        if (row.op_person_id, row.op_action_id) == (actor_id, action.id):
             return Change("moved", action, team, owner, None, card=card)
         raise Invalid(N_("This operation id was already used."), field="op_id")
-    if not (actor.is_admin or row.member_id is not None):
+    if not (row.actor_is_admin or row.member_id is not None):
         raise Forbidden(N_("Only members of this team can change its board."))
     require_not_retired(team)
     if row.closed_at is not None:
@@ -166,13 +165,13 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     action.status = status
     action.version += 1
     action.updated_at = utcnow()
-    entry = events.record(session, kind="moved", person_id=actor.id, team_id=team.id,
+    entry = events.record(session, kind="moved", person_id=actor_id, team_id=team.id,
                           action_id=action.id, before=before, after=events.snapshot(action),
                           op_id=op_id)
     _rebalance_if_long(session, action)
     shows_other_content = _overdue(action, before["status"]) != _overdue(action, status)
     if status == "done" and action.needs_help:
-        escalation.end_escalation(session, action, actor.id, escalation.ENDED_DONE)
+        escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
         shows_other_content = True  # its call for help ended
     session.flush()
     return Change("changed" if shows_other_content else "moved", action, team, owner, entry,
@@ -185,42 +184,50 @@ def _overdue(action, status):
 
 
 _Owner = aliased(Person, name="owner")
+_Actor = aliased(Person, name="actor")
 _LongGoal = aliased(Goal, name="long_goal")
+# The statements a move runs, built once (SQLAlchemy then finds their compiled form by key).
+_LOCK_BOARD_OF_CARD = select(Team.id).where(Team.id == select(Action.team_id).where(
+    Action.id == bindparam("action_id")).scalar_subquery()).with_for_update()
+_CARD = (
+    select(Action, Team, _Owner, Goal, _LongGoal, Ambition,
+           _Actor.active.label("actor_active"), _Actor.is_admin.label("actor_is_admin"),
+           Membership.person_id.label("member_id"), TeamCycle.closed_at,
+           Event.person_id.label("op_person_id"), Event.action_id.label("op_action_id"))
+    .join(Team, Team.id == Action.team_id)
+    .join(_Owner, _Owner.id == Action.owner_id)
+    .outerjoin(Goal, Goal.id == Action.goal_id)
+    .outerjoin(_LongGoal, _LongGoal.id == Goal.parent_id)
+    .outerjoin(Ambition, Ambition.id == Goal.ambition_id)
+    .outerjoin(_Actor, _Actor.id == bindparam("actor_id", type_=Integer))
+    .outerjoin(Membership, (Membership.team_id == Action.team_id)
+               & (Membership.person_id == bindparam("actor_id", type_=Integer)))
+    .outerjoin(TeamCycle, (TeamCycle.team_id == Action.team_id)
+               & (TeamCycle.cycle_number == Action.cycle_number))
+    # Without an operation id no event joins (`op_id = NULL` matches nothing).
+    .outerjoin(Event, Event.op_id == bindparam("op_id", type_=String))
+    .where(Action.id == bindparam("action_id"))
+    .execution_options(populate_existing=True))
 
 
 def _locked_card(session, actor_id, action_id, op_id):
-    """The card with its team, owner and goal path, whether the actor is a member, whether its
-    cycle is closed and who used the operation id before: one read, with the board locked.
+    """The card with its team, owner and goal path, the actor's rights (active, admin, member),
+    whether its cycle is closed and who used the operation id before: one read, with the board
+    locked.
 
     PostgreSQL: every write to a board locks its team row first, so writes to one board run one
     at a time, and this read (a new snapshot after the lock) sees what the previous one wrote.
     SQLite's write transaction (BEGIN IMMEDIATE) holds the database's write lock already.
     """
-    if not is_id(action_id):
-        raise NotFound(N_("Unknown action."))
-    if session.get_bind().dialect.name != "sqlite":
-        session.execute(select(Team.id).where(Team.id == select(Action.team_id).where(
-            Action.id == action_id).scalar_subquery()).with_for_update())
-    card = session.execute(
-        select(Action, Team, _Owner, Goal, _LongGoal, Ambition,
-               Membership.person_id.label("member_id"), TeamCycle.closed_at,
-               Event.person_id.label("op_person_id"), Event.action_id.label("op_action_id"))
-        .join(Team, Team.id == Action.team_id)
-        .join(_Owner, _Owner.id == Action.owner_id)
-        .outerjoin(Goal, Goal.id == Action.goal_id)
-        .outerjoin(_LongGoal, _LongGoal.id == Goal.parent_id)
-        .outerjoin(Ambition, Ambition.id == Goal.ambition_id)
-        .outerjoin(Membership, (Membership.team_id == Action.team_id)
-                   & (Membership.person_id == actor_id))
-        .outerjoin(TeamCycle, (TeamCycle.team_id == Action.team_id)
-                   & (TeamCycle.cycle_number == Action.cycle_number))
-        # Without an operation id no event joins (`= NULL` matches nothing).
-        .outerjoin(Event, Event.op_id == op_id)
-        .where(Action.id == action_id)
-        .execution_options(populate_existing=True)).first()
-    if card is None:
-        raise NotFound(N_("Unknown action."))
-    return card
+    if is_id(action_id):
+        if session.get_bind().dialect.name != "sqlite":
+            session.execute(_LOCK_BOARD_OF_CARD, {"action_id": action_id})
+        card = session.execute(_CARD, {"action_id": action_id, "actor_id": actor_id,
+                                       "op_id": op_id}).first()
+        if card is not None and card.actor_active:
+            return card
+    active_person(session, actor_id)  # an inactive actor is told so first
+    raise NotFound(N_("Unknown action."))
 
 
 def _clean_op_id(op_id):
@@ -232,27 +239,38 @@ def _clean_op_id(op_id):
     return op_id
 
 
-def _new_position(session, action, status, before_id, after_id):
-    """A key between the wanted neighbours and their actual neighbours in the target column;
-    a neighbour that is the card itself, or not in that column, counts as absent."""
-    others = aliased(Action)
-    in_column = (others.team_id == action.team_id, others.cycle_number == action.cycle_number,
-                 others.status == status, others.id != action.id)
+def _neighbour_keys():
+    """The keys around a card's new place in column `status`: the wanted neighbours' keys (None
+    when a neighbour is the card itself or not in that column) and the keys next to them."""
+    others = aliased(Action, name="other")
+    in_column = (others.team_id == bindparam("team_id"),
+                 others.cycle_number == bindparam("cycle_number"),
+                 others.status == bindparam("status"), others.id != bindparam("card_id"))
 
-    def key_of(card_id):
-        return select(others.position).where(others.id == card_id, *in_column).scalar_subquery()
+    def key_of(name):
+        return select(others.position).where(others.id == bindparam(name, type_=Integer),
+                                             *in_column).scalar_subquery()
 
-    before_key, after_key = key_of(before_id if is_id(before_id) else None), \
-        key_of(after_id if is_id(after_id) else None)
-    keys = session.execute(select(
+    before_key, after_key = key_of("before_id"), key_of("after_id")
+    return select(
         before_key.label("before"),
         select(func.min(others.position)).where(*in_column, others.position > before_key)
         .scalar_subquery().label("following"),
         after_key.label("after"),
         select(func.max(others.position)).where(*in_column, others.position < after_key)
         .scalar_subquery().label("preceding"),
-        select(func.max(others.position)).where(*in_column).scalar_subquery().label("last"),
-    )).one()
+        select(func.max(others.position)).where(*in_column).scalar_subquery().label("last"))
+
+
+_NEIGHBOUR_KEYS = _neighbour_keys()
+
+
+def _new_position(session, action, status, before_id, after_id):
+    """A key between the wanted neighbours and their actual neighbours in column `status`."""
+    keys = session.execute(_NEIGHBOUR_KEYS, {
+        "team_id": action.team_id, "cycle_number": action.cycle_number, "status": status,
+        "card_id": action.id, "before_id": before_id if is_id(before_id) else None,
+        "after_id": after_id if is_id(after_id) else None}).one()
     return _position_from(keys)
 
 
