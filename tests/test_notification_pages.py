@@ -14,7 +14,8 @@ def test_choices_page_saves_what_i_tick(client, db, world):
     login(client, "anna@test.example")
     page = client.get("/me/notifications").get_data(as_text=True)
     assert page.count("checked") == 4
-    saved = client.post("/me/notifications", data={"choice": ["digest", "reminders", "\x00", "x" * 5000]})
+    saved = client.post("/me/notifications",
+                        data={"choice": ["digest", "reminders", "\x00", "x" * 5000]})
     assert saved.status_code == 302
     page = client.get("/me/notifications").get_data(as_text=True)
     assert page.count("checked") == 2
@@ -50,6 +51,7 @@ def test_outbox_and_webhooks_pages_are_for_admins(client, db, world):
         hook = s.exec(select(Webhook)).one()
         card = actions.create_action(s, world.anna, "wonen", title="X").action
         actions.move_action(s, world.anna, card.id, status="doing", version=1)
+    with db.reader() as s:  # the unit of work added the webhook call as it committed
         assert [r.kind for r in s.exec(select(Outbox)).all()] == ["moved"]
     assert hook.url == "https://hooks.example.nl/in" and hook.events == ["moved"]
     page = client.get("/admin/outbox").get_data(as_text=True)
@@ -65,7 +67,8 @@ def test_webhook_and_outbox_kinds_have_readable_names(client, db, world):
     """The webhook form and the outbox name each kind in words; the code stays as the value."""
     login(client, "admin@test.example")
     form = client.get("/admin/webhooks").get_data(as_text=True)
-    assert 'value="help_note"> <label for="event-help_note">Reactie op een hulpvraag</label>' in form
+    assert ('value="help_note"> <label for="event-help_note">Reactie op een hulpvraag</label>'
+            in form)
     assert '<label for="event-moved">Kaart verplaatst</label> <code>moved</code>' in form
     assert ">help_requested<" not in form.replace("<code>help_requested<", "")
     client.post("/admin/webhooks", data={"url": "https://hooks.example.nl/in", "secret": "s" * 20,
