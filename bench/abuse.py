@@ -114,8 +114,9 @@ def stats(samples):
 
 
 async def run(args, folder):
-    from tests.databases import sqlite_url
     from tests.factories import PASSWORD
+
+    from tests.databases import sqlite_url
 
     url, world, cards = seed(sqlite_url(folder), args.cards)
     context = multiprocessing.get_context("spawn")

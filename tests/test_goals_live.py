@@ -4,9 +4,9 @@ import time
 
 import pytest
 
-from .factories import PASSWORD
 from .live import LiveServer, api_token
 from .socketclients import BoardClient, api
+from .factories import PASSWORD
 
 pytestmark = pytest.mark.live
 

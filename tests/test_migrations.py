@@ -1,6 +1,5 @@
 """Migrations: they agree with the models, carry data over, and go down and up again."""
 
-import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
@@ -11,6 +10,8 @@ import boards.models  # noqa: F401  (registers the tables)
 from app.cli import alembic_config
 
 from .databases import PostgresSchema, require_postgres
+
+import pytest
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

@@ -10,17 +10,10 @@ from sqlmodel import func, select
 from boards.models import Event, LoginSession, Person, SecurityEvent
 
 from .conftest import PUBLIC_URL, login, make_app
-from .factories import PASSWORD
 from .live import free_port
-from .oidc import (
-    choose_account,
-    local_path,
-    oidc_config,
-    provider_server,
-    set_user,
-    sign_in,
-    with_query,
-)
+from .factories import PASSWORD
+from .oidc import (choose_account, local_path, oidc_config, provider_server, set_user, sign_in,
+                   with_query)
 
 
 @pytest.fixture(scope="module")

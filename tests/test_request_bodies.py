@@ -5,9 +5,10 @@ ASCII digits only (str.isdigit takes "²" and "١", int() takes "١")."""
 import pytest
 from werkzeug.routing import ValidationError
 
+from boards.errors import Invalid
+
 from app.inputs import IdConverter, ascii_number, parse_date, parse_id, parse_int, parse_version
 from app.request_body import MAX_DEPTH, json_depth
-from boards.errors import Invalid
 
 from .conftest import login, make_app
 from .factories import PASSWORD

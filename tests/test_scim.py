@@ -65,7 +65,6 @@ def test_users_are_found_by_username_and_paged(scim_app, world):
 def test_user_lifecycle_is_logged_and_deactivation_ends_tokens(scim_app, db, world):
     """Create, replace, PATCH active, delete: each an Event; inactive people lose their tokens."""
     from sqlmodel import select
-
     from boards.models import Event
     client = scim_app.test_client()
     created = _scim(client, "POST", "/Users", {
@@ -97,7 +96,6 @@ def test_user_lifecycle_is_logged_and_deactivation_ends_tokens(scim_app, db, wor
 def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
     """Teams are groups: PATCH adds and removes members, PUT sets them; each change logged."""
     from sqlmodel import select
-
     from boards.models import Event, Membership
     client = scim_app.test_client()
     path = f"/Groups/{world.wonen_id}"
@@ -129,7 +127,6 @@ def test_group_members_in_and_out_by_patch_and_put(scim_app, db, world):
 def test_scim_reads_do_not_write(scim_app, world):
     """Every SCIM GET (lists, filters, one resource, discovery) sends no write to the database."""
     from sqlalchemy import event as sa_event
-
     from .test_reads_do_not_write import WRITES
     seen = []
     database = scim_app.extensions["verbeterbord.db"]

@@ -144,8 +144,8 @@ def test_scim_changes_are_logged_about_the_person_they_concern(db_url, db, world
 
 def test_every_kind_has_a_label_and_the_limited_kinds_can_be_filtered(app, admin, db, world):
     """The filter offers every kind the log writes, the rate-limited ones included."""
-    from app.security_log import log_security
     from app.security_pages import kind_labels
+    from app.security_log import log_security
     with app.test_request_context():
         assert set(kind_labels()) == set(KINDS)
         log_security("login_limited", "refused", email="anna@test.example", method="password")

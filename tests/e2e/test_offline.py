@@ -4,16 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import MOHAMED, SANNE
-from .helpers import (
-    DOING,
-    DONE,
-    TODO,
-    click_move,
-    drag_card,
-    expect_in_column,
-    expect_saved,
-    keyboard_move,
-)
+from .helpers import DOING, DONE, TODO, click_move, drag_card, expect_in_column, expect_saved, keyboard_move
 
 pytestmark = pytest.mark.browser
 
