@@ -26,7 +26,8 @@ def rooms_for(change):
 
 
 def publish(change):
-    """Send `action.<kind>` with the action, its card HTML and the log's sequence number."""
+    """Send `action.<kind>` with the action, its card HTML (unless only its place changed) and
+    the log's sequence number."""
     if change.event is None:
         return None  # nothing changed (a resent operation or an empty edit)
     if isinstance(change, GoalChange):
@@ -37,6 +38,12 @@ def publish(change):
         return publish_idea(change)
     if change.kind == "deleted":
         payload = {"action": action_json(change.action, change.owner, change.team),
+                   "seq": change.event.id}
+    elif change.kind == "moved":
+        # Only the card's place changed: what a move changes travels, not the card's HTML.
+        action = change.action
+        payload = {"action": {"id": action.id, "status": action.status,
+                              "position": action.position, "version": action.version},
                    "seq": change.event.id}
     else:
         payload = {"action": card_json(change.card), "html": render_card(change.card),

@@ -4,10 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from boards import notifications, outbox
+from boards import notifications
 
 from . import calendar, database, mail, notify_cli, outbox_admin, webhooks_api
-from .serializers import action_json
 from .writes import write
 
 bp = Blueprint("notifications", __name__)
@@ -17,8 +16,8 @@ def choice_labels():
     """Each choice with what it sends, in the UI language."""
     return {
         "digest": _("A digest at the start of each cycle: my actions and my teams' goals"),
-        "reminders": _(
-            "A reminder the working day before a deadline, and when an action is overdue"),
+        "reminders": _("A reminder the working day before a deadline, "
+                       "and when an action is overdue"),
         "help_updates": _("When my request for help is answered or resolved"),
         "escalations": _("When a team needs help (for the Team van teams and team delegates)"),
     }
@@ -45,7 +44,6 @@ def save_choices():
 def init_app(app, csrf):
     """Calendar feeds, e-mail, webhooks and the outbox: pages, API, settings and command."""
     mail.init_app(app)
-    outbox.set_action_data(action_json)
     app.register_blueprint(bp)
     app.register_blueprint(outbox_admin.bp)
     calendar.init_app(app, csrf)

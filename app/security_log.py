@@ -2,7 +2,7 @@
 
 The log's own small write path. It is not a board change (nothing to publish, no activity
 Event), so it does not go through the write door in writes.py; tests/test_write_door.py
-allows this module, and only this one besides writes.py, to open a writer. Never call it
+allows this module, and only this one besides writes.py, to open a unit of work. Never call it
 while a write transaction is open in the same request (SQLite would wait for itself).
 """
 
@@ -15,6 +15,7 @@ from flask_login import current_user
 
 from boards.models import utcnow
 from boards.security_log import prune_security_log, record_security_event
+from boards.unit_of_work import unit_of_work
 
 from . import database
 
@@ -35,12 +36,11 @@ def log_security(kind, outcome, *, person_id=None, email="", method=None, detail
             "method": method, "address": address, "detail": detail, "at": at.isoformat()}
     logger.info(json.dumps(line, ensure_ascii=False))
     try:
-        with database.database().writer() as session:
+        with unit_of_work(database.database()) as session:
             record_security_event(session, kind=kind, outcome=outcome, person_id=person_id,
                                   email=email, method=method, address=address, detail=detail,
                                   at=at)
             _prune_now_and_then(session)
-            session.commit()
     except Exception:  # the request itself must not fail because its log line could not be kept
         logger.exception("security event not stored: %s", line)
 
@@ -100,9 +100,8 @@ def log_changes(blueprint, *, kind="admin_change", method=None, reads=(), about=
 
 def prune(now=None):
     """Delete rows older than SECURITY_LOG_DAYS; returns how many went."""
-    with database.database().writer() as session:
+    with unit_of_work(database.database()) as session:
         gone = prune_security_log(session, current_app.config["SECURITY_LOG_DAYS"], now)
-        session.commit()
     return gone
 
 

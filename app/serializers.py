@@ -4,6 +4,7 @@ from datetime import datetime, timezone
 
 from boards.cycles import cycle_state
 from boards.models import STATUSES
+from boards.outbox import action_data
 
 # Times a log entry keeps as text: a deleted card's record (boards.actions.RESTORE_FIELDS).
 LOGGED_TIMES = ("created_at", "help_since")
@@ -36,16 +37,8 @@ def _logged_time(value):
 
 
 def action_json(action, owner, team):
-    """An action as the API and socket events show it."""
-    return {
-        "id": action.id, "title": action.title, "notes": action.notes,
-        "status": action.status, "position": action.position, "version": action.version,
-        "owner": {"id": owner.id, "name": owner.name}, "team": team.slug,
-        "goal_id": action.goal_id, "cycle": None, "needs_help": action.needs_help,
-        "help_reason": action.help_reason,
-        "due_date": action.due_date.isoformat() if action.due_date else None,
-        "repeat_every": action.repeat_every, "series_id": action.series_id,
-    }
+    """An action as the API and socket events show it: as webhooks do (boards/outbox.py)."""
+    return action_data(action, owner, team)
 
 
 def card_json(card):

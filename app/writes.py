@@ -1,26 +1,27 @@
-"""The one write door: every write runs a service in a write transaction, then publishes.
+"""The one write door: every write runs a service in one unit of work, then publishes.
 
 Routes, the API, socket handlers, the admin pages and the CLI never open a write session
-themselves (a test holds that): they call `write(service, ...)`. Whatever the service
-returns that carries changes (a Change, or a result with `.changes`) is broadcast after
-the commit, so a change that is written but not broadcast cannot happen.
+themselves (a test holds that): they call `write(service, ...)`. The unit of work commits
+once, with the outbox messages of the Events the service recorded; then whatever the service
+returned that carries changes (a Change, or a result with `.changes`) is broadcast, so a
+change that is written but not broadcast cannot happen.
 """
 
 from flask import g
 
 from boards.changes import Change, GoalChange, IndicatorChange
 from boards.db import end_read
+from boards.unit_of_work import unit_of_work
 
 from . import database
 from .broadcast import publish
 
 
 def write(service, *args, **kwargs):
-    """Run `service(session, *args, **kwargs)` in one write transaction; publish its changes."""
+    """Run `service(session, *args, **kwargs)` in one unit of work; publish its changes."""
     try:
-        with database.database().writer() as session:
+        with unit_of_work(database.database()) as session:
             result = service(session, *args, **kwargs)
-            session.commit()  # a no-op when the service committed itself
     finally:
         # The request's read transaction began before this write; end it so that
         # later reads see the change (a SQLite snapshot would otherwise hide it). With a

@@ -1,7 +1,7 @@
 """A bare Flask-SocketIO rebroadcast server: the floor that bench/realtime.py compares against.
 
 Run exactly like the app: `gunicorn -k eventlet -w 1 --no-control-socket bench.baseline_server:app`.
-`BENCH_PAYLOAD` names a JSON file holding a real `action.changed` payload; a `move` re-emits that
+`BENCH_PAYLOAD` names a JSON file holding a real move's payload; a `move` re-emits that
 payload (with the moved card's id and next version, so clients can match it) to the board's room
 and acks. No database, no auth check, no template: only what Flask-SocketIO itself costs.
 """

@@ -49,6 +49,8 @@ async def _receivers(conn, url, tokens, first, count, board):
                 reported.add(key)
                 del seen[key]
 
+        # A move arrives as `action.moved` (before 2026-12-07 as `action.changed`, with HTML).
+        client.on("action.moved", on_changed)
         client.on("action.changed", on_changed)
         return client
 

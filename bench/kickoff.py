@@ -15,7 +15,7 @@ Figures: page time and connect + join time (p50 / p95 / max), failures.
 Phase 2, moves: --moves card moves (default 200) at --rate per second (default 5, so several are
 in flight at once), each on another team's board, alternately through server A and server B, by
 an admin's socket on that server. A sample is the time from the move's emit until the last of
-that board's viewers (on both servers) has received the `action.changed` with the new version.
+that board's viewers (on both servers) has received the `action.moved` with the new version.
 A move that any viewer misses within 10 s counts as missed. Figures: p50 / p95 / max, missed,
 each worker's CPU per move.
 
@@ -37,6 +37,8 @@ import time
 import uuid
 from contextlib import ExitStack
 from pathlib import Path
+
+from boards.unit_of_work import unit_of_work
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -62,6 +64,7 @@ async def _open_board(http, person, t0, stats):
                 raise RuntimeError(f"board page {page.status}")
         stats["page"].append((time.perf_counter() - started) * 1000)
         client = socketio.AsyncClient(reconnection=False, handle_sigint=False)
+        client.on("action.moved", person["on_changed"])
         client.on("action.changed", person["on_changed"])
         started = time.perf_counter()
         await client.connect(person["url"], transports=["websocket"], headers=headers,
@@ -145,7 +148,7 @@ def build(url, secret):
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": secret, "SOCKETIO_ASYNC_MODE": "threading",
                       "PUBLIC_URL": "http://127.0.0.1"})
     signer = app.session_interface.get_signing_serializer(app)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         members = s.exec(select(Membership.person_id, Team.slug, Person.session_epoch)
                          .join(Team, Team.id == Membership.team_id)
                          .join(Person, Person.id == Membership.person_id)

@@ -28,6 +28,8 @@ from datetime import date, datetime, timedelta, timezone
 from functools import partial
 from pathlib import Path
 
+from boards.unit_of_work import unit_of_work
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask import Flask  # noqa: E402
@@ -61,7 +63,7 @@ def build_city(db, rng):
     """Organisation, goals, 43 teams with ~1200 people and their cards; Eva with cards in 3
     teams."""
     monday = date.today() - timedelta(days=date.today().weekday())
-    with db.writer() as s:  # today falls in the 2nd week of cycle PAST_CYCLES + 1
+    with unit_of_work(db) as s:  # today falls in the 2nd week of cycle PAST_CYCLES + 1
         catalog.setup_organisation(
             s,
             name="Werkorganisatie Grote Stad",
@@ -120,7 +122,7 @@ def build_goals(s, admin, rng):
 
 def build_big_boards(db, rng, city):
     """Team "groot" (200 cards, 12 people) and team "reus" (4000 cards, 30 people), Eva in both."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         for name, size, cards, mine in (("Groot", 12, 200, 3), ("Reus", 30, 4000, 0)):
             team = catalog.create_team(
                 s, city["admin"], name=name, ambition_ids=city["ambitions"][:2]
@@ -298,7 +300,7 @@ def run(url, label, args):
     started = time.perf_counter()
     build_big_boards(db, rng, city)
     built += time.perf_counter() - started
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         bearer = {"Authorization": f"Bearer {people.issue_token(s, city['eva'])}"}
         sizes = [s.scalar(select(func.count()).select_from(m)) for m in (Person, Team, Action)]
     print(

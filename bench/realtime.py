@@ -8,7 +8,7 @@ fresh PostgreSQL schema with `--database-url postgres`) with the test world and 
 "wonen". N python-socketio AsyncClients (websocket transport,
 bearer tokens of anna and bert; spread over --client-procs processes, many per asyncio loop) join
 the board; one more client moves cards one at a time (right version, next column) and the time
-from its emit until the last of the N has received the matching `action.changed` (same action id
+from its emit until the last of the N has received the matching `action.moved` (same action id
 and version) is one sample. bench/baseline_server.py, a bare Flask-SocketIO app under the same
 gunicorn command that rebroadcasts a captured real payload, is measured in the same run, moves
 alternating between the two so that a busy moment on the machine hits both alike. `--big` repeats
@@ -64,13 +64,14 @@ def seed(url, cards):
     """The test world and `cards` cards on board "wonen" in the migrated database at `url`."""
     from boards import actions
     from boards.db import Database
+    from boards.unit_of_work import unit_of_work
     from tests.factories import build_world
 
     db = Database(url)
     world = build_world(db)
     made = []
     for i in range(cards):
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             change = actions.create_action(
                 session, world.anna, world.wonen, title=f"{TITLES[i % len(TITLES)]} ({i + 1})",
                 owner_id=(world.anna, world.bert)[i % 2], goal_id=world.short_goal,

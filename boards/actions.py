@@ -1,32 +1,38 @@
-"""The one write path for actions: validate, authorise, version, order, log, commit."""
+"""The one write path for actions: validate, authorise, version, order, log."""
 
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Integer, String, bindparam, func
 from sqlalchemy.orm import aliased
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import select
 
-from . import escalation, events, ordering, outbox, recurring
-from .access import active_person, is_id, require_team_writer
+from . import escalation, events, ordering, recurring
+from .access import active_person, is_id, require_not_retired, require_team_writer
 from .changes import (
-    CARD_STATEMENT,
     Change,
     check_open,
     check_version,
-    check_writable,
-    commit_change,
     lock_team,
     locked_action,
-    locked_card,
     unchanged,
+    with_card,
 )
-from .cycles import current_cycle
-from .direct import Direct
-from .errors import N_, Conflict, Invalid, NotFound
-from .models import STATUSES, Action, Event, Goal, Person, utcnow
+from .cycles import current_cycle, today_local
+from .errors import N_, Conflict, Forbidden, Invalid, NotFound
+from .models import (
+    STATUSES,
+    Action,
+    Ambition,
+    Event,
+    Goal,
+    Membership,
+    Person,
+    Team,
+    TeamCycle,
+    utcnow,
+)
 from .people import aware
-from .queries import card_in_session, team_by_slug
+from .queries import Card, team_by_slug
 from .stale_edits import merge_stale_edit
 from .validation import (
     NOTES_MAX,
@@ -50,17 +56,15 @@ def _last_position(session, team_id, number, status):
 
 
 def create_action(session, *args, **kwargs):
-    """Create a card (add_action) and commit it."""
-    change = add_action(session, *args, **kwargs)
-    session.commit()
-    return change
+    """Create a card: add_action, under the name the pages, the API and the seed use."""
+    return add_action(session, *args, **kwargs)
 
 
 def add_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", goal_id=None,
                status="todo", due_date=None, cycle_number=None, today=None):
     """Add a card at the bottom of a column of the team's board for this cycle (`today`:
     the day that decides which cycle that is; the demo seed plans a past cycle with it).
-    It does not commit: a larger write (an adopted idea) commits it with its own change."""
+    A larger write (an adopted idea) adds it in its own unit of work."""
     actor = active_person(session, actor_id)
     team = team_by_slug(session, team_slug)
     require_team_writer(session, actor, team)
@@ -83,8 +87,7 @@ def add_action(session, actor_id, team_slug, *, title, owner_id=None, notes="", 
     entry = events.record(session, kind="created", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
     _rebalance_if_long(session, action)
-    return Change("created", action, team, owner, entry,
-                  card=card_in_session(session, action, owner, team))
+    return with_card(session, Change("created", action, team, owner, entry))
 
 
 def edit_action(session, actor_id, action_id, *, version, fields):
@@ -129,7 +132,7 @@ def _edit(session, actor_id, action_id, version, fields, *, merge):
     entry = events.record(session, kind=escalation.edit_kind(before, after), person_id=actor.id,
                           team_id=team.id, action_id=action.id, before=before,
                           after=events.snapshot(action))
-    return commit_change(session, Change("changed", action, team,
+    return with_card(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry,
                                          previous_owner_id=previous_owner_id))
 
@@ -142,48 +145,97 @@ def move_action(session, actor_id, action_id, *, status, version, before_id=None
     follow it; either may be None. A neighbour that is no longer in the target
     column is ignored, so the card still lands in a consistent place.
 
-    One read of the card with everything the checks, its new position and the broadcast need
-    (under the board's lock), the UPDATE, the log's INSERT, one commit.
+    A Change of kind "moved" when only the card's place changed; "changed" (its HTML is sent)
+    when the move also changed what it shows: moving it to done ended its call for help, or it
+    stops or starts showing itself overdue.
     """
     if status not in STATUSES:
         raise Invalid(N_("Unknown column."), field="status")
     op_id = _clean_op_id(op_id)
-    # A neighbour that is not a key is refused below, after the checks that come first.
-    locked = locked_card(session, actor_id, action_id, op_id, statement=MOVE_STATEMENT, params={
-        "status": status, "before_id": before_id if is_id(before_id) else None,
-        "after_id": after_id if is_id(after_id) else None})
-    action, team = locked.action, locked.team
-    if locked.op_used_by is not None:
-        if locked.op_used_by == (actor_id, action.id):
-            return Change("changed", action, team, locked.card.owner, None, card=locked.card)
+    row = _locked_card(session, actor_id, action_id, op_id)
+    card = Card(row.Action, row.owner, row.Team, row.Goal, row.long_goal, row.Ambition)
+    action, team, owner = card.action, card.team, card.owner
+    if row.op_person_id is not None:
+        if (row.op_person_id, row.op_action_id) == (actor_id, action.id):
+            return Change("moved", action, team, owner, None, card=card)
         raise Invalid(N_("This operation id was already used."), field="op_id")
-    check_writable(locked)
+    if not (row.actor_is_admin or row.member_id is not None):
+        raise Forbidden(N_("Only members of this team can change its board."))
+    require_not_retired(team)
+    if row.closed_at is not None:
+        raise Conflict(N_("This cycle is closed; its cards can no longer change."))
     check_version(action, version)
     for neighbour_id in (before_id, after_id):
         if neighbour_id is not None and neighbour_id != action_id and not is_id(neighbour_id):
             raise Invalid(N_("Invalid neighbour card."), field="before_id")
     before = events.snapshot(action)
-    *keys, webhooks_exist = locked.extra
-    if not webhooks_exist:
-        outbox.skip_webhooks(session)
-    moved = {"position": _position_from(keys), "status": status, "version": action.version + 1,
-             "updated_at": utcnow()}
-    for name, value in moved.items():
-        set_committed_value(action, name, value)
-    # The UPDATE and the log's INSERT, written at once (the session's unit of work costs more
-    # than the writes): one statement on PostgreSQL, two on SQLite.
-    entry = events.record_at_once(session, kind="moved", person_id=actor_id, team_id=team.id,
-                                  action_id=action.id, before=before,
-                                  after=events.snapshot(action), op_id=op_id,
-                                  along=MOVE_UPDATE, along_params={"card_id": action.id, **moved})
-    if (status == "done" and action.needs_help) or _too_long(action.position):
-        # The rare writes below go through the session: they need the card as it knows it.
-        action = locked.card.action = session.get(Action, action.id)
-        if status == "done":
-            escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
-        _rebalance_if_long(session, action)
-    session.commit()
-    return Change("changed", action, team, locked.card.owner, entry, card=locked.card)
+    action.position = _new_position(session, action, status, before_id, after_id)
+    action.status = status
+    action.version += 1
+    action.updated_at = utcnow()
+    entry = events.record(session, kind="moved", person_id=actor_id, team_id=team.id,
+                          action_id=action.id, before=before, after=events.snapshot(action),
+                          op_id=op_id)
+    _rebalance_if_long(session, action)
+    shows_other_content = _overdue(action, before["status"]) != _overdue(action, status)
+    if status == "done" and action.needs_help:
+        escalation.end_escalation(session, action, actor_id, escalation.ENDED_DONE)
+        shows_other_content = True  # its call for help ended
+    session.flush()
+    return Change("changed" if shows_other_content else "moved", action, team, owner, entry,
+                  card=card)
+
+
+def _overdue(action, status):
+    """Whether the card shows itself overdue in this column (as templates/boards/_cards.html)."""
+    return action.due_date is not None and status != "done" and action.due_date < today_local()
+
+
+_Owner = aliased(Person, name="owner")
+_Actor = aliased(Person, name="actor")
+_LongGoal = aliased(Goal, name="long_goal")
+# The statements a move runs, built once (SQLAlchemy then finds their compiled form by key).
+_LOCK_BOARD_OF_CARD = select(Team.id).where(Team.id == select(Action.team_id).where(
+    Action.id == bindparam("action_id")).scalar_subquery()).with_for_update()
+_CARD = (
+    select(Action, Team, _Owner, Goal, _LongGoal, Ambition,
+           _Actor.active.label("actor_active"), _Actor.is_admin.label("actor_is_admin"),
+           Membership.person_id.label("member_id"), TeamCycle.closed_at,
+           Event.person_id.label("op_person_id"), Event.action_id.label("op_action_id"))
+    .join(Team, Team.id == Action.team_id)
+    .join(_Owner, _Owner.id == Action.owner_id)
+    .outerjoin(Goal, Goal.id == Action.goal_id)
+    .outerjoin(_LongGoal, _LongGoal.id == Goal.parent_id)
+    .outerjoin(Ambition, Ambition.id == Goal.ambition_id)
+    .outerjoin(_Actor, _Actor.id == bindparam("actor_id", type_=Integer))
+    .outerjoin(Membership, (Membership.team_id == Action.team_id)
+               & (Membership.person_id == bindparam("actor_id", type_=Integer)))
+    .outerjoin(TeamCycle, (TeamCycle.team_id == Action.team_id)
+               & (TeamCycle.cycle_number == Action.cycle_number))
+    # Without an operation id no event joins (`op_id = NULL` matches nothing).
+    .outerjoin(Event, Event.op_id == bindparam("op_id", type_=String))
+    .where(Action.id == bindparam("action_id"))
+    .execution_options(populate_existing=True))
+
+
+def _locked_card(session, actor_id, action_id, op_id):
+    """The card with its team, owner and goal path, the actor's rights (active, admin, member),
+    whether its cycle is closed and who used the operation id before: one read, with the board
+    locked.
+
+    PostgreSQL: every write to a board locks its team row first, so writes to one board run one
+    at a time, and this read (a new snapshot after the lock) sees what the previous one wrote.
+    SQLite's write transaction (BEGIN IMMEDIATE) holds the database's write lock already.
+    """
+    if is_id(action_id):
+        if session.get_bind().dialect.name != "sqlite":
+            session.execute(_LOCK_BOARD_OF_CARD, {"action_id": action_id})
+        card = session.execute(_CARD, {"action_id": action_id, "actor_id": actor_id,
+                                       "op_id": op_id}).first()
+        if card is not None and card.actor_active:
+            return card
+    active_person(session, actor_id)  # an inactive actor is told so first
+    raise NotFound(N_("Unknown action."))
 
 
 def _clean_op_id(op_id):
@@ -196,51 +248,48 @@ def _clean_op_id(op_id):
 
 
 def _neighbour_keys():
-    """Columns for the card's read: the neighbours' keys and the keys next to them in the
-    target column (`status`), correlated with the card being moved."""
-    status = bindparam("status", type_=String)
+    """The keys around a card's new place in column `status`: the wanted neighbours' keys (None
+    when a neighbour is the card itself or not in that column) and the keys next to them."""
+    others = aliased(Action, name="other")
+    in_column = (others.team_id == bindparam("team_id"),
+                 others.cycle_number == bindparam("cycle_number"),
+                 others.status == bindparam("status"), others.id != bindparam("card_id"))
 
-    def column(alias):
-        return (alias.team_id == Action.team_id, alias.cycle_number == Action.cycle_number,
-                alias.status == status, alias.id != Action.id)
+    def key_of(name):
+        return select(others.position).where(others.id == bindparam(name, type_=Integer),
+                                             *in_column).scalar_subquery()
 
-    def key_of(name, alias):
-        card = aliased(Action, name=alias)
-        return (select(card.position)
-                .where(card.id == bindparam(name, type_=Integer), *column(card))
-                .correlate(Action).scalar_subquery())
-
-    # Short aliases: psycopg converts a statement longer than 4096 characters on every run
-    # instead of once (tests/test_direct.py).
-    before_key, after_key = key_of("before_id", "b"), key_of("after_id", "a")
-    others = aliased(Action, name="o")
-    return (
-        before_key,
-        select(func.min(others.position)).where(*column(others), others.position > before_key)
-        .correlate(Action).scalar_subquery(),
-        after_key,
-        select(func.max(others.position)).where(*column(others), others.position < after_key)
-        .correlate(Action).scalar_subquery(),
-        select(func.max(others.position)).where(*column(others)).correlate(Action).scalar_subquery())
+    before_key, after_key = key_of("before_id"), key_of("after_id")
+    return select(
+        before_key.label("before"),
+        select(func.min(others.position)).where(*in_column, others.position > before_key)
+        .scalar_subquery().label("following"),
+        after_key.label("after"),
+        select(func.max(others.position)).where(*in_column, others.position < after_key)
+        .scalar_subquery().label("preceding"),
+        select(func.max(others.position)).where(*in_column).scalar_subquery().label("last"))
 
 
-# The card, everything its checks and broadcast need, where it can go, and whether any webhook
-# wants to hear of it: one statement.
-MOVE_STATEMENT = Direct(CARD_STATEMENT.add_columns(*_neighbour_keys(), outbox.WEBHOOKS_EXIST))
+_NEIGHBOUR_KEYS = _neighbour_keys()
+
+
+def _new_position(session, action, status, before_id, after_id):
+    """A key between the wanted neighbours and their actual neighbours in column `status`."""
+    keys = session.execute(_NEIGHBOUR_KEYS, {
+        "team_id": action.team_id, "cycle_number": action.cycle_number, "status": status,
+        "card_id": action.id, "before_id": before_id if is_id(before_id) else None,
+        "after_id": after_id if is_id(after_id) else None}).one()
+    return _position_from(keys)
 
 
 def _position_from(keys):
-    """A key between the wanted neighbours and their actual neighbours in the column.
-
-    A neighbour that is the card itself, or no longer in the column, was read as None.
-    """
-    before, following, after, preceding, last = keys
-    if before is not None:
-        return ordering.key_between(before, following)
-    if after is not None:
-        return ordering.key_between(preceding, after)
+    """The key for the keys read by _new_position."""
+    if keys.before is not None:
+        return ordering.key_between(keys.before, keys.following)
+    if keys.after is not None:
+        return ordering.key_between(keys.preceding, keys.after)
     # No usable neighbour: the card goes to the bottom of the column.
-    return ordering.key_between(last, None)
+    return ordering.key_between(keys.last, None)
 
 
 def _too_long(position):
@@ -255,14 +304,8 @@ def _rebalance_if_long(session, action):
     cards = session.exec(select(Action).where(
         Action.team_id == action.team_id, Action.cycle_number == action.cycle_number,
         Action.status == action.status).order_by(Action.position)).all()
-    for card, key in zip(cards, ordering.spread_keys(len(cards)), strict=False):
+    for card, key in zip(cards, ordering.spread_keys(len(cards)), strict=True):
         card.position = key
-
-
-_ACTION = Action.__table__
-MOVE_UPDATE = _ACTION.update().where(_ACTION.c.id == bindparam("card_id")).values(
-    {_ACTION.c[name]: bindparam(name, type_=_ACTION.c[name].type)
-     for name in ("position", "status", "version", "updated_at")})
 
 
 # What a deleted card's log entry keeps beyond the snapshot, so that undo restores it exactly.
@@ -289,7 +332,7 @@ def delete_action(session, actor_id, action_id, *, version):
     entry = events.record(session, kind="deleted", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=_deleted_record(action))
     session.delete(action)
-    session.commit()
+    session.flush()
     return Change("deleted", action, team, owner, entry)
 
 
@@ -334,7 +377,7 @@ def restore_action(session, actor_id, action_id, *, now, undo_seconds):
     session.flush()
     entry = events.record(session, kind="restored", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after=events.snapshot(action))
-    return commit_change(session, Change("created", action, team, owner, entry))
+    return with_card(session, Change("created", action, team, owner, entry))
 
 
 def _column(session, action, status):

@@ -47,7 +47,7 @@ def anonymise_person(session, actor_id, person_id):
     person.anonymised_at = utcnow()
     events.record(session, kind="person_anonymised", person_id=actor_id,
                   after={"person_id": person.id, "name": person.name})
-    session.commit()
+    session.flush()
     return person
 
 

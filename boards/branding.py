@@ -83,7 +83,7 @@ def set_brand_colour(session, actor_id, value):
         events.record(session, kind="brand_colour_set", person_id=actor.id,
                       before={"brand_colour": org.brand_colour}, after={"brand_colour": colour})
         org.brand_colour = colour
-    session.commit()
+    session.flush()
     return org
 
 
@@ -99,7 +99,7 @@ def set_logo(session, actor_id, data):
     events.record(session, kind="logo_set", person_id=actor.id,
                   after={"content_type": content_type, "bytes": len(data),
                          "logo_version": org.logo_version})
-    session.commit()
+    session.flush()
     return org
 
 
@@ -111,7 +111,7 @@ def remove_logo(session, actor_id):
         session.delete(logo)
         org.logo_type = None
         events.record(session, kind="logo_removed", person_id=actor.id, after={})
-    session.commit()
+    session.flush()
     return org
 
 

@@ -36,7 +36,7 @@ def new_calendar_token(session, person_id):
     token = secrets.token_urlsafe(24)
     session.add(CalendarFeed(person_id=person.id, token_hash=_hash(token)))
     events.record(session, kind="calendar_link_created", person_id=person.id)
-    session.commit()
+    session.flush()
     return token
 
 
@@ -50,7 +50,7 @@ def revoke_calendar_link(session, person_id):
     for feed in feeds:
         feed.revoked = True
     events.record(session, kind="calendar_link_revoked", person_id=person.id)
-    session.commit()
+    session.flush()
 
 
 def has_calendar_link(session, person_id):

@@ -49,7 +49,7 @@ def setup_organisation(session, *, name, municipalities=(), first_cycle_start,
         session.add(Municipality(organisation_id=org.id, name=name_of_municipality))
     events.record(session, kind="organisation_created", person_id=None,
                   after={"name": name, "municipalities": list(municipalities)})
-    session.commit()
+    session.flush()
     return org
 
 
@@ -79,7 +79,7 @@ def create_team(session, actor_id, *, name, slug=None, kind="team", ambition_ids
     events.record(session, kind="team_created", person_id=actor.id, team_id=team.id,
                   after={"name": name, "slug": slug, "kind": kind,
                          "ambition_ids": list(ambition_ids)})
-    session.commit()
+    session.flush()
     return team
 
 
@@ -96,7 +96,7 @@ def add_member(session, actor_id, team_id, person_id, *, delegate=False):
         events.record(session, kind="delegate_set", person_id=actor.id, team_id=team.id,
                       before={"delegate_id": team.delegate_id}, after={"delegate_id": person.id})
         team.delegate_id = person.id
-    session.commit()
+    session.flush()
 
 
 def remove_member(session, actor_id, team_id, person_id):
@@ -111,7 +111,7 @@ def remove_member(session, actor_id, team_id, person_id):
         team.delegate_id = None
     events.record(session, kind="member_removed", person_id=actor.id, team_id=team_id,
                   before={"person_id": person_id})
-    session.commit()
+    session.flush()
 
 
 def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb", order=0):
@@ -126,7 +126,7 @@ def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb
     session.flush()
     events.record(session, kind="ambition_created", person_id=actor.id,
                   after={"ambition_id": ambition.id, "title": title})
-    session.commit()
+    session.flush()
     return ambition
 
 
@@ -155,7 +155,7 @@ def create_goal(session, actor_id, *, ambition_id, horizon, title, parent_id=Non
     events.record(session, kind="goal_created", person_id=actor.id, team_id=team_id,
                   goal_id=goal.id, after={"title": title, "horizon": horizon,
                                           "ambition_id": ambition.id, "parent_id": parent_id})
-    session.commit()
+    session.flush()
     return goal
 
 
@@ -192,5 +192,5 @@ def update_cadence(session, actor_id, *, cycle_length_days, first_cycle_start):
     events.record(session, kind="cadence_changed", person_id=actor.id, before=before,
                   after={"cycle_length_days": cycle_length_days,
                          "first_cycle_start": first_cycle_start.isoformat()})
-    session.commit()
+    session.flush()
     return org

@@ -95,7 +95,7 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
     require_team_writer(session, actor, team)
     cycle = _cycle(session, number)
     next_cycle = cycle_by_number(session, cycle.number + 1)
-    lock_team(session, team.id)  # held until the single commit below
+    lock_team(session, team.id)  # held until the unit of work commits
     cards = session.exec(select(Action).where(Action.team_id == team.id,
                                               Action.cycle_number == cycle.number)).all()
     record = team_cycle(session, team.id, cycle.number)
@@ -124,7 +124,7 @@ def close_team_cycle(session, actor_id, slug, number, decisions, retrospective=N
     result.repeated = recurring.repeat_actions(session, team.id, next_cycle.number, actor.id)
     for change in result.changes:
         change.card = card_in_session(session, change.action, change.owner, change.team)
-    session.commit()
+    session.flush()
     return result
 
 
@@ -204,7 +204,7 @@ def save_retrospective(session, actor_id, slug, number, retrospective):
     session.add(record)
     events.record(session, kind="retrospective_saved", person_id=actor.id, team_id=team.id,
                   before=before, after={name: getattr(record, name) for name in RETRO_FIELDS})
-    session.commit()
+    session.flush()
     return record
 
 

@@ -2,12 +2,11 @@
 
 from typing import NamedTuple
 
-from sqlalchemy import Integer, bindparam, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import select
 
 from . import events
 from .access import active_person, get_or_404, require_admin
-from .direct import Direct
 from .errors import N_, Conflict, Invalid
 from .models import (
     Action,
@@ -98,7 +97,7 @@ def update_person(session, actor_id, person_id, *, name=None, email=None, is_adm
             setattr(person, field, value)
     events.record(session, kind="person_edited", person_id=actor.id, before=before,
                   after={"person_id": person.id, **changed})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -113,16 +112,12 @@ class TeamLink(NamedTuple):
     name: str
 
 
-_TEAM_LINKS = Direct(select(Team.slug, Team.name).join(Membership, Membership.team_id == Team.id)
-                     .where(Membership.person_id == bindparam("person_id", type_=Integer))
-                     .order_by(Team.name))
-
-
 def team_links(session, person_id):
-    """The slug and name of each team a person is in, by name (for links to their boards).
-
-    Read for every page's header: on the driver's cursor (direct.py)."""
-    return [TeamLink(*row) for row in _TEAM_LINKS.rows(session, {"person_id": person_id})]
+    """The slug and name of each team a person is in, by name (for links to their boards)."""
+    rows = session.execute(select(Team.slug, Team.name)
+                           .join(Membership, Membership.team_id == Team.id)
+                           .where(Membership.person_id == person_id).order_by(Team.name))
+    return [TeamLink(*row) for row in rows]
 
 
 def personal_data(session, person_id):

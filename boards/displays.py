@@ -30,7 +30,7 @@ def create_display_link(session, actor_id, *, label, team_slug=None):
     session.flush()
     events.record(session, kind="display_created", person_id=actor.id,
                   team_id=link.team_id, after={"display_id": link.id, "label": label})
-    session.commit()
+    session.flush()
     return link, token
 
 
@@ -44,7 +44,7 @@ def revoke_display_link(session, actor_id, link_id):
         events.record(session, kind="display_revoked", person_id=actor.id, team_id=link.team_id,
                       before={"display_id": link.id, "revoked": False},
                       after={"display_id": link.id, "revoked": True})
-    session.commit()
+    session.flush()
     return link
 
 

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from . import events
 from .access import active_person, is_member, require_not_retired
-from .changes import Change, check_open, check_version, commit_change, locked_action
+from .changes import Change, check_open, check_version, locked_action, with_card
 from .errors import N_, Forbidden, Invalid
 from .models import Action, Person, Team, utcnow
 from .queries import make_card
@@ -107,7 +107,7 @@ def respond_to_help(session, actor_id, action_id, *, text):
     actor, action, team = _open_escalation(session, actor_id, action_id)
     entry = events.record(session, kind="help_note", person_id=actor.id, team_id=team.id,
                           action_id=action.id, after={"text": text})
-    return commit_change(session, Change("changed", action, team,
+    return with_card(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry))
 
 
@@ -123,5 +123,5 @@ def resolve_help(session, actor_id, action_id, *, version, note=""):
     after = dict(events.snapshot(action), note=note)
     entry = events.record(session, kind="help_resolved", person_id=actor.id, team_id=team.id,
                           action_id=action.id, before=before, after=after)
-    return commit_change(session, Change("changed", action, team,
+    return with_card(session, Change("changed", action, team,
                                          session.get(Person, action.owner_id), entry))

@@ -115,7 +115,7 @@ def _add_goal(session, actor, ambition_id, horizon, title, target_date, parent_i
                           after={**_goal_state(goal), "ambition_id": ambition_id,
                                  "parent_id": parent_id})
     change = GoalChange("goal.created", entry, ambition, goal, showing_boards(session, goal))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -161,7 +161,7 @@ def edit_goal(session, actor_id, goal_id, *, version, fields):
     entry = events.record(session, kind=kind, person_id=actor.id, team_id=goal.team_id,
                           goal_id=goal.id, before=before, after=_goal_state(goal))
     change = GoalChange("goal.changed", entry, ambition, goal, showing_boards(session, goal))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -181,7 +181,7 @@ def create_ambition(session, actor_id, *, title, description="", colour="#1f6feb
     entry = events.record(session, kind="ambition_created", person_id=actor.id,
                           after={"ambition_id": ambition.id, "title": title})
     change = GoalChange("ambition.changed", entry, ambition)
-    session.commit()
+    session.flush()
     return change
 
 
@@ -225,7 +225,7 @@ def edit_ambition(session, actor_id, ambition_id, *, version, fields):
                           after={**changed, "ambition_id": ambition.id, "title": ambition.title})
     change = GoalChange("ambition.changed", entry, ambition, None,
                         showing_boards(session, ambition_id=ambition.id))
-    session.commit()
+    session.flush()
     return change
 
 
@@ -254,5 +254,5 @@ def move_ambition(session, actor_id, ambition_id, *, offset):
                                  "position": target + 1})
     change = GoalChange("ambition.changed", entry, ambition, None,
                         showing_boards(session, ambition_id=ambition.id))
-    session.commit()
+    session.flush()
     return change

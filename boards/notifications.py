@@ -45,7 +45,7 @@ def save_choices(session, person_id, wanted):
         row.enabled = choice in wanted
     events.record(session, kind="notification_choices_saved", person_id=person.id,
                   after={"choices": sorted(wanted)})
-    session.commit()
+    session.flush()
 
 
 def set_language(session, person_id, language):
@@ -55,7 +55,7 @@ def set_language(session, person_id, language):
         events.record(session, kind="language_set", person_id=person.id,
                       before={"language": person.language}, after={"language": language})
         person.language = language
-        session.commit()
+        session.flush()
 
 
 def _wants(session, person_id, kind):

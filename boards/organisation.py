@@ -24,7 +24,7 @@ def rename_organisation(session, actor_id, name):
         events.record(session, kind="organisation_renamed", person_id=actor.id,
                       before={"name": org.name}, after={"name": name})
         org.name = name
-    session.commit()
+    session.flush()
     return org
 
 
@@ -40,7 +40,7 @@ def add_municipality(session, actor_id, name):
     session.flush()
     events.record(session, kind="municipality_added", person_id=actor.id,
                   after={"municipality_id": municipality.id, "name": name})
-    session.commit()
+    session.flush()
     return municipality
 
 
@@ -51,7 +51,7 @@ def remove_municipality(session, actor_id, municipality_id):
     events.record(session, kind="municipality_removed", person_id=actor.id,
                   before={"municipality_id": municipality.id, "name": municipality.name})
     session.delete(municipality)
-    session.commit()
+    session.flush()
 
 
 def municipalities(session):

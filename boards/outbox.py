@@ -1,7 +1,7 @@
 """The outbox: messages written in the same transaction as the change that caused them.
 
-`events.record` notes each new Event on the session; just before that session commits, the
-notifications the Events call for (webhook calls, a few kinds of e-mail) are added to the
+`events.record` notes each new Event on the session; just before the unit of work commits,
+it adds the notifications the Events call for (webhook calls, a few kinds of e-mail) to the
 outbox, so a change is never committed without them. Senders claim rows with a lease
 (row locks with SKIP LOCKED on PostgreSQL; SQLite's BEGIN IMMEDIATE serialises the claim),
 and a crash between sending and marking sends a row at most twice, never loses it.
@@ -9,57 +9,45 @@ and a crash between sending and marking sends a row at most twice, never loses i
 
 from datetime import timedelta
 
-from sqlalchemy import event, exists, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session, select
+from sqlmodel import select
 
 from . import notifications
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict
 from .models import Action, Outbox, Person, Team, Webhook, utcnow
 
-PENDING_EVENTS = "verbeterbord.new_events"
 # After this many failed tries a message is a dead letter (state "failed"): no sender takes it
 # again until an admin retries it (or discards it) on the outbox page.
 MAX_ATTEMPTS = 5
 # Action events a webhook may subscribe to ("*" for all of them).
 ACTION_KINDS = ("created", "edited", "moved", "deleted", "help_requested", "help_note",
-                "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped", "split",
-                "restored")
-_action_data = None
+                "help_resolved", "help_ended", "help_taken_over", "carried_over", "dropped",
+                "split", "restored")
 
 
-def set_action_data(build):
-    """How a webhook shows an action: `build(action, owner, team)` (the API's JSON)."""
-    global _action_data
-    _action_data = build
+def action_data(action, owner, team):
+    """An action as webhooks, the API and socket events show it (`cycle` is filled in later)."""
+    return {
+        "id": action.id, "title": action.title, "notes": action.notes,
+        "status": action.status, "position": action.position, "version": action.version,
+        "owner": {"id": owner.id, "name": owner.name}, "team": team.slug,
+        "goal_id": action.goal_id, "cycle": None, "needs_help": action.needs_help,
+        "help_reason": action.help_reason,
+        "due_date": action.due_date.isoformat() if action.due_date else None,
+        "repeat_every": action.repeat_every, "series_id": action.series_id,
+    }
 
 
-NO_WEBHOOKS = "verbeterbord.no_webhooks"
-# For a write that reads its rows in one statement (a move): "is any webhook active?" as a column,
-# so that committing it needs no query of its own when none is (see skip_webhooks).
-WEBHOOKS_EXIST = exists().where(Webhook.active).label("webhooks_exist")
-
-
-def skip_webhooks(session):
-    """This transaction has read that no webhook is active: its commit need not look again."""
-    session.info[NO_WEBHOOKS] = True
-
-
-def note_event(session, entry):
-    """Remember a new Event; its notifications are added when the session commits."""
-    session.info.setdefault(PENDING_EVENTS, []).append(entry)
-
-
-@event.listens_for(Session, "before_commit")
-def _add_notifications(session):
-    entries = session.info.pop(PENDING_EVENTS, None)
-    no_webhooks = session.info.pop(NO_WEBHOOKS, False)
+def add_notifications(session, entries):
+    """Add the messages these Events call for (webhook calls, a few kinds of e-mail) to the
+    outbox, in their transaction: the unit of work does so just before it commits."""
     if not entries:
         return
     session.flush()  # the Events' ids
-    webhooks = [] if no_webhooks else session.exec(select(Webhook).where(Webhook.active)).all()
+    webhooks = session.exec(select(Webhook).where(Webhook.active)).all()
     for entry in entries:
         if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
             _add_webhook_calls(session, entry, webhooks)
@@ -67,12 +55,6 @@ def _add_notifications(session):
             add(session, channel="mail", kind=kind, key=f"mail:{kind}:{entry.id}:{person_id}",
                 person_id=person_id, event_id=entry.id,
                 payload={"action_id": entry.action_id, "event_id": entry.id})
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_events(session):
-    session.info.pop(PENDING_EVENTS, None)
-    session.info.pop(NO_WEBHOOKS, None)
 
 
 def _add_webhook_calls(session, entry, webhooks):
@@ -83,9 +65,8 @@ def _add_webhook_calls(session, entry, webhooks):
     if action is None or entry.kind == "deleted":
         data = {"id": entry.action_id, **(entry.before or {})}
     else:
-        data = _action_data(action, session.get(Person, action.owner_id),
-                            session.get(Team, action.team_id)) if _action_data else \
-            {"id": action.id, **(entry.after or {})}
+        data = action_data(action, session.get(Person, action.owner_id),
+                           session.get(Team, action.team_id))
         data["cycle"] = action.cycle_number
     message = {"specversion": "1.0", "type": f"nl.verbeterbord.action.{entry.kind}",
                "id": str(entry.id), "time": entry.at.isoformat(),
@@ -110,7 +91,7 @@ def plan_time_based(session, today):
     """Add today's reminders and digests; the keys make running this again harmless."""
     for key, kind, person_id, payload in notifications.planned_mails(session, today):
         add(session, channel="mail", kind=kind, key=key, person_id=person_id, payload=payload)
-    session.commit()
+    session.flush()
 
 
 def claim(session, *, now, lease_seconds, limit=20, channels=("mail", "webhook"), due_by=None):
@@ -124,7 +105,7 @@ def claim(session, *, now, lease_seconds, limit=20, channels=("mail", "webhook")
         .order_by(Outbox.id).limit(limit).with_for_update(skip_locked=True)).all()
     for row in due:
         row.claimed_until = now + timedelta(seconds=lease_seconds)
-    session.commit()
+    session.flush()
     return due
 
 
@@ -133,7 +114,7 @@ def mark_sent(session, outbox_id, *, now, note=""):
     session.execute(update(Outbox).where(Outbox.id == outbox_id).values(
         state="sent", sent_at=now, attempts=Outbox.attempts + 1, claimed_until=None,
         last_error=note))
-    session.commit()
+    session.flush()
 
 
 def mark_failed(session, outbox_id, error, *, now, retry_seconds):
@@ -146,7 +127,7 @@ def mark_failed(session, outbox_id, error, *, now, retry_seconds):
         row.state = "failed"
     else:
         row.next_attempt_at = now + timedelta(seconds=retry_seconds * 2 ** (row.attempts - 1))
-    session.commit()
+    session.flush()
 
 
 def dead_letters(session, *, limit=200):

@@ -56,7 +56,7 @@ def change_password(session, change, *, keep_login=None):
     end_every_key(session, person.id, keep_login=keep_login)
     events.record(session, kind="password_changed", person_id=person.id,
                   after={"person_id": person.id})
-    session.commit()
+    session.flush()
 
 
 class NewLink(NamedTuple):
@@ -91,7 +91,7 @@ def create_password_link(session, actor_id, person_id, purpose=None, now=None):
         end_every_key(session, person.id, now=now)
     events.record(session, kind="password_link_created", person_id=actor.id,
                   after={"person_id": person.id, "purpose": purpose})
-    session.commit()
+    session.flush()
     return NewLink(token, expires, purpose)
 
 
@@ -130,7 +130,7 @@ def use_password_link(session, token, new_password, now=None, *, context, run=ru
     end_every_key(session, person.id, now=now)
     events.record(session, kind="password_set_by_link", person_id=person.id,
                   after={"person_id": person.id, "purpose": link.purpose})
-    session.commit()
+    session.flush()
     return person
 
 

@@ -59,7 +59,7 @@ def clean_name(name):
 
 def create_person(session, *, name, email, password=None, is_admin=False, home_office=None,
                   actor_id=None, run=run_directly):
-    """Register a person (names and e-mail, a password if given); commits. `run`: see
+    """Register a person (names and e-mail, a password if given). `run`: see
     hash_password. A password is checked against the person's name and e-mail and the
     organisation (password_policy); only the CLI and the demo seed give one, the web sends a
     one-time link instead, so reading the organisation first holds no request's write lock."""
@@ -77,7 +77,7 @@ def create_person(session, *, name, email, password=None, is_admin=False, home_o
     session.flush()
     events.record(session, kind="person_created", person_id=actor_id,
                   after={"person_id": person.id, "name": name, "is_admin": is_admin})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -153,7 +153,7 @@ def issue_token(session, person_id, *, name=None, expires_days=None, now=None):
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(person_id=person_id, token_hash=token_hash(token), name=name,
                          created_at=now, expires_at=now + timedelta(days=expires_days)))
-    session.commit()
+    session.flush()
     return token
 
 
@@ -181,7 +181,7 @@ def touch_token(session, token_id, now=None):
     token = session.get(ApiToken, token_id)
     if token is not None and token_needs_touch(token, now):
         token.last_used_at = now or utcnow()
-        session.commit()
+        session.flush()
 
 
 def list_tokens(session, person_id, now=None):
@@ -201,7 +201,7 @@ def revoke_token(session, person_id, token_id):
     token.revoked = True
     events.record(session, kind="token_revoked", person_id=person_id,
                   after={"token_id": token.id, "name": token.name})
-    session.commit()
+    session.flush()
     return token
 
 
@@ -211,7 +211,7 @@ def start_login(session, person_id, now=None):
     key = secrets.token_urlsafe(24)
     session.add(LoginSession(key_hash=token_hash(key), person_id=person_id,
                              created_at=now or utcnow()))
-    session.commit()
+    session.flush()
     return key
 
 
@@ -220,7 +220,7 @@ def end_login(session, key):
     login = session.get(LoginSession, token_hash(key)) if key else None
     if login is not None and login.ended_at is None:
         login.ended_at = utcnow()
-        session.commit()
+        session.flush()
 
 
 def person_with_login(session, person_id, key):
@@ -301,7 +301,7 @@ def set_active(session, actor_id, person_id, active):
     events.record(session, kind="person_enabled" if active else "person_disabled",
                   person_id=actor.id, before={"person_id": person.id, "active": before},
                   after={"person_id": person.id, "active": active})
-    session.commit()
+    session.flush()
     return person
 
 

@@ -95,7 +95,7 @@ def provision_user(session, fields):
     session.flush()
     events.record(session, kind="scim_user_created", person_id=None,
                   after={"person_id": person.id, **values})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -126,7 +126,7 @@ def replace_user(session, person_id, fields):
                 setattr(person, key, value)
         events.record(session, kind="scim_user_replaced", person_id=None, before=before,
                       after={"person_id": person.id, **changed})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -139,7 +139,7 @@ def deprovision_user(session, person_id):
     events.record(session, kind="scim_user_deleted", person_id=None,
                   before={"person_id": person.id, "active": was_active},
                   after={"person_id": person.id, "active": False})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -195,7 +195,7 @@ def create_group(session, *, name, external_id=None, members=()):
     events.record(session, kind="scim_group_created", person_id=None, team_id=team.id,
                   after={"name": name, "slug": team.slug, "external_id": external_id})
     _set_members(session, team, members)
-    session.commit()
+    session.flush()
     return team
 
 
@@ -210,7 +210,7 @@ def replace_group(session, team_id, *, name, external_id=None, members=()):
                       after={"name": name, "external_id": external_id})
         team.name, team.external_id = name, external_id
     _set_members(session, team, members)
-    session.commit()
+    session.flush()
     return team
 
 
@@ -245,5 +245,5 @@ def delete_group(session, team_id):
     team.retired_at = utcnow()
     events.record(session, kind="scim_group_deleted", person_id=None, team_id=team.id,
                   before={"retired": False}, after={"retired": True})
-    session.commit()
+    session.flush()
     return team

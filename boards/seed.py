@@ -196,7 +196,7 @@ def demo_first_cycle_start(today):
 
 def check_demo_password(password):
     """Raise Invalid unless every demo person may use this password, before anything is
-    seeded (each person is committed as created: a refusal halfway would leave half a demo)."""
+    seeded (a refusal halfway would roll the whole demo back, having hashed passwords for nothing)."""
     organisation = context_words(ORGANISATION, *MUNICIPALITIES)
     for name, _office in PEOPLE:
         check_password(password, PasswordContext(person_words(name, _email(name)), organisation))

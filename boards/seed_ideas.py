@@ -29,7 +29,7 @@ IDEAS = [
 
 def seed_ideas(session, staff, deciders, today):
     """IDEAS, each step taken by the decider of the team that has the idea then ({slug: person
-    id}); committed here, as the services that seed the rest commit as they go."""
+    id}); the unit of work that seeds the demo commits them with the rest."""
     for slug, author, title, text, steps in IDEAS:
         idea = ideas.post_idea(session, staff[author].id, slug, title=title, text=text).idea
         for state, detail in steps:
@@ -45,4 +45,4 @@ def seed_ideas(session, staff, deciders, today):
             else:
                 ideas.pass_idea(session, who, idea.id, version=version, team_slug=detail)
                 slug = detail
-    session.commit()
+    session.flush()

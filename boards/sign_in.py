@@ -70,7 +70,7 @@ def _link_or_create(session, issuer, subject, claims, auto_create):
     person.oidc_issuer, person.oidc_subject = issuer, subject
     events.record(session, kind="person_linked", person_id=person.id,
                   after={"person_id": person.id, "issuer": issuer})
-    session.commit()
+    session.flush()
     return person
 
 
@@ -85,7 +85,7 @@ def set_break_glass(session, email, on):
     events.record(session, kind="break_glass_set", person_id=None,
                   before={"person_id": person.id, "break_glass": before},
                   after={"person_id": person.id, "break_glass": person.break_glass})
-    session.commit()
+    session.flush()
     return person
 
 

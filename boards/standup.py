@@ -28,7 +28,7 @@ def start_standup(session, actor_id, slug):
     team = team_by_slug(session, slug)
     require_team_writer(session, actor, team)
     entry = events.record(session, kind="standup_started", person_id=actor.id, team_id=team.id)
-    session.commit()
+    session.flush()
     return entry
 
 
@@ -110,7 +110,7 @@ def set_standup_schedule(session, actor_id, team_slug, *, time, weekdays):
         team.standup_time, team.standup_days = at, ",".join(days) or None
         events.record(session, kind="standup_schedule_set", person_id=actor.id, team_id=team.id,
                       before=before, after=after)
-    session.commit()
+    session.flush()
     return team
 
 

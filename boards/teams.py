@@ -45,7 +45,7 @@ def update_team(session, actor_id, team_id, *, name=None, delegate_id=None, clea
     if after:
         events.record(session, kind="team_edited", person_id=actor.id, team_id=team.id,
                       before=before, after=after)
-    session.commit()
+    session.flush()
     return team
 
 

@@ -53,7 +53,7 @@ def create_webhook(session, actor_id, *, url, secret, kinds):
     session.flush()
     events.record(session, kind="webhook_created", person_id=actor.id,
                   after={"webhook_id": hook.id, "url": url, "events": hook.events})
-    session.commit()
+    session.flush()
     return hook
 
 
@@ -66,7 +66,7 @@ def delete_webhook(session, actor_id, webhook_id):
     hook.active = False
     events.record(session, kind="webhook_deleted", person_id=actor.id,
                   after={"webhook_id": hook.id})
-    session.commit()
+    session.flush()
     return hook
 
 

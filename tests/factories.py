@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from boards import catalog, people
 from boards.cycles import current_cycle
+from boards.unit_of_work import unit_of_work
 
 PASSWORD = "correct horse battery"
 
@@ -28,7 +29,7 @@ class World:
 
 def build_world(db):
     """Organisation, four people, two teams, one ambition with goals, the current cycle."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         today = date.today()
         catalog.setup_organisation(
             s,

@@ -5,6 +5,7 @@ from sqlmodel import select
 
 from boards import calendar_feed, notifications, sign_in
 from boards.models import ApiToken, CalendarFeed, Event, Membership, Team
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 
@@ -140,15 +141,15 @@ def test_my_export_holds_sign_in_log_choices_and_feeds(world, api_as, client, db
     login too), my mail choices and my calendar feeds and tokens: metadata, never a secret."""
     from .conftest import login
     issuer = "https://login.microsoftonline.com/tenant-id/v2.0"
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         sign_in.person_for_sign_in(
             session,
             issuer,
             {"sub": "anna-sub", "email": "anna@test.example", "email_verified": True},
         )
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         notifications.save_choices(session, world.anna, {"digest"})
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         feed_token = calendar_feed.new_calendar_token(session, world.anna)
     assert login(client, "ANNA@test.example", "not her password").status_code == 401
     assert login(client, "carla@test.example", "not her password").status_code == 401

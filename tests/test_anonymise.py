@@ -6,6 +6,7 @@ from sqlmodel import func, select
 
 from boards import actions, directory, escalation, people, sign_in, webhooks
 from boards.models import Event, Outbox, Person, SecurityEvent
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 from .factories import PASSWORD, add_indicator
@@ -20,24 +21,24 @@ def _history(db, world, client):
     assert login(client, "bert@test.example").status_code == 302
     client.post("/logout")
     assert login(client, "Bert@Test.example", "not his password").status_code == 401
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         sign_in.person_for_sign_in(session, "https://login.microsoftonline.com/t/v2.0",
                                    {"sub": "bert-sub", "email": "bert@test.example"})
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         webhooks.create_webhook(session, world.admin, url="https://hooks.test.example/in",
                                 secret="s" * 16, kinds=["*"])
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         card = actions.create_action(session, world.bert, world.wonen, title="Wijkschouw").action
         card = actions.move_action(session, world.bert, card.id, status="doing",
                                    version=card.version).action
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         actions.edit_action(session, world.bert, card.id, version=card.version,
                             fields={"needs_help": True, "help_reason": "Akkoord MT nodig"})
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         escalation.respond_to_help(session, world.anna, card.id, text="Bel Bert Bakker terug")
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         directory.update_person(session, world.admin, world.bert, email="bert.b@test.example")
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         people.set_active(session, world.admin, world.bert, False)
     return card
 

@@ -23,6 +23,7 @@ from app.api import OPENAPI
 from boards import actions, ideas, indicators
 from boards.access import is_id
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .conftest import make_app
 from .factories import PASSWORD
@@ -59,7 +60,7 @@ def fuzz_site(request, sqlite_templates, tmp_path_factory):
 
 def _site(copy):
     db = Database(copy.url)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         for n in range(CARDS):
             actions.create_action(session, copy.world.anna, copy.world.wonen, title=f"Kaart {n}",
                                   goal_id=copy.world.short_goal if n % 2 else None)

@@ -9,6 +9,7 @@ from icalendar import Calendar
 
 from boards import actions, calendar_feed, standup
 from boards.cycles import current_cycle
+from boards.unit_of_work import unit_of_work
 
 from .conftest import Api, login, make_app
 from .factories import PASSWORD
@@ -40,7 +41,7 @@ def test_feed_holds_exactly_my_open_actions(make_public_app, db, world):
     nothing done, nothing older; cycle starts and ends as all-day events."""
     app = make_public_app()
     client = app.test_client()
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         cycle = current_cycle(s)
         due = cycle.start + timedelta(days=3)
         mine = actions.create_action(
@@ -111,7 +112,7 @@ def test_feed_holds_my_teams_stand_ups(make_public_app, db, world):
     cleared."""
     client = make_public_app().test_client()
     amsterdam = ZoneInfo("Europe/Amsterdam")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         standup.set_standup_schedule(s, world.anna, "wonen", time="09:15",
                                      weekdays=["mon", "wed", "fri"])
         standup.set_standup_schedule(s, world.carla, "zorg", time="10:00", weekdays=["tue"])
@@ -134,7 +135,7 @@ def test_feed_holds_my_teams_stand_ups(make_public_app, db, world):
     uids = sorted(str(e["uid"]) for e in items)
     assert len(set(uids)) == len(uids)
     assert sorted(str(e["uid"]) for e in _standups(client, path)[1]) == uids
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         standup.set_standup_schedule(s, world.bert, "wonen", time=None, weekdays=None)
     calendar, items = _standups(client, path)
     assert items == [] and calendar.walk("VTIMEZONE") == []

@@ -16,12 +16,13 @@ from app.broadcast import render_card
 from app.card_cache import card_key
 from boards import actions, queries
 from boards.models import Goal, Person, Team
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
 
 def _card(db, world, title="Kaart in de cache"):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         return actions.create_action(session, world.anna, world.wonen, title=title,
                                      goal_id=world.short_goal).action
 
@@ -51,7 +52,8 @@ def test_kept_card_is_the_card_rendered_fresh(app, client, db, world):
     second = _board(client, world)
     assert _article(second, action.id) == _article(first, action.id)
     with app.test_request_context():
-        with db.writer() as session:
+        from app.broadcast import render_card
+        with unit_of_work(db) as session:
             card = queries.card_for(session, action.id)
             assert card_key(card)  # every column loaded: the card can be kept
             fresh = render_card(card)
@@ -66,11 +68,11 @@ def test_what_a_card_shows_changes_its_key(app, client, db, world):
     for model, key, name, value in ((Person, world.anna, "name", "Anna Hernoemd"),
                                     (Goal, world.short_goal, "title", "Een nieuw doel"),
                                     (Team, world.wonen_id, "name", "Wonen en Leven")):
-        with db.writer() as session:  # one at a time: each must show on its own
+        with unit_of_work(db) as session:  # one at a time: each must show on its own
             setattr(session.get(model, key), name, value)
             session.commit()
         assert value in _article(_board(client, world), action.id), (model, value)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         moved = actions.move_action(session, world.anna, action.id, status="doing",
                                     version=action.version)
     card = _article(_board(client, world), action.id)

@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from boards import actions, queries
 from boards.errors import Conflict
 from boards.models import Event
+from boards.unit_of_work import unit_of_work
 
 # Six writers wait on one lock within busy_timeout: run apart from the parallel pass.
 pytestmark = pytest.mark.serial
@@ -23,7 +24,7 @@ WRITERS = 6
 def _cards(db, world, count, status="todo"):
     made = []
     for i in range(count):
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             change = actions.create_action(session, world.anna, world.wonen, title=f"Kaart {i}",
                                            goal_id=world.short_goal, status=status)
             made.append((change.action.id, change.action.version))
@@ -50,7 +51,7 @@ def _race(work, count):
 
 
 def _moved_events(db, action_ids):
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         return session.exec(select(func.count()).select_from(Event).where(
             Event.kind == "moved", Event.action_id.in_(action_ids))).one()
 
@@ -61,7 +62,7 @@ def test_racing_moves_to_one_place_all_land_in_a_consistent_order(db, world):
 
     def move(i):
         action_id, version = cards[i]
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             change = actions.move_action(session, world.anna, action_id, status="done",
                                          version=version, after_id=None, before_id=None)
             return change.action.position, change.event.id
@@ -72,7 +73,7 @@ def test_racing_moves_to_one_place_all_land_in_a_consistent_order(db, world):
     assert len(set(positions)) == WRITERS
     assert len({event_id for _, event_id in outcomes}) == WRITERS
     assert _moved_events(db, [action_id for action_id, _ in cards]) == WRITERS
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         board = queries.board_view(session, world.wonen)
     done = [card.action.id for card in board.columns["done"]]
     # Each writer read the column as the one before it left it: they queue at the bottom.
@@ -86,7 +87,7 @@ def test_racing_moves_of_one_card_on_one_version_one_wins(db, world):
     ((action_id, version),) = _cards(db, world, 1)
 
     def move(i):
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             change = actions.move_action(session, world.anna, action_id,
                                          status=("doing", "done")[i % 2], version=version)
             return change.action.version

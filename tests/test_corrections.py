@@ -11,23 +11,24 @@ from boards import actions, closing, queries, review
 from boards.cycles import cycle_by_number, today_local
 from boards.errors import Conflict, Forbidden, NotFound
 from boards.models import Action, Event, utcnow
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 
 
 def add(db, world, title="Kaart", actor=None, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor or world.anna, world.wonen, title=title,
                                      **fields).action
 
 
 def delete(db, actor, action_id, version=1):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.delete_action(s, actor, action_id, version=version)
 
 
 def restore(db, actor, action_id):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.restore_action(s, actor, action_id, now=utcnow(), undo_seconds=60)
 
 
@@ -49,7 +50,7 @@ def test_deleted_card_leaves_every_view_and_undo_brings_it_back_as_it_was(db, wo
     card = add(db, world, "Bellen met corporatie", status="doing", notes="Voor vrijdag",
                goal_id=world.short_goal, due_date=today_local() + timedelta(days=3),
                owner_id=world.bert)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.anna, card.id, version=1,
                             fields={"needs_help": True, "help_reason": "Budget nodig"})
     with db.reader() as s:
@@ -97,7 +98,7 @@ def test_restore_refuses_what_was_not_deleted_and_non_members(db, world):
 def test_restored_card_gets_a_free_place_when_its_key_was_taken(db, world):
     card = add(db, world, "Weg en terug")
     delete(db, world.anna, card.id)
-    with db.writer() as s:  # a new card takes the same key at the bottom of the column
+    with unit_of_work(db) as s:  # a new card takes the same key at the bottom of the column
         other = actions.create_action(s, world.anna, world.wonen, title="Nieuw").action
     assert other.position == card.position
     restore(db, world.anna, card.id)
@@ -112,7 +113,7 @@ def test_delete_is_for_members_of_an_open_cycle_with_the_current_version(db, wor
         delete(db, world.carla, card.id)
     with pytest.raises(Conflict):
         delete(db, world.anna, card.id, version=7)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         closing.close_team_cycle(s, world.anna, world.wonen, world.cycle,
                                  [{"action_id": card.id, "decision": "carry"}])
     with pytest.raises(Conflict):
@@ -166,12 +167,12 @@ def test_restore_is_refused_once_the_undo_time_has_passed(db, world):
     deleted; within the limit it comes back."""
     card = add(db, world, "Te laat")
     deleted_at = delete(db, world.anna, card.id).event.at
-    with db.writer() as s, pytest.raises(Conflict) as refused:
+    with pytest.raises(Conflict) as refused, unit_of_work(db) as s:
         actions.restore_action(s, world.anna, card.id, undo_seconds=60,
                                now=deleted_at + timedelta(seconds=61))
     assert refused.value.message == "This action was deleted too long ago to bring back."
     assert kinds(db, card.id) == ["created", "deleted"]
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.restore_action(s, world.anna, card.id, undo_seconds=60,
                                now=deleted_at + timedelta(seconds=59))
     assert card.id in board_ids(db, world.wonen)

@@ -9,17 +9,18 @@ from sqlmodel import select
 from boards import actions, closing, cycles, review
 from boards.errors import Conflict, Forbidden, Invalid
 from boards.models import Action, Event, Organisation
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 
 
 def add(db, actor, title, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor, "wonen", title=title, **fields).action
 
 
 def close(db, world, decisions, actor=None, retro=None):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return closing.close_team_cycle(
             s, actor or world.anna, "wonen", world.cycle, decisions, retro
         )
@@ -115,11 +116,11 @@ def test_repeated_close_changes_nothing_and_closed_cycle_is_frozen(db, world):
     with pytest.raises(Conflict):
         close(db, world, [{"action_id": a.id, "decision": "drop", "reason": "Toch niet"}])
     frozen = board_of_cycle(db, world.cycle)[0]
-    with db.writer() as s, pytest.raises(Conflict):
+    with pytest.raises(Conflict), unit_of_work(db) as s:
         actions.move_action(s, world.anna, frozen.id, status="done", version=frozen.version)
-    with db.writer() as s, pytest.raises(Conflict):
+    with pytest.raises(Conflict), unit_of_work(db) as s:
         actions.create_action(s, world.anna, "wonen", title="Te laat", cycle_number=world.cycle)
-    with db.writer() as s, pytest.raises(Conflict):
+    with pytest.raises(Conflict), unit_of_work(db) as s:
         closing.save_retrospective(s, world.anna, "wonen", world.cycle, {"went_well": "x"})
 
 
@@ -136,11 +137,11 @@ def test_repeatedly_carried_actions_are_flagged(db, world):
     close(db, world, [{"action_id": first.id, "decision": "carry"}])
     (second,) = board_of_cycle(db, world.cycle + 1)
     # Pretend the next cycle has started (the cadence began a cycle earlier), so it can close too.
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         org = s.exec(select(Organisation)).one()
         org.first_cycle_start -= timedelta(days=org.cycle_length_days)
         s.commit()
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         closing.close_team_cycle(s, world.anna, "wonen", world.cycle + 1,
                                  [{"action_id": second.id, "decision": "carry"}])
     with db.reader() as s:
@@ -178,15 +179,15 @@ def test_cycle_api(client, db, world):
 def test_cadence_changes_only_before_the_first_action(db, world):
     """The admin sets length and start day; once actions exist the cadence is fixed."""
     from boards import catalog
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         org = catalog.update_cadence(s, world.admin, cycle_length_days=7,
                                      first_cycle_start=date(2026, 1, 7))
         assert (org.cycle_length_days, org.first_cycle_start.weekday()) == (7, 2)
     add(db, world.anna, "Eerste actie")
-    with db.writer() as s, pytest.raises(Conflict):
+    with pytest.raises(Conflict), unit_of_work(db) as s:
         catalog.update_cadence(s, world.admin, cycle_length_days=14,
                                first_cycle_start=date(2026, 1, 5))
-    with db.writer() as s, pytest.raises(Forbidden):
+    with pytest.raises(Forbidden), unit_of_work(db) as s:
         catalog.update_cadence(s, world.anna, cycle_length_days=14,
                                first_cycle_start=date(2026, 1, 5))
 
@@ -196,7 +197,7 @@ def test_cycles_page_marks_today_and_working_cycles_and_folds_empty_ones(client,
     cycle is named, and a cycle without cards or teams folds into a quiet group."""
     card = add(db, world.anna, "Bellen")
     close(db, world, [{"action_id": card.id, "decision": "carry"}])
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.create_action(s, world.carla, world.zorg, title="Zorgplan")
     client.post("/login", data={"email": "anna@test.example", "password": PASSWORD})
     html = client.get("/cycles").get_data(as_text=True)

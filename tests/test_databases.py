@@ -9,6 +9,7 @@ from sqlmodel import select
 from boards import people
 from boards.db import Database
 from boards.models import Person
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 
@@ -44,7 +45,7 @@ def test_copies_are_independent_and_ids_continue(make_copy):
     """A write in one copy is not in the next; new rows get ids after the world's."""
     first = make_copy(with_world=True)
     database = Database(first.url)
-    with database.writer() as session:
+    with unit_of_work(database) as session:
         dirk = people.create_person(session, name="Dirk", email="dirk@test.example",
                                     password=PASSWORD)
     database.dispose()

@@ -12,6 +12,7 @@ from app.mail import header_value
 from boards import actions, outbox
 from boards.errors import Conflict, Forbidden
 from boards.models import Action, Outbox
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 from .notify_helpers import SmtpServer
@@ -31,7 +32,7 @@ def _send(app):
 
 def _overdue_mail(db, world, title="Bellen"):
     """An overdue card of Anna's, so a reminder is planned for her."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, world.anna, "wonen", title=title,
                                      due_date=date.today() - timedelta(days=1)).action.id
 
@@ -51,7 +52,7 @@ def test_header_value_is_one_line():
 def test_a_stored_title_with_a_line_break_still_mails(db_url, db, world):
     """A title saved before line breaks were refused: its mail goes, the subject on one line."""
     card = _overdue_mail(db, world)
-    with db.writer() as s:  # as an old row would be: written before the rule existed
+    with unit_of_work(db) as s:  # as an old row would be: written before the rule existed
         s.execute(sa.update(Action).where(Action.id == card).values(
             title="Bellen\r\nBcc: x@evil.example"))
         s.commit()
@@ -104,9 +105,9 @@ def test_a_mail_that_keeps_failing_becomes_a_dead_letter(db_url, db, world):
 def test_only_admins_decide_and_only_on_dead_letters(db, world):
     """A member may not retry; a pending message is no dead letter."""
     _overdue_mail(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         outbox.plan_time_based(s, date.today())
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         row = s.exec(select(Outbox).where(Outbox.kind == "overdue")).one()
         with pytest.raises(Forbidden):
             outbox.retry_dead_letter(s, world.anna, row.id)

@@ -11,13 +11,14 @@ from boards import actions, displays
 from boards.db import Database
 from boards.errors import Forbidden
 from boards.models import SecurityEvent
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .live import LiveServer, api_token
 
 
 def make_link(db, world, team_slug=None):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         link, token = displays.create_display_link(s, world.admin, label="Scherm hal",
                                                    team_slug=team_slug)
     return link, token
@@ -25,13 +26,13 @@ def make_link(db, world, team_slug=None):
 
 def test_only_admins_make_links(db, world):
     """A member cannot create a display link."""
-    with db.writer() as s, pytest.raises(Forbidden):
+    with pytest.raises(Forbidden), unit_of_work(db) as s:
         displays.create_display_link(s, world.anna, label="Mijn scherm", team_slug="wonen")
 
 
 def test_board_link_reads_only_its_board(client, db, world):
     """A board link shows that board without login, and nothing else."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.create_action(s, world.anna, "wonen", title="Zichtbaar op scherm")
     _link, token = make_link(db, world, "wonen")
     page = client.get(f"/display/{token}")
@@ -58,7 +59,7 @@ def test_overview_link_and_admin_page(client, db, world):
 def test_revoked_link_is_refused(client, db, world):
     """After revoking, the link answers 404."""
     link, token = make_link(db, world, "wonen")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         displays.revoke_display_link(s, world.admin, link.id)
     assert client.get(f"/display/{token}").status_code == 404
     assert client.get("/display/not-a-real-token-at-all").status_code == 404
@@ -70,13 +71,13 @@ def test_display_socket_reads_but_cannot_write(tmp_path, sqlite_templates):
     copy = sqlite_templates.copy(tmp_path, with_world=True)
     url, world = copy.url, copy.world
     db = Database(url)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, "wonen", title="Op de muur").action
     link, token = make_link(db, world, "wonen")
     with LiveServer(url, log_path=tmp_path / "server.log") as server:
         screen = socketio.Client(reconnection=False)
         received = []
-        screen.on("action.changed", received.append)
+        screen.on("action.moved", received.append)
         screen.connect(server.url, auth={"display": token}, transports=["websocket"])
         assert screen.call("join", {"board": "zorg"})["ok"] is False
         assert screen.call("join", {"overview": True})["ok"] is False
@@ -96,7 +97,7 @@ def test_display_socket_reads_but_cannot_write(tmp_path, sqlite_templates):
         while not received and time.monotonic() < deadline:
             time.sleep(0.05)
         assert received and received[0]["action"]["status"] == "doing"
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             displays.revoke_display_link(s, world.admin, link.id)
         again = socketio.Client(reconnection=False)
         with pytest.raises(socketio.exceptions.ConnectionError):

@@ -4,6 +4,7 @@ import json
 import re
 
 from boards import actions
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -11,7 +12,7 @@ HX = {"HX-Request": "true"}
 
 
 def card(db, world, title="Belscript aanpassen"):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, world.anna, world.wonen, title=title).action
 
 
@@ -36,7 +37,7 @@ def test_the_form_shows_the_card_and_its_version(client, db, world):
 def test_saving_after_someone_else_moved_the_card_succeeds(client, db, world):
     """The form was opened at version 1; Bert moved the card; the save lands on version 3."""
     action = card(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.move_action(s, world.bert, action.id, status="doing", version=1)
     login(client, "anna@test.example")
 
@@ -53,7 +54,7 @@ def test_a_clash_comes_back_as_the_form_with_the_typed_text(client, db, world):
     """Bert changed the title too: 409, the form again in the dialog, typed text kept, clash
     named."""
     action = card(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.bert, action.id, version=1, fields={"title": "Bert's titel"})
     login(client, "anna@test.example")
 
@@ -81,7 +82,7 @@ def test_a_clash_comes_back_as_the_form_with_the_typed_text(client, db, world):
 def test_a_clash_without_htmx_is_the_edit_page(client, db, world):
     """A plain form post that clashes gets the whole edit page (409) with the typed text."""
     action = card(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.bert, action.id, version=1, fields={"notes": "Bert's notitie"})
     login(client, "anna@test.example")
 

@@ -7,17 +7,18 @@ from boards import actions, catalog, closing, escalation, queries
 from boards.errors import Conflict, Invalid
 from boards.models import Action, Event
 from boards.overview import overview_for
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
 
 def add(db, world, title, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, world.anna, "wonen", title=title, **fields).action
 
 
 def ask_help(db, world, action, reason="Akkoord MT nodig"):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.edit_action(s, world.anna, action.id, version=action.version,
                                    fields={"needs_help": True, "help_reason": reason}).action
 
@@ -35,14 +36,14 @@ def escalated_titles(db):
 
 
 def close(db, world, decisions):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return closing.close_team_cycle(s, world.anna, "wonen", world.cycle, decisions)
 
 
 def test_moving_to_done_ends_the_escalation(db, world):
     """Done: the card leaves the escalations and the overview's 'needs help', logged."""
     card = ask_help(db, world, add(db, world, "Vergunning"))
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         moved = actions.move_action(s, world.anna, card.id, status="done", version=card.version)
     assert moved.action.needs_help is False and moved.card.action.help_reason == ""
     assert kinds(db, card.id)[-2:] == ["moved", "help_ended"]
@@ -55,7 +56,7 @@ def test_moving_to_done_ends_the_escalation(db, world):
 def test_a_finished_card_cannot_ask_for_help(db, world):
     """Asking for help on a done card is refused."""
     card = add(db, world, "Klaar", status="done")
-    with db.writer() as s, pytest.raises(Invalid) as refused:
+    with pytest.raises(Invalid) as refused, unit_of_work(db) as s:
         actions.edit_action(s, world.anna, card.id, version=1,
                             fields={"needs_help": True, "help_reason": "Toch hulp"})
     assert refused.value.field == "needs_help"
@@ -102,14 +103,14 @@ def test_closed_cycle_cards_cannot_change_through_the_thread(db, world):
             lambda s: escalation.resolve_help(s, world.anna, card.id, version=version),
             lambda s: actions.edit_action(s, world.anna, card.id, version=version,
                                           fields={"needs_help": True, "help_reason": "Weer"})):
-        with db.writer() as s, pytest.raises(Conflict):
+        with pytest.raises(Conflict), unit_of_work(db) as s:
             attempt(s)
 
 
 @pytest.fixture
 def other_goal(db, world):
     """A short-term goal of an ambition that team wonen does not work on."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         ambition = catalog.create_ambition(s, world.admin, title="Duurzaam")
         long_goal = catalog.create_goal(s, world.admin, ambition_id=ambition.id, horizon="long",
                                         title="Energieneutraal")
@@ -119,11 +120,11 @@ def other_goal(db, world):
 
 def test_goal_must_belong_to_an_ambition_of_the_team(db, world, other_goal):
     """Create and edit refuse a goal of an ambition the team does not work on."""
-    with db.writer() as s, pytest.raises(Invalid) as refused:
+    with pytest.raises(Invalid) as refused, unit_of_work(db) as s:
         actions.create_action(s, world.anna, "wonen", title="Verkeerd doel", goal_id=other_goal)
     assert refused.value.field == "goal_id"
     card = add(db, world, "Goed doel", goal_id=world.short_goal)
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         actions.edit_action(s, world.anna, card.id, version=1, fields={"goal_id": other_goal})
 
 
@@ -143,7 +144,7 @@ def test_goal_check_over_the_api(app, client, world, other_goal, api_as):
 def test_thread_shows_how_the_escalation_ended(app, client, db, world):
     """The card's page shows the end of the request in its help thread."""
     card = ask_help(db, world, add(db, world, "Draad"))
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.move_action(s, world.anna, card.id, status="done", version=card.version)
     login(client, "anna@test.example")
     page = client.get(f"/actions/{card.id}").get_data(as_text=True)

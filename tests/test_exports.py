@@ -4,6 +4,7 @@ import csv
 import io
 
 from boards import actions
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
@@ -13,7 +14,7 @@ TITLES = ["Overleg met de wethouder over ruimte", "Café-avond in Ulvenhout", "R
 
 
 def seed_titles(db, world):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         for i, title in enumerate(TITLES):
             actions.create_action(s, world.anna, "wonen", title=title, goal_id=world.short_goal,
                                   status=("todo", "doing", "done")[i % 3])

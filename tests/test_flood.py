@@ -11,6 +11,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 
 from boards import actions
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 from .live import ROOT, LiveServer, api_token, login_session
@@ -56,7 +57,7 @@ def _client(site, clients, name):
 
 def _card(site):
     _url, db, world, _tokens = site
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         change = actions.create_action(session, world.anna, world.wonen,
                                        title=f"Kaart {uuid.uuid4().hex[:6]}")
         return change.action.id, change.action.version
@@ -66,7 +67,7 @@ def _timed_move(mover, viewer, card, version, status):
     started = time.monotonic()
     ack = mover.move(card, status, version)
     assert ack["ok"], ack
-    viewer.wait_for(card, "action.changed", status=status, timeout=10)
+    viewer.wait_for(card, "action.moved", status=status, timeout=10)
     return time.monotonic() - started
 
 
@@ -148,7 +149,7 @@ def test_cut_off_flooder_cannot_come_straight_back(site, clients):
 
     newcomer = _client(site, clients, "bert")  # others connect, and moves reach everyone
     _timed_move(bert, carla, card, version, "doing")
-    newcomer.wait_for(card, "action.changed", status="doing")
+    newcomer.wait_for(card, "action.moved", status="doing")
 
     time.sleep(max(0.0, cut_off + COOL_DOWN + 0.2 - time.monotonic()))
     again = _client(site, clients, "admin")

@@ -11,6 +11,7 @@ from boards import actions, catalog, goals, queries
 from boards.cycles import today_local
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
 from boards.models import Ambition, Event, Goal
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -22,7 +23,7 @@ def _short(s, world, actor=None, title="Wachttijd halveren", **kw):
 
 def test_member_creates_short_term_goal_for_the_team(db, world):
     """A member's short-term goal belongs to the team, is open, and is logged once."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = _short(s, world, target_date=date(2027, 3, 1))
         goal = change.goal
         assert (goal.team_id, goal.status, goal.version, goal.horizon) == \
@@ -35,7 +36,7 @@ def test_member_creates_short_term_goal_for_the_team(db, world):
 
 def test_non_member_may_not_create_or_change_team_goals(db, world):
     """Carla (team zorg) may not set or change Wonen's short-term goals; an admin may."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         with pytest.raises(Forbidden):
             _short(s, world, actor=world.carla)
         goal = _short(s, world).goal
@@ -48,7 +49,7 @@ def test_non_member_may_not_create_or_change_team_goals(db, world):
 
 def test_short_term_goal_needs_a_long_term_parent_of_the_teams_ambitions(db, world):
     """No parent, a short-term parent or another ambition's goal: Invalid on parent_id."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         other = catalog.create_ambition(s, world.admin, title="Elders")
         foreign = catalog.create_goal(s, world.admin, ambition_id=other.id, horizon="long",
                                       title="Niet van Wonen")
@@ -65,7 +66,7 @@ def test_short_term_goal_needs_a_long_term_parent_of_the_teams_ambitions(db, wor
 
 def test_long_term_goals_belong_to_admins_and_the_team_of_teams(db, world):
     """A member may not set a long-term goal; the Team van teams' member and a delegate may."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         with pytest.raises(Forbidden):
             goals.create_team_goal(s, world.anna, world.wonen, title="Lang", horizon="long",
                                    ambition_id=1)
@@ -84,7 +85,7 @@ def test_long_term_goals_belong_to_admins_and_the_team_of_teams(db, world):
 
 def test_achieve_retire_reopen_with_versions(db, world):
     """Each status change bumps the version and logs its own kind; a stale version conflicts."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goal_id = _short(s, world).goal.id
         achieved = goals.edit_goal(s, world.bert, goal_id, version=1,
                                    fields={"status": "achieved"}).goal
@@ -112,7 +113,7 @@ def test_achieve_retire_reopen_with_versions(db, world):
 
 def test_closed_goals_leave_the_pickers_but_cards_keep_them(db, world):
     """No new card under an achieved goal; a card already under it keeps it through an edit."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goal_id = _short(s, world).goal.id
         card = actions.create_action(s, world.anna, world.wonen, title="Bellen",
                                      goal_id=goal_id).action
@@ -130,7 +131,7 @@ def test_closed_goals_leave_the_pickers_but_cards_keep_them(db, world):
 
 def test_ambitions_edit_reorder_retire(db, world):
     """Goal setters edit, move and retire ambitions; a retired ambition takes no new goals."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         first = s.exec(select(Ambition)).first()
         second = goals.create_ambition(s, world.admin, title="Duurzaam", colour="#2da44e").ambition
         assert second.order > first.order
@@ -364,14 +365,14 @@ def test_two_simultaneous_edits_of_one_version_one_wins(db, world):
     """Two people achieve and retire the same goal at once: one is saved, the other conflicts."""
     import threading
 
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goal_id = _short(s, world).goal.id
     barrier, outcomes = threading.Barrier(2), []
 
     def edit(actor, status):
         barrier.wait()
         try:
-            with db.writer() as s:
+            with unit_of_work(db) as s:
                 goals.edit_goal(s, actor, goal_id, version=1, fields={"status": status})
             outcomes.append("saved")
         except Conflict:
@@ -392,7 +393,7 @@ def test_two_simultaneous_edits_of_one_version_one_wins(db, world):
 def test_edit_dialog_offers_open_goals_and_keeps_the_cards_own(client, db, world):
     """A card under an achieved goal keeps it (marked) in its edit dialog; other cards' dialogs
     no longer offer it."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goal_id = _short(s, world, title="Oud doel").goal.id
         kept = actions.create_action(s, world.anna, world.wonen, title="Onder oud doel",
                                      goal_id=goal_id).action
@@ -417,7 +418,7 @@ def _panel(client, slug="wonen"):
 def test_goals_panel_says_why_a_goal_has_no_buttons(client, db, world):
     """A reader is told only members change the team's goals; a member is told why the
     organisation-wide goal and another team's goal have no buttons, and sees them on her own."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         own = _short(s, world, title="Eigen doel").goal
         goals.create_team_goal(s, world.carla, world.zorg, title="Doel van Zorg",
                                horizon="short", parent_id=world.long_goal)

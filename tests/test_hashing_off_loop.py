@@ -7,6 +7,7 @@ import pytest
 from argon2 import PasswordHasher, profiles
 
 from boards import people
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
@@ -74,7 +75,7 @@ def test_creating_a_person_with_a_password_takes_the_runner(db, world):
         used.append(function)
         return function(*args)
 
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         person = people.create_person(session, name="Dirk", email="dirk@test.example",
                                       password=NEW, run=runner)
     assert len(used) == 1 and person.password_hash.startswith("$argon2")

@@ -11,6 +11,7 @@ from sqlmodel import select
 from app.history import SENTENCES, describe, names_for
 from boards import actions, catalog, closing, escalation, goals
 from boards.models import Event
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -21,7 +22,7 @@ RAW = re.compile(r"\b(member_added|delegate_set|team_created|help_note|help_[a-z
                  r"\((todo|doing|done)")
 
 
-RECORDERS = ("record", "record_at_once")  # boards/events.py: the calls that log an Event
+RECORDERS = ("record",)  # boards/events.py: the calls that log an Event
 
 
 def _values(node, constants):
@@ -41,9 +42,8 @@ def _values(node, constants):
 
 
 def kinds_logged_in_boards():
-    """Every Event kind the services can log: the `kind=` of each `record(...)` (or
-    `record_at_once(...)`) call, the values
-    a `kind = ...` assignment can take and what a `..._kind()` function returns."""
+    """Every Event kind the services can log: the `kind=` of each `record(...)` call, the
+    values a `kind = ...` assignment can take and what a `..._kind()` function returns."""
     kinds = set()
     for path in BOARDS.glob("*.py"):
         tree = ast.parse(path.read_text())
@@ -97,7 +97,7 @@ def names_for_nothing():
 
 def test_sentences_name_people_cards_and_columns(app, db, world):
     """'Anna zette 'Bellen' van Te doen naar Mee bezig'; 'Bert werd lid van Wonen'."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Bellen").action
         actions.move_action(s, world.anna, card.id, status="doing", version=card.version)
         events = s.exec(select(Event).order_by(Event.id)).all()
@@ -115,7 +115,7 @@ def test_sentences_name_people_cards_and_columns(app, db, world):
 
 def _busy_board(db, world):
     """A board whose log has moves, escalation notes, members, delegates, goals and a close."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Bellen").action
         card = actions.move_action(s, world.anna, card.id, status="doing",
                                    version=card.version).action
@@ -163,7 +163,7 @@ def test_admin_event_export_keeps_codes_with_a_sentence_beside(client, db, world
 def test_card_history_tells_each_event_with_the_title_it_had_then(client, db, world):
     """A renamed card's history: events before the rename name the old title, the rename says
     old and new, later events (also those that log no title, such as a help reply) the new one."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Bellen").action
         card = actions.move_action(s, world.anna, card.id, status="doing",
                                    version=card.version).action
@@ -196,7 +196,7 @@ def test_card_history_tells_each_event_with_the_title_it_had_then(client, db, wo
 def test_a_help_reply_takes_the_title_of_the_card_at_that_moment(app, db, world):
     """An event that logs no title is told with the title of the card's event before it."""
     from app.history import described
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Oud").action
         card = actions.edit_action(s, world.anna, card.id, version=card.version,
                                    fields={"needs_help": True, "help_reason": "Hulp"}).action

@@ -12,6 +12,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 
 from boards import actions
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
@@ -23,7 +24,7 @@ BIG = str(2**31)  # beyond PostgreSQL's INTEGER keys
 
 
 def _card(db, world):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, world.anna, "wonen", title="Doelwit").action.id
 
 

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from boards import actions
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -24,7 +25,7 @@ def test_live_pages_carry_the_newest_log_id(client, db, world, path):
     """Every page with live updates names the newest log id; a change moves it on."""
     login(client, "anna@test.example")
     first = seq_of(client, path)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = actions.create_action(s, world.anna, world.wonen, title="Nieuw")
     assert first is not None and first < change.event.id
     assert seq_of(client, path) == change.event.id

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from boards import actions, catalog, ordering, queries
 from boards.errors import Conflict, Forbidden
+from boards.unit_of_work import unit_of_work
 
 STATUSES = ("todo", "doing", "done")
 MISSING = 10**9  # an action id that does not exist
@@ -43,14 +44,14 @@ class Model:
 def fresh_board(db, world, cards):
     """A new team (anna and bert) with `cards` cards spread over the columns; slug and model."""
     slug = f"bord-{uuid.uuid4().hex[:12]}"
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         team_id = catalog.create_team(session, world.admin, name=f"Bord {slug}", slug=slug).id
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         for person in (world.anna, world.bert):
             catalog.add_member(session, world.admin, team_id, person)
     model = Model()
     for i, status in enumerate(cards):
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             action = actions.create_action(session, world.anna, slug, title=f"Kaart {i}",
                                            status=status).action
         model.add(action.id, status, action.version)
@@ -111,10 +112,10 @@ def test_random_interleaved_moves_keep_the_board_consistent(db, world):
                     "after_id": after_id}
             if failure:
                 with pytest.raises(failure):
-                    with db.writer() as session:
+                    with unit_of_work(db) as session:
                         actions.move_action(session, actors[actor], card, **move)
             else:
-                with db.writer() as session:
+                with unit_of_work(db) as session:
                     change = actions.move_action(session, actors[actor], card, **move)
                 model.move(card, status, before_id, after_id)
                 assert (change.action.status, change.action.version) == (
@@ -133,7 +134,7 @@ def test_many_moves_to_the_top_rebalance_without_changing_order(db, world):
     for _ in range(150):
         column = model.columns["todo"]
         card, first = column[-1], column[0]
-        with db.writer() as session:
+        with unit_of_work(db) as session:
             moved = actions.move_action(session, world.bert, card, status="todo",
                                         version=model.versions[card], after_id=first).action
             lengths.append(len(moved.position))

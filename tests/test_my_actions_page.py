@@ -4,6 +4,7 @@ next one), and a person without a team is told how to get one instead of an empt
 import re
 
 from boards import actions, catalog, closing, cycles
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -15,7 +16,7 @@ def page_text(client, path="/me"):
 
 
 def close_wonen(db, world):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Oud werk").action
         closing.close_team_cycle(s, world.anna, world.wonen, world.cycle,
                                  [{"action_id": card.id, "decision": "carry"}])
@@ -43,7 +44,7 @@ def test_me_names_the_next_cycle_once_the_only_team_closed_the_current(client, d
 
 
 def test_me_names_each_teams_cycle_when_they_differ(client, db, world):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         catalog.add_member(s, world.admin, world.zorg_id, world.anna)
     close_wonen(db, world)
     login(client, "anna@test.example")

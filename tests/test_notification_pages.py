@@ -4,6 +4,7 @@ from sqlmodel import select
 
 from boards import actions, notifications, outbox
 from boards.models import Outbox, Person, Webhook
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -26,10 +27,10 @@ def test_switching_language_sets_the_mail_language(client, db, world):
     """The top bar's language switch is remembered for the person's e-mail."""
     login(client, "anna@test.example")
     client.post("/language", data={"lang": "en", "next": "/me"})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert s.get(Person, world.anna).language == "en"
     client.post("/language", data={"lang": "xx", "next": "/me"})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert s.get(Person, world.anna).language == "en"
 
 
@@ -47,10 +48,11 @@ def test_outbox_and_webhooks_pages_are_for_admins(client, db, world):
     refused = client.post("/admin/webhooks", data={"url": "javascript:alert(1)",
                                                    "secret": "s" * 20}, follow_redirects=True)
     assert refused.status_code == 200 and "http" in refused.get_data(as_text=True)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         hook = s.exec(select(Webhook)).one()
         card = actions.create_action(s, world.anna, "wonen", title="X").action
         actions.move_action(s, world.anna, card.id, status="doing", version=1)
+    with db.reader() as s:  # the unit of work added the webhook call as it committed
         assert [r.kind for r in s.exec(select(Outbox)).all()] == ["moved"]
     assert hook.url == "https://hooks.example.nl/in" and hook.events == ["moved"]
     page = client.get("/admin/outbox").get_data(as_text=True)
@@ -73,7 +75,7 @@ def test_webhook_and_outbox_kinds_have_readable_names(client, db, world):
     assert ">help_requested<" not in form.replace("<code>help_requested<", "")
     client.post("/admin/webhooks", data={"url": "https://hooks.example.nl/in", "secret": "s" * 20,
                                          "events": ["moved", "help_note"]})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, "wonen", title="X").action
         actions.move_action(s, world.anna, card.id, status="doing", version=1)
     listed = client.get("/admin/webhooks").get_data(as_text=True)

@@ -14,6 +14,7 @@ from sqlmodel import select
 from boards import actions, catalog, escalation, notifications
 from boards.cycles import current_cycle
 from boards.models import Goal, Outbox
+from boards.unit_of_work import unit_of_work
 
 from .conftest import make_app
 from .notify_helpers import SmtpServer
@@ -49,12 +50,12 @@ def _parts(message):
 
 def _ask_for_help(db, world):
     """Anna (reading English) asks for help; Carla is in the Team van teams."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         oversight = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
         catalog.add_member(s, world.admin, oversight.id, world.carla)
         notifications.set_language(s, world.anna, "en")
         card = actions.create_action(s, world.anna, "wonen", title="Subsidie aanvragen").action
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.anna, card.id, version=1,
                             fields={"needs_help": True, "help_reason": "Akkoord van MT nodig"})
     return card.id
@@ -63,11 +64,11 @@ def _ask_for_help(db, world):
 def _answer_and_resolve(db, world, action_id):
     """Bert answers, then resolves; Anna moves the card."""
     card_id = action_id
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         escalation.respond_to_help(s, world.bert, card_id, text="Ik bel het MT morgen")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         escalation.resolve_help(s, world.bert, card_id, version=2, note="Geregeld")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.move_action(s, world.anna, card_id, status="doing", version=3)
 
 
@@ -101,7 +102,7 @@ def test_help_mails_arrive_once_in_the_readers_language(db_url, db, world, smtp)
     text, html = _parts(answered)
     assert "Bert Bakker answered your request for help." in text
     assert "Ik bel het MT morgen" in text and 'lang="en"' in html
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         rows = s.exec(select(Outbox)).all()
     assert {(r.kind, r.state, r.attempts) for r in rows} == {
         ("team_needs_help", "sent", 1), ("help_answered", "sent", 1), ("help_resolved", "sent", 1)}
@@ -109,17 +110,17 @@ def test_help_mails_arrive_once_in_the_readers_language(db_url, db, world, smtp)
 
 def test_choices_are_honoured(db_url, db, world, smtp):
     """Anna switched off help updates: only the Team van teams mail is written."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         notifications.save_choices(s, world.anna, {"digest", "reminders", "escalations"})
     _answer_and_resolve(db, world, _ask_for_help(db, world))
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert [r.kind for r in s.exec(select(Outbox)).all()] == ["team_needs_help"]
 
 
 def test_reminders_and_digest_are_planned_once(db_url, db, world, smtp):
     """On a cycle's first day: a digest for each member, a reminder for a card due the next
     working day, an overdue mail for a card past its date; planning twice changes nothing."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         cycle = current_cycle(s)
         first = cycle.start  # a Monday in the test world
         due = actions.create_action(s, world.anna, "wonen", title="Morgen af",
@@ -168,12 +169,12 @@ def _full_dutch(day):
 
 def _no_digest(db):
     """Plan as on a day past the cycle's first days: no digest gets in the way."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return "--today", (current_cycle(s).start + timedelta(days=5)).isoformat()
 
 
 def _reminders(db, world, count):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         today = current_cycle(s).start + timedelta(days=5)
         for n in range(count):
             actions.create_action(s, world.anna, "wonen", title=f"Actie {n}",
@@ -211,7 +212,7 @@ def test_mail_waits_while_the_smtp_server_is_down(db_url, db, world):
     app = _app(db_url, server.port, OUTBOX_RETRY_SECONDS=3)
     try:
         assert "Sent 0, failed 2" in _send(app, *_no_digest(db))
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             rows = s.exec(select(Outbox)).all()
         assert [(r.state, r.attempts) for r in rows] == [("pending", 1), ("pending", 1)]
         assert all(r.last_error for r in rows)
@@ -228,7 +229,7 @@ def test_mail_waits_while_the_smtp_server_is_down(db_url, db, world):
             server.stop()
     finally:
         app.extensions["verbeterbord.db"].dispose()
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert {(r.state, r.attempts) for r in s.exec(select(Outbox)).all()} == {("sent", 2)}
 
 
@@ -238,9 +239,9 @@ def test_a_sender_that_dies_after_claiming_loses_nothing(db_url, db, world, smtp
     from boards import outbox
     from boards.models import utcnow
     _reminders(db, world, 2)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         outbox.plan_time_based(s, date.fromisoformat(_no_digest(db)[1]))
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert len(outbox.claim(s, now=utcnow(), lease_seconds=1)) == 2  # then it "crashes"
     app = _app(db_url, smtp.port)
     try:
@@ -256,27 +257,26 @@ def test_a_refused_change_leaves_no_message(db, world):
     """The outbox row commits with its change: an edit refused for a stale version adds none;
     the accepted one tells the Team van teams (its members and the teams' delegates)."""
     from boards.errors import Conflict
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         oversight = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
         catalog.add_member(s, world.admin, oversight.id, world.carla)
         catalog.add_member(s, world.admin, world.wonen_id, world.bert, delegate=True)
         card = actions.create_action(s, world.anna, "wonen", title="Kaart").action
-    with db.writer() as s:
-        with pytest.raises(Conflict):
-            actions.edit_action(s, world.anna, card.id, version=7,
-                                fields={"needs_help": True, "help_reason": "Hulp"})
-    with db.writer() as s:
+    with pytest.raises(Conflict), unit_of_work(db) as s:
+        actions.edit_action(s, world.anna, card.id, version=7,
+                            fields={"needs_help": True, "help_reason": "Hulp"})
+    with unit_of_work(db) as s:
         assert s.exec(select(Outbox)).all() == []
         actions.edit_action(s, world.anna, card.id, version=1,
                             fields={"needs_help": True, "help_reason": "Hulp"})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert sorted((r.kind, r.person_id) for r in s.exec(select(Outbox)).all()) == [
             ("team_needs_help", world.bert), ("team_needs_help", world.carla)]
 
 
 def test_in_process_scheduler_sends_without_cron(db_url, db, world, smtp):
     """NOTIFY_IN_PROCESS: the web process's first request starts the sender; mails arrive."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.create_action(s, world.anna, "wonen", title="Gisteren af",
                               due_date=date.today() - timedelta(days=1))
         notifications.save_choices(s, world.anna, {"reminders"})

@@ -6,6 +6,7 @@ import pytest
 
 from boards import actions, catalog, displays, goals, organisation, people, teams
 from boards.errors import Invalid
+from boards.unit_of_work import unit_of_work
 from boards.validation import clean_line, clean_text
 
 from .conftest import login
@@ -54,11 +55,9 @@ def test_every_one_line_field_refuses_a_line_break(db, world, text):
     """Titles and names of actions, goals, ambitions, teams, people, tokens, the organisation,
     its municipalities and display links."""
     for name, call in _services(world):
-        with db.writer() as session:
-            with pytest.raises(Invalid) as refused:
-                call(session, text)
-            assert "one line" in refused.value.message, name
-            session.rollback()
+        with pytest.raises(Invalid) as refused, unit_of_work(db) as session:
+            call(session, text)
+        assert "one line" in refused.value.message, name
 
 
 def test_the_form_shows_the_error_beside_the_field(client, world):

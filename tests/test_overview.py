@@ -8,18 +8,19 @@ from sqlalchemy import event
 from boards import actions, catalog, escalation, people, queries
 from boards.errors import Forbidden, Invalid
 from boards.overview import overview_for
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
 
 
 def add(db, actor, slug, title, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor, slug, title=title, **fields).action
 
 
 def ask_help(db, actor, action, reason="Akkoord MT nodig"):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.edit_action(s, actor, action.id, version=action.version,
                                    fields={"needs_help": True, "help_reason": reason}).action
 
@@ -82,21 +83,21 @@ def test_my_actions_api_and_next_cycle(db, world, client):
 
 def test_escalation_thread_and_rights(db, world):
     """Team van teams members answer and resolve; outsiders cannot; all is logged."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         tvt = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
         delegate = people.create_person(s, name="Dirk Delegate", email="dirk@test.example",
                                         password=PASSWORD)
         catalog.add_member(s, world.admin, tvt.id, delegate.id)
     action = ask_help(db, world.anna, add(db, world.anna, "wonen", "Subsidie"))
-    with db.writer() as s, pytest.raises(Forbidden):
+    with pytest.raises(Forbidden), unit_of_work(db) as s:
         escalation.respond_to_help(s, world.carla, action.id, text="Ik bemoei me ermee")
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         escalation.respond_to_help(s, delegate.id, action.id, text="  ")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         escalation.respond_to_help(s, delegate.id, action.id, text="Ik bel het MT")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         escalation.respond_to_help(s, world.anna, action.id, text="Dank je")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = escalation.resolve_help(s, delegate.id, action.id, version=action.version,
                                          note="Akkoord")
     assert change.action.needs_help is False and change.action.version == action.version + 1
@@ -107,12 +108,12 @@ def test_escalation_thread_and_rights(db, world):
     assert [(e.kind, p.name) for e, p in thread] == [
         ("help_requested", "Anna Ëlsen"), ("help_note", "Dirk Delegate"),
         ("help_note", "Anna Ëlsen"), ("help_resolved", "Dirk Delegate")]
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         escalation.respond_to_help(s, delegate.id, action.id, text="Nog iets")
 
 
 def _teams_with_cards(db, admin_id, count, start):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         for n in range(start, start + count):
             team = catalog.create_team(s, admin_id, name=f"Team {n}")
             person = people.create_person(s, name=f"Mede Werker {n}", email=f"p{n}@test.example")

@@ -14,6 +14,7 @@ from jinja2 import Environment, nodes
 from sqlmodel import SQLModel
 
 from boards import actions, goals
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -21,7 +22,7 @@ from .conftest import login
 @pytest.fixture
 def busy_board(db, world):
     """Wonen's board with cards, a goal of its own (its forms show to members) and a target date."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goal = goals.create_team_goal(s, world.anna, world.wonen, title="Wachttijd halveren",
                                       horizon="short", parent_id=world.long_goal).goal
         ids = [actions.create_action(s, world.anna, world.wonen, title=f"Kaart {n}",

@@ -9,6 +9,7 @@ from app import create_app
 from app.config import ConfigError
 from app.socket_rooms import ROOMS
 from boards import actions
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 
@@ -35,7 +36,7 @@ def test_login_logout_and_safe_next(client):
 
 def test_board_page_shows_goals_columns_and_hooks(client, db, world):
     """The board has its ambition, goal path on cards and the stable page hooks."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, "wonen", title="Belscript",
                                      goal_id=world.short_goal).action
     login(client, "anna@test.example")
@@ -149,7 +150,7 @@ def test_query_count_does_not_grow_with_cards(app, client, db, world, path):
         return len(statements)
 
     def add(n):
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             for i in range(n):
                 actions.create_action(s, world.anna, "wonen", title=f"Kaart {i}",
                                       goal_id=world.short_goal, status=("todo", "doing")[i % 2])
@@ -171,7 +172,7 @@ def test_board_reads_nothing_twice(app, client, db, world, path):
     token = client.post("/api/v1/tokens", json={"email": "anna@test.example",
                                                 "password": "correct horse battery"}).get_json()
     headers = {"Authorization": f"Bearer {token['token']}"}
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.create_action(s, world.anna, "wonen", title="Kaart", goal_id=world.short_goal)
     statements = []
     engine = app.extensions["verbeterbord.db"].read_engine

@@ -14,6 +14,7 @@ from boards.password_policy import (
     password_context,
     person_words,
 )
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -61,9 +62,9 @@ def test_the_red_teams_five_are_refused_with_a_reason(db, world, password, reaso
 @pytest.mark.parametrize(("password", "reason"), REFUSED)
 def test_setting_up_fatima_refuses_them_on_the_page(db, client, world, password, reason):
     """Through an admin's invite link: the Dutch reason stands beside the password field."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         fatima = people.create_person(s, name=FATIMA[0], email=FATIMA[1])
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         token = password_links.create_password_link(s, world.admin, fatima.id).token
     page = client.post(f"/password/{token}", data={"new": password, "repeat": password})
     assert page.status_code == 422

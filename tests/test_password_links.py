@@ -11,6 +11,7 @@ from boards.errors import Invalid
 from boards.models import PasswordLink, utcnow
 from boards.password_policy import PasswordContext, check_password
 from boards.people import authenticate
+from boards.unit_of_work import unit_of_work
 
 from .conftest import PUBLIC_URL, Api, login, make_app
 from .factories import PASSWORD
@@ -111,14 +112,14 @@ def test_reset_link_works_once(app, api_as, client, world, db):
 
 def test_reset_link_expires_after_a_day(client, world, db):
     """A link made 24 hours ago no longer works, on the page or in the service."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         token, expires, _purpose = password_links.create_password_link(
             s, world.admin, world.carla, now=utcnow() - timedelta(hours=24, seconds=1))
     assert client.get(f"/password/{token}").status_code == 404
     assert client.post(f"/password/{token}", data={"new": NEW, "repeat": NEW}).status_code == 404
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         password_links.use_password_link(s, token, NEW, context=NOWHERE)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         fresh, expires, _purpose = password_links.create_password_link(s, world.admin, world.carla)
     with db.reader() as s:
         assert password_links.person_for_link(s, fresh, now=expires - timedelta(seconds=1))
@@ -127,7 +128,7 @@ def test_reset_link_expires_after_a_day(client, world, db):
 
 def test_a_new_link_voids_the_older_one(world, db):
     """Only the newest link of a person works."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         first = password_links.create_password_link(s, world.admin, world.anna).token
         second = password_links.create_password_link(s, world.admin, world.anna).token
     with db.reader() as s:

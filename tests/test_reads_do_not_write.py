@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event
 
 from boards import actions, calendar_feed, displays, password_links
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 from .factories import PASSWORD, add_indicator
@@ -83,7 +84,7 @@ def _paths(app, values):
 
 def test_no_get_writes(app, client, db, world, statements):
     """An admin (and a bearer token) opens every page, export and API read: no write at all."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
         link_token = password_links.create_password_link(s, world.admin, world.bert).token

@@ -15,6 +15,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 from boards import actions, catalog, people, teams
 from boards.db import Database
 from boards.models import Action
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
@@ -44,7 +45,7 @@ class Site:
 
     def card(self, title="Kaart", status="todo", actor="anna"):
         """A new card on the wonen board, made through the service; returns (id, version)."""
-        with self.db.writer() as session:
+        with unit_of_work(self.db) as session:
             change = actions.create_action(session, getattr(self.world, actor), self.world.wonen,
                                            title=f"{title} {uuid.uuid4().hex[:6]}", status=status)
             return change.action.id, change.action.version
@@ -63,7 +64,7 @@ def site(request, tmp_path_factory, sqlite_templates):
     folder = tmp_path_factory.mktemp(f"realtime-{request.param}")
     copy = sqlite_templates.copy(folder, with_world=True)
     db, world = Database(copy.url), copy.world
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         dirk = people.create_person(session, name="Dirk Dijkstra", email="dirk@test.example",
                                     password=PASSWORD)
         catalog.add_member(session, world.admin, world.wonen_id, dirk.id)
@@ -90,19 +91,22 @@ def connect(site):
         client.close()
 
 
-def test_socket_move_reaches_other_client_with_card_html(site, connect):
-    """A move by socket is acked with the new state and pushed, with html and seq, to the board."""
+def test_socket_move_reaches_other_client_as_what_a_move_changes(site, connect):
+    """A move by socket is acked with the new state and pushed to the board as `action.moved`:
+    the card's id, column, position key and version, and the log's seq; no HTML."""
     card, version = site.card()
     anna, bert = connect("anna", board=True), connect("bert", board=True)
     ack = anna.move(card, "doing", version)
     assert ack["ok"] is True, ack
     assert (ack["action"]["status"], ack["action"]["version"]) == ("doing", version + 1)
-    pushed = bert.wait_for(card, "action.changed", status="doing", version=version + 1)
-    assert f'id="action-{card}"' in pushed["html"] and 'data-status="doing"' in pushed["html"]
-    assert type(pushed["seq"]) is int
+    pushed = bert.wait_for(card, "action.moved", status="doing", version=version + 1)
+    assert pushed["action"] == {"id": card, "status": "doing", "version": version + 1,
+                                "position": ack["action"]["position"]}
+    assert set(pushed) == {"action", "seq"} and type(pushed["seq"]) is int
     assert anna.move(card, "done", version + 1)["ok"]
-    later = bert.wait_for(card, "action.changed", status="done")
-    assert later["seq"] > pushed["seq"] and 'data-status="done"' in later["html"]
+    later = bert.wait_for(card, "action.moved", status="done")
+    assert later["seq"] > pushed["seq"]
+    assert bert.about(card, "action.changed") == []
 
 
 def test_join_answers_with_the_newest_log_id(site, connect):
@@ -111,7 +115,7 @@ def test_join_answers_with_the_newest_log_id(site, connect):
     before = connect("anna").call("join", {"board": site.world.wonen})
     bert = connect("bert", board=True)
     assert connect("anna").move(card, "doing", version)["ok"]
-    pushed = bert.wait_for(card, "action.changed", status="doing")
+    pushed = bert.wait_for(card, "action.moved", status="doing")
     assert pushed["seq"] > before["seq"]
     for room in ({"board": site.world.wonen}, {"overview": True}, {"me": True}):
         assert connect("carla").call("join", room) == {"ok": True, "seq": pushed["seq"]}
@@ -125,7 +129,7 @@ def test_overview_and_owner_rooms_receive_changes(site, connect):
     assert owner.call("join", {"me": True})["ok"] is True
     assert connect("bert").move(card, "doing", version)["ok"]
     for client in (overview, owner):
-        client.wait_for(card, "action.changed", status="doing")
+        client.wait_for(card, "action.moved", status="doing")
 
 
 def test_api_move_reaches_socket_clients(site, connect):
@@ -135,9 +139,8 @@ def test_api_move_reaches_socket_clients(site, connect):
     response = api(site.url, site.token("anna")).post(
         f"/actions/{card}/move", json={"status": "doing", "version": version})
     assert response.status_code == 200, response.text
-    pushed = bert.wait_for(card, "action.changed")
+    pushed = bert.wait_for(card, "action.moved")
     assert (pushed["action"]["status"], pushed["action"]["version"]) == ("doing", version + 1)
-    assert 'data-status="doing"' in pushed["html"]
     assert response.json()["action"]["version"] == version + 1
 
 
@@ -189,7 +192,7 @@ def test_other_team_member_cannot_move(site, connect):
 
 def test_move_on_a_retired_teams_board_is_a_conflict(site, connect):
     """A retired team's board no longer changes: a member's move is refused, nothing is pushed."""
-    with site.db.writer() as session:
+    with unit_of_work(site.db) as session:
         team = catalog.create_team(
             session, site.world.admin, name=f"Archief {uuid.uuid4().hex[:6]}"
         )
@@ -230,9 +233,9 @@ def test_resent_move_with_same_op_id_applies_once(site, connect):
     again = anna.move(card, "doing", version, op_id=op_id)
     assert first["ok"] and again["ok"], (first, again)
     assert first["action"]["version"] == again["action"]["version"] == version + 1
-    bert.wait_for(card, "action.changed", status="doing")
+    bert.wait_for(card, "action.moved", status="doing")
     time.sleep(QUIET)
-    assert len(bert.about(card, "action.changed")) == 1
+    assert len(bert.about(card, "action.moved")) == 1
     history = api(site.url, site.token("anna")).get(f"/actions/{card}/events").json()["events"]
     assert [e["kind"] for e in history].count("moved") == 1
     assert site.api_card(card)["version"] == version + 1

@@ -10,6 +10,7 @@ from boards import password_links
 from boards.errors import Forbidden
 from boards.models import SecurityEvent
 from boards.password_policy import password_context
+from boards.unit_of_work import unit_of_work
 
 from .conftest import Api, login, make_app
 from .factories import PASSWORD
@@ -111,9 +112,9 @@ def test_a_change_checked_against_an_older_password_is_refused(db, world):
         second = password_links.prepare_password_change(session, world.anna, PASSWORD,
                                                         "Nog een heel ander wachtwoord 7",
                                                         context=context)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         password_links.change_password(session, first)
-    with db.writer() as session, pytest.raises(Forbidden):
+    with pytest.raises(Forbidden), unit_of_work(db) as session:
         password_links.change_password(session, second)
 
 

@@ -14,6 +14,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 from boards import actions
 from boards.db import Database
 from boards.models import Action
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 from .live import LiveServer, api_token, login_session
@@ -52,7 +53,7 @@ def clients():
 
 def new_card(db, world, actor):
     """A card on the wonen board: (id, version)."""
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         change = actions.create_action(session, actor, world.wonen,
                                        title=f"Kaart {uuid.uuid4().hex[:6]}", status="todo")
         return change.action.id, change.action.version

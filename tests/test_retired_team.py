@@ -5,6 +5,7 @@ from sqlmodel import func, select
 
 from boards import actions, escalation, goals, queries, teams
 from boards.models import Action, Event, Goal
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .test_api import error_of
@@ -15,7 +16,7 @@ RETIRED = "Dit team is opgeheven; het bord kan niet meer veranderen."
 @pytest.fixture
 def board(db, world):
     """Wonen with a card that asks for help, a deleted card, a team goal; then retired."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Wachttijden meten").action
         card = actions.edit_action(s, world.anna, card.id, version=card.version,
                                    fields={"needs_help": True, "help_reason": "Data nodig"}).action
@@ -108,7 +109,7 @@ def test_retired_board_page_reads_as_read_only(db, world, board, client):
 
 def test_a_restored_team_can_write_again(db, world, board, api_as, client):
     """Bringing the team back opens its board again (the refusal is about retirement only)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         teams.update_team(s, world.admin, world.wonen_id, retired=False)
     api = api_as("anna@test.example")
     moved = api.post(f"/actions/{board['card']}/move", {"status": "doing",
@@ -125,6 +126,6 @@ def test_retired_teams_requests_for_help_leave_the_team_of_teams_list(db, world,
             goal_index, ambitions = queries.goal_index(s)
             return [c.action.id for c in escalation.open_escalations(s, goal_index, ambitions)]
     assert board["card"] not in listed()
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         teams.update_team(s, world.admin, world.wonen_id, retired=False)
     assert board["card"] in listed()

@@ -7,6 +7,7 @@ from dataclasses import astuple
 
 from boards import actions, catalog, goals, review
 from boards.review import Counts
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -23,7 +24,7 @@ def _sum(counts):
 
 def _cycle_with_goals(db, world):
     """Cards under two goals, under none, on two teams; one goal achieved, one escalation."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         other = catalog.create_ambition(s, world.admin, title="Duurzaam")
         catalog.create_team(s, world.admin, name="Groen", ambition_ids=[other.id])
         own = goals.create_team_goal(s, world.anna, world.wonen, title="Wachttijd halveren",
@@ -51,7 +52,7 @@ def _assert_tables_add_up(data):
 
 def _achieve_long_goal(db, world):
     """An admin marks the long-term goal (it has no team) achieved in this cycle."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         goals.edit_goal(s, world.admin, world.long_goal, version=1, fields={"status": "achieved"})
 
 
@@ -143,7 +144,7 @@ def test_review_without_long_term_achievement_has_no_organisation_row(client, db
 
 def test_a_retired_goal_keeps_its_row_in_the_review(client, db, world):
     """A goal retired during the cycle leaves the pickers but shows in the review, as retired."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         gone = goals.create_team_goal(s, world.anna, world.wonen, title="Papieren post afschaffen",
                                       horizon="short", parent_id=world.long_goal).goal
         actions.create_action(s, world.anna, world.wonen, title="Scanner bestellen",

@@ -17,6 +17,7 @@ from app.config import ConfigError, secret_key
 from app.csv_output import FORMULA_STARTS
 from boards import actions, catalog, displays, people
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .conftest import PUBLIC_URL, login, make_app
 from .factories import PASSWORD, add_indicator
@@ -43,14 +44,14 @@ def csv_paths(app, values):
 
 def test_every_csv_export_neutralises_formulas(app, client, db, world):
     """Cells starting with =, +, -, @, tab or CR come out as text in every CSV export."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         for title in PREFIXED:
             actions.create_action(s, world.anna, "wonen", title=title, notes=title)
         tabbed = actions.create_action(s, world.anna, "wonen", title="tab").action
         returned = actions.create_action(s, world.anna, "wonen", title="cr").action
         catalog.create_team(s, world.admin, name="=Team som", slug="som")
         people.create_person(s, name="@Persoon", email="at@test.example", password=PASSWORD)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         # The services strip leading whitespace, so a tab or CR can only be in older data.
         s.execute(text("UPDATE action SET title = :t WHERE id = :i"),
                   {"t": "\tcmd|' /C calc'!A0", "i": tabbed.id})
@@ -78,7 +79,7 @@ def test_every_csv_export_neutralises_formulas(app, client, db, world):
 
 def test_no_logged_in_response_without_no_store(app, client, db, world):
     """Every GET route, as a logged-in admin (bearer token for the API), says no-store."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, "wonen", title="Lezen").action
         _link, token = displays.create_display_link(s, world.admin, label="Hal", team_slug="wonen")
     login(client, "admin@test.example")
@@ -189,7 +190,7 @@ def test_sqlite_files_and_demo_secret_are_owner_only(tmp_path):
     """The database file, its WAL and the demo secret are created 0600."""
     url = f"sqlite:///{tmp_path / 'board.db'}"
     database = Database(url)
-    with database.writer() as s:
+    with unit_of_work(database) as s:
         s.execute(text("CREATE TABLE t (a INTEGER)"))
         s.execute(text("INSERT INTO t VALUES (1)"))
         s.commit()

@@ -12,6 +12,7 @@ import redis
 
 from boards import actions
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD, World
 from .live import LiveServer, api_token, login_session
@@ -44,7 +45,7 @@ class Cluster:
 
     def card(self):
         """A new card on the wonen board with a title no other run uses; returns (id, version)."""
-        with self.db.writer() as session:
+        with unit_of_work(self.db) as session:
             change = actions.create_action(session, self.world.anna, self.world.wonen,
                                            title=f"Schaal {uuid.uuid4().hex}")
             return change.action.id, change.action.version
@@ -92,9 +93,8 @@ def test_socket_move_on_b_reaches_client_on_a(cluster, connect):
     mover = connect(cluster.b, "anna")
     ack = mover.move(card, "doing", version)
     assert ack["ok"], ack
-    pushed = watcher.wait_for(card, "action.changed", status="doing",
-                              version=version + 1, title=ack["action"]["title"])
-    assert f'id="action-{card}"' in pushed["html"] and 'data-status="doing"' in pushed["html"]
+    pushed = watcher.wait_for(card, "action.moved", status="doing", version=version + 1,
+                              position=ack["action"]["position"])
     assert type(pushed["seq"]) is int
 
 
@@ -106,9 +106,8 @@ def test_api_move_on_b_reaches_client_on_a(cluster, connect):
         f"/actions/{card}/move", json={"status": "done", "version": version})
     assert response.status_code == 200, response.text
     assert response.json()["action"]["status"] == "done"
-    pushed = watcher.wait_for(card, "action.changed", status="done",
-                              version=version + 1, title=response.json()["action"]["title"])
-    assert 'data-status="done"' in pushed["html"]
+    watcher.wait_for(card, "action.moved", status="done", version=version + 1,
+                     position=response.json()["action"]["position"])
 
 
 def test_api_create_on_b_reaches_client_on_a(cluster, connect):

@@ -8,6 +8,7 @@ from socketio.exceptions import ConnectionError as SocketRefused
 
 from boards import catalog, people
 from boards.db import Database
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 from .live import LiveServer, api_token, login_session
@@ -25,7 +26,7 @@ def site(request, tmp_path_factory, sqlite_templates):
     copy = sqlite_templates.copy(folder, with_world=True)
     db = Database(copy.url)
     ids = {}
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         for name in ("erik", "fenna"):
             person = people.create_person(session, name=name.title(), password=PASSWORD,
                                           email=f"{name}@test.example")

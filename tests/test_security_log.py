@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from boards.models import SecurityEvent, utcnow
 from boards.security_log import record_security_event
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
@@ -131,7 +132,7 @@ def test_csv_export_for_admins_only(client, db, world):
 def test_prune_keeps_the_configured_days(app, db, world):
     """`flask prune-security-log` deletes rows older than SECURITY_LOG_DAYS, keeps the rest."""
     app.config["SECURITY_LOG_DAYS"] = 30
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         record_security_event(s, kind="login", outcome="success", email="oud@test.example",
                               at=utcnow() - timedelta(days=31))
         record_security_event(s, kind="login", outcome="success", email="nieuw@test.example",
@@ -145,7 +146,7 @@ def test_prune_keeps_the_configured_days(app, db, world):
 def test_hostile_text_is_stored_not_refused(db, world):
     """A NUL byte or lone surrogate in what someone typed is still kept (PostgreSQL refuses
     both)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         record_security_event(s, kind="login", outcome="failure", method="password",
                               email="a\u0000b\ud800@x" + "y" * 400, detail="z" * 600)
         s.commit()

@@ -10,12 +10,13 @@ from boards import cycles, queries
 from boards.cycles import current_cycle
 from boards.models import Action, Goal, Team, TeamAmbition, TeamCycle
 from boards.seed import CURRENT_ACTIONS, RECURRING, seed_demo
+from boards.unit_of_work import unit_of_work
 
 PASSWORD = "demo-wachtwoord-2026"
 
 
 def test_demo_cards_serve_their_teams_ambitions_once_per_board(db):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert seed_demo(s, PASSWORD) is not None
     with db.reader() as s:
         cards = s.exec(select(Action)).all()
@@ -55,7 +56,7 @@ def test_demo_cards_serve_their_teams_ambitions_once_per_board(db):
 
 def test_demo_in_the_first_cycle_has_no_previous_one(db):
     today = date(date.today().year, 1, 1)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert seed_demo(s, PASSWORD, today=today) is not None
     with db.reader() as s:
         cards = s.exec(select(Action)).all()

@@ -1,6 +1,7 @@
 """The one write path: rights, validation, versions, order and the log (SQLite and PostgreSQL)."""
 
 import random
+from datetime import date, timedelta
 
 import pytest
 from sqlmodel import select
@@ -8,16 +9,17 @@ from sqlmodel import select
 from boards import actions, people, queries
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
 from boards.models import Action, Event
+from boards.unit_of_work import unit_of_work
 
 
 def create(db, world, actor=None, **fields):
     fields.setdefault("title", "Belscript aanpassen")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor or world.anna, world.wonen, **fields).action
 
 
 def move(db, actor, action, status, before_id=None, after_id=None, version=None, op_id=None):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.move_action(s, actor, action.id, status=status, before_id=before_id,
                                    after_id=after_id, version=version or action.version,
                                    op_id=op_id).action
@@ -79,9 +81,9 @@ def test_owner_must_be_member_and_goal_short_term(db, world):
 
 def test_unknown_team_and_action(db, world):
     """Unknown team or action → NotFound."""
-    with db.writer() as s, pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db) as s:
         actions.create_action(s, world.anna, "bestaat-niet", title="x")
-    with db.writer() as s, pytest.raises(NotFound):
+    with pytest.raises(NotFound), unit_of_work(db) as s:
         actions.move_action(s, world.anna, 424242, status="done", version=1)
 
 
@@ -93,7 +95,7 @@ def test_stale_version_is_a_conflict_and_changes_nothing(db, world):
     with pytest.raises(Conflict):
         move(db, world.bert, action, "done", version=1)
     with pytest.raises(Conflict):
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             actions.edit_action(s, world.bert, action.id, version=1, fields={"title": "Nieuw"})
     assert column_ids(db, world.wonen, "doing") == [action.id]
     assert [e.kind for e in events_of(db, action.id)] == ["created", "moved"]
@@ -102,14 +104,14 @@ def test_stale_version_is_a_conflict_and_changes_nothing(db, world):
 def test_edit_logs_before_and_after(db, world):
     """An edit bumps the version and logs both states; an empty edit logs nothing."""
     action = create(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = actions.edit_action(s, world.bert, action.id, version=1,
                                      fields={"title": "Wachttijden meten"})
     assert change.action.version == 2
     entry = events_of(db, action.id)[-1]
     assert (entry.kind, entry.before["title"], entry.after["title"]) == (
         "edited", "Belscript aanpassen", "Wachttijden meten")
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         same = actions.edit_action(s, world.bert, action.id, version=2,
                                    fields={"title": "Wachttijden meten"})
     assert same.event is None and len(events_of(db, action.id)) == 2
@@ -118,9 +120,9 @@ def test_edit_logs_before_and_after(db, world):
 def test_needs_help_requires_reason_and_is_logged(db, world):
     """Escalating needs a reason; it is logged as help_requested."""
     action = create(db, world)
-    with db.writer() as s, pytest.raises(Invalid):
+    with pytest.raises(Invalid), unit_of_work(db) as s:
         actions.edit_action(s, world.anna, action.id, version=1, fields={"needs_help": True})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.edit_action(s, world.anna, action.id, version=1,
                             fields={"needs_help": True, "help_reason": "Akkoord MT nodig"})
     assert events_of(db, action.id)[-1].kind == "help_requested"
@@ -171,7 +173,7 @@ def test_order_survives_many_moves_and_rebalances(db, world):
         before = model[status][index - 1] if index > 0 else None
         after = model[status][index] if index < len(model[status]) else None
         model[status].insert(index, card_id)
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             moved = actions.move_action(s, world.bert, card_id, status=status, before_id=before,
                                         after_id=after, version=versions[card_id]).action
         versions[card_id] = moved.version
@@ -187,7 +189,7 @@ def test_order_survives_many_moves_and_rebalances(db, world):
 def test_delete_keeps_history(db, world):
     """A deleted card leaves the board; its events stay."""
     action = create(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.delete_action(s, world.anna, action.id, version=1)
     assert column_ids(db, world.wonen, "todo") == []
     assert [e.kind for e in events_of(db, action.id)] == ["created", "deleted"]
@@ -195,12 +197,36 @@ def test_delete_keeps_history(db, world):
 
 def test_disabled_person_cannot_write_or_log_in(db, world):
     """Disabling ends writing, password login and tokens."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         token = people.issue_token(s, world.bert)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         people.set_active(s, world.admin, world.bert, False)
     with pytest.raises(Forbidden):
         create(db, world, actor=world.bert)
     with db.reader() as s:
         assert people.authenticate(s, "bert@test.example", "correct horse battery") is None
         assert people.token_for_bearer(s, token) is None
+
+
+def _move_kind(db, actor, card_id, status):
+    with unit_of_work(db) as s:
+        version = s.get(Action, card_id).version
+        return actions.move_action(s, actor, card_id, status=status, version=version).kind
+
+
+def test_a_move_says_whether_the_card_shows_anything_else(db, world):
+    """Only its place changed: "moved". Also what the card shows (it stops or starts being
+    overdue, or its call for help ends at done): "changed", so that its HTML is sent."""
+    plain = create(db, world).id
+    late = create(db, world, title="Te laat", due_date=date.today() - timedelta(days=3)).id
+    kinds = [_move_kind(db, world.anna, card_id, status) for card_id, status in (
+        (plain, "doing"), (plain, "done"), (late, "doing"), (late, "done"), (late, "todo"))]
+    assert kinds == ["moved", "moved", "moved", "changed", "changed"]
+    assert _move_kind(db, world.anna, plain, "todo") == "moved"
+    with unit_of_work(db) as s:
+        actions.edit_action(s, world.anna, plain, version=4,
+                            fields={"needs_help": True, "help_reason": "Akkoord MT"})
+    assert _move_kind(db, world.anna, plain, "doing") == "moved"
+    assert _move_kind(db, world.anna, plain, "done") == "changed"
+    with db.reader() as s:
+        assert s.get(Action, plain).needs_help is False

@@ -15,6 +15,7 @@ from sqlmodel import select
 from boards import people
 from boards.db import Database
 from boards.models import ApiToken, Person
+from boards.unit_of_work import unit_of_work
 
 from .factories import PASSWORD
 from .live import LiveClock, LiveServer, login_session
@@ -119,7 +120,7 @@ def test_socket_of_a_disabled_account_is_ended(site, clients):
     clock.set(0)
     carla = _browser_socket(url, world, clients, "carla@test.example")
     bert = _browser_socket(url, world, clients, "bert@test.example")
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         people.change_active(session, session.get(Person, world.carla), False)
         session.commit()
     assert _ended(carla) == "ended"
@@ -149,7 +150,7 @@ def test_token_socket_ends_when_its_token_expires_or_is_revoked(site, clients):
     sockets = {name: BoardClient(url, token=token).connect()
                for name, token in (("short", short), ("lasting", lasting), ("revoked", revoked))}
     clients.extend(sockets.values())
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         token = session.exec(select(ApiToken).where(
             ApiToken.token_hash == people.token_hash(revoked))).one()
         people.revoke_token(session, token.person_id, token.id)

@@ -7,6 +7,7 @@ import pytest
 from boards import actions
 from boards.errors import Conflict
 from boards.stale_edits import EditConflict
+from boards.unit_of_work import unit_of_work
 
 from .test_services import create, events_of, move
 
@@ -16,14 +17,14 @@ SHOWN = {"title": "Belscript aanpassen", "notes": "", "due_date": None}
 
 def dialog_save(db, world, action_id, version, actor=None, **typed):
     """Save the dialog as it posts: all fields, `typed` ones changed."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.edit_action_merging(s, actor or world.anna, action_id, version=version,
                                            fields={"owner_id": world.anna, "goal_id": None,
                                                    **SHOWN, **typed}).action
 
 
 def edit(db, actor, action_id, version, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.edit_action(s, actor, action_id, version=version, fields=fields).action
 
 

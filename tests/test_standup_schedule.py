@@ -9,6 +9,7 @@ from sqlmodel import select
 from boards import standup
 from boards.errors import Forbidden, Invalid, NotFound
 from boards.models import Event, Team
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -16,7 +17,7 @@ SCHEDULE_PATH = "/teams/wonen/standup/schedule"
 
 
 def set_schedule(db, actor, slug, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return standup.set_standup_schedule(s, actor, slug, **fields)
 
 

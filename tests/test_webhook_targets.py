@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from boards.errors import Invalid
 from boards.models import Outbox
+from boards.unit_of_work import unit_of_work
 from boards.webhook_targets import check_target
 
 from .conftest import TEST_PUBLIC_ADDRESS, Api, make_app
@@ -124,7 +125,7 @@ def _deliver_once(db_url, db, world, table, switch_to=None, **config):
         result = app.test_cli_runner().invoke(args=["send-notifications"])
         assert result.exit_code == 0, result.output
         calls = list(receiver.calls)
-    with db.writer() as session:
+    with unit_of_work(db) as session:
         rows = session.exec(select(Outbox).where(Outbox.channel == "webhook")).all()
         rows = [(row.state, row.last_error) for row in rows]
     app.extensions["verbeterbord.db"].dispose()

@@ -9,6 +9,7 @@ import time
 from sqlmodel import select
 
 from boards.models import Event, Outbox
+from boards.unit_of_work import unit_of_work
 
 from .conftest import Api, make_app
 from .factories import PASSWORD
@@ -53,7 +54,7 @@ def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world
         _send(app)
         _send(app)
         assert len(everything.calls) == 3 and len(created_only.calls) == 1
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             move_event = s.exec(select(Event).where(Event.kind == "moved")).one()
             states = {(r.webhook_id, r.kind, r.state, r.attempts)
                       for r in s.exec(select(Outbox).where(Outbox.channel == "webhook")).all()}
@@ -73,7 +74,7 @@ def test_each_change_arrives_signed_and_is_retried_after_a_500(db_url, db, world
         assert moved_message["data"]["owner"]["name"] == "Anna Ëlsen"
         assert states == {(1, "created", "sent", 2), (1, "moved", "sent", 1),
                           (2, "created", "sent", 1)}
-        with db.writer() as s:  # no SMTP_HOST: mails wait untried
+        with unit_of_work(db) as s:  # no SMTP_HOST: mails wait untried
             mails = s.exec(select(Outbox).where(Outbox.channel == "mail")).all()
         assert {(r.state, r.attempts) for r in mails} <= {("pending", 0)}
     app.extensions["verbeterbord.db"].dispose()
@@ -94,7 +95,7 @@ def test_one_run_tries_a_failing_receiver_once(db_url, db, world):
         assert len(failing.calls) == 1
         _send(app)
         assert len(failing.calls) == 2
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         row = s.exec(select(Outbox).where(Outbox.channel == "webhook")).one()
         assert (row.state, row.attempts) == ("pending", 2)
 

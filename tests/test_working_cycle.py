@@ -7,18 +7,19 @@ from sqlmodel import select
 from boards import actions, closing, cycles, queries
 from boards.errors import Invalid
 from boards.models import Action, TeamCycle
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
 
 def add(db, world, title, actor=None, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, actor or world.anna, world.wonen, title=title,
                                      **fields).action
 
 
 def close_wonen(db, world, decisions):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return closing.close_team_cycle(s, world.anna, world.wonen, world.cycle, decisions)
 
 
@@ -164,7 +165,7 @@ def test_a_drop_without_reason_is_refused_beside_that_cards_reason(client, world
 
 def test_review_offers_closing_only_to_who_can_close(client, world, db):
     """The review links "Close" for the viewer's own teams; other teams say "Nog niet"."""
-    with db.writer() as s:  # the review lists the teams with actions in the cycle
+    with unit_of_work(db) as s:  # the review lists the teams with actions in the cycle
         actions.create_action(s, world.carla, world.zorg, title="Zorgwerk")
     close_wonen(db, world, [])
     login(client, "carla@test.example")  # in Zorg only

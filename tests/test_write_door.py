@@ -91,10 +91,10 @@ def test_every_kind_of_write_is_broadcast(site):
         watcher.wait_for(action_id, "action.changed", needs_help=False, version=4)
         moved = anna.post(f"/actions/{action_id}/move", json={"status": "doing", "version": 4})
         assert moved.status_code == 200, moved.text
-        watcher.wait_for(action_id, "action.changed", status="doing")
+        watcher.wait_for(action_id, "action.moved", status="doing")
         mover = BoardClient(url, token=api_token(url, "bert@test.example", PASSWORD)).connect()
         assert mover.move(action_id, "todo", 5)["ok"] is True
-        watcher.wait_for(action_id, "action.changed", status="todo", version=6)
+        watcher.wait_for(action_id, "action.moved", status="todo", version=6)
         mover.close()
         # Closing the cycle (API): the decided card and its copy in the next cycle.
         closed = anna.post(f"/teams/{world.wonen}/cycles/{world.cycle}/close", json={

@@ -67,6 +67,34 @@
     return card;
   };
 
+  // What a card shows about its place: the column, key and version it carries, and which of
+  // its ◀ ▶ buttons can move it (as templates/boards/_cards.html renders them).
+  VB.setPlace = function (card, {status, position, version}) {
+    card.dataset.status = status;
+    card.dataset.pos = position;
+    card.dataset.version = version;
+    const first = VB.ORDER[0];
+    const last = VB.ORDER[VB.ORDER.length - 1];
+    card.querySelectorAll(".mv").forEach((button) => {
+      button.disabled = status === (button.dataset.move === "-1" ? first : last);
+    });
+  };
+
+  // A move (action.moved): the card on this page takes its new place; no HTML travels, as the
+  // card shows nothing else that a move changes.
+  VB.moveCard = function (moved) {
+    const card = document.getElementById(`action-${moved.id}`);
+    if (!card || Number(card.dataset.version) >= Number(moved.version)) return card;
+    card.dispatchEvent(new CustomEvent("vb:replacing", {bubbles: true}));
+    const hadFocus = card.contains(document.activeElement);
+    VB.setPlace(card, moved);
+    placeCard(card);
+    if (hadFocus) card.focus({preventScroll: true});
+    VB.updateCounts();
+    VB.announce(VB.positionText(card, "moved"));
+    return card;
+  };
+
   VB.removeCard = function (id) {
     const card = document.getElementById(`action-${id}`);
     if (!card) return;

@@ -53,9 +53,7 @@
         if (err || !ack || !ack.ok) return refused(card, null, (ack && ack.message) || t.failed);
         // The move's own broadcast may already have replaced (and announced) this element.
         if (document.getElementById(card.id) !== card) return;
-        card.dataset.version = ack.action.version;
-        card.dataset.pos = ack.action.position;
-        card.dataset.status = ack.action.status;
+        VB.setPlace(card, ack.action);
         VB.announce(VB.positionText(card, "moved"));
       });
     };

@@ -164,6 +164,11 @@
     VB.applyCard(payload.html, {announceMove: true});
   });
 
+  socket.on("action.moved", (payload) => {
+    if (VB.overview) return refreshOverview();
+    if (payload && payload.action) VB.moveCard(payload.action);
+  });
+
   socket.on("action.created", (payload) => {
     if (VB.overview) return refreshOverview();
     if (!payload || !payload.html || notMine(payload)) return;

@@ -9,6 +9,7 @@ import requests
 
 from boards.db import Database
 from boards.seed import seed_demo
+from boards.unit_of_work import unit_of_work
 from tests.live import LiveServer, api_token
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,7 +55,7 @@ def live_server(tmp_path_factory, chromium_path, sqlite_templates):
     folder = tmp_path_factory.mktemp("e2e")
     url = sqlite_templates.copy(folder).url
     database = Database(url)
-    with database.writer() as session:
+    with unit_of_work(database) as session:
         assert seed_demo(session, PASSWORD) is not None
     database.dispose()
     with LiveServer(url, log_path=folder / "server.log") as server:

@@ -95,3 +95,30 @@ def test_a_move_raises_no_script_errors(new_page, api, how):
     page.wait_for_timeout(300)
     assert page.errors == []
     expect(card(page, action_id)).to_have_count(1)
+
+
+SHOWN = """(id) => {
+  const c = document.getElementById(`action-${id}`);
+  return {status: c.dataset.status, pos: c.dataset.pos, version: c.dataset.version,
+          column: c.parentElement.dataset.column,
+          index: Array.from(c.parentElement.children).indexOf(c),
+          buttons: Array.from(c.querySelectorAll(".mv")).map((b) => b.disabled),
+          classes: c.className};
+}"""
+
+
+def test_a_card_moved_on_another_page_is_what_a_reload_shows(new_page, api):
+    """A move reaches Mohamed's page without the card's HTML (action.moved): the card he sees
+    has the column, place, version and ◀ ▶ buttons that reading the page afresh gives."""
+    action_id = api.create(top=True)
+    page_a, page_b = new_page(SANNE), new_page(MOHAMED)
+    expect_in_column(page_b, action_id, TODO)
+    for status in (DOING, DONE):
+        click_move(page_a, action_id, 1)
+        expect_saved(page_a, action_id, status)
+        expect_in_column(page_b, action_id, status)
+    live = page_b.evaluate(SHOWN, action_id)
+    assert live["buttons"] == [False, True] and live["status"] == DONE
+    page_b.reload()
+    expect_in_column(page_b, action_id, DONE)
+    assert page_b.evaluate(SHOWN, action_id) == live

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from boards.db import Database
 from boards.seed import seed_demo
+from boards.unit_of_work import unit_of_work
 from tests.live import LiveServer, api_token, free_port
 
 from .conftest import BOARD, MOHAMED, PASSWORD, SANNE, SLUG, log_in
@@ -52,7 +53,7 @@ def two_servers(tmp_path, sqlite_templates, chromium_path):
     """Servers A and B on one SQLite file, joined by a private Redis."""
     url = sqlite_templates.copy(tmp_path).url
     database = Database(url)
-    with database.writer() as session:
+    with unit_of_work(database) as session:
         seed_demo(session, PASSWORD)
     database.dispose()
     queue = RedisServer().start()

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from boards.db import Database
 from boards.seed import seed_demo
+from boards.unit_of_work import unit_of_work
 from tests.live import LiveServer
 
 from .conftest import BOARD, PASSWORD, SANNE, log_in, wait_live
@@ -21,7 +22,7 @@ def one_socket_server(tmp_path_factory, chromium_path, sqlite_templates):
     folder = tmp_path_factory.mktemp("e2e-socket-limits")
     url = sqlite_templates.copy(folder).url
     database = Database(url)
-    with database.writer() as session:
+    with unit_of_work(database) as session:
         assert seed_demo(session, PASSWORD) is not None
     database.dispose()
     env = {"SOCKETS_PER_PERSON": "1", "SOCKET_LIMIT_RETRY_SECONDS": str(RETRY),
