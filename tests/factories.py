@@ -66,7 +66,7 @@ def build_world(db):
 def add_indicator(db, world, name="Wachttijd", text="2025-01;7,9\n2025-02;8"):
     """A monthly indicator of the world's short-term goal with a few values; its id."""
     from boards import indicators
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         made = indicators.create_indicator(s, world.admin, world.short_goal, name=name,
                                            unit="dagen", direction="down", period="month")
         indicators.paste_values(s, world.admin, made.indicator.id, text)

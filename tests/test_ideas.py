@@ -8,6 +8,7 @@ from boards.cycles import current_cycle
 from boards.errors import Conflict, Forbidden, Invalid, NotFound
 from boards.idea_lists import idea_counts, idea_of_action, my_ideas, team_ideas
 from boards.models import Action, Event, Idea
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 
@@ -24,7 +25,7 @@ def _logged(s, idea_id):
 
 def test_anyone_signed_in_posts_an_idea_that_starts_new(db, world):
     """Carla (not in Wonen) posts to Wonen: the idea is new, hers, logged once on Wonen."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = _post(s, world)
         s.commit()
         idea = change.idea
@@ -38,7 +39,7 @@ def test_anyone_signed_in_posts_an_idea_that_starts_new(db, world):
 
 def test_a_title_is_one_line_and_texts_are_limited(db, world):
     """No title, a title with a line break, a long text or an unknown team are refused."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         for title in ("", "   ", "Twee\nregels", "x" * 201, 7):
             with pytest.raises(Invalid) as caught:
                 _post(s, world, title=title)
@@ -53,7 +54,7 @@ def test_a_title_is_one_line_and_texts_are_limited(db, world):
 
 def test_each_state_change_is_versioned_and_logged(db, world):
     """new → discussing → parked (with a reason) → discussing → declined (reason required)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         idea = _post(s, world).idea
         ideas.discuss_idea(s, world.anna, idea.id, version=1)
         ideas.park_idea(s, world.bert, idea.id, version=2, reason="Na de verbouwing")
@@ -76,7 +77,7 @@ def test_each_state_change_is_versioned_and_logged(db, world):
 
 def test_only_the_teams_members_change_an_idea_and_versions_must_be_current(db, world):
     """Carla posted it but is not in Wonen: refused. A stale version is a conflict."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         idea = _post(s, world).idea
         with pytest.raises(Forbidden):
             ideas.discuss_idea(s, world.carla, idea.id, version=1)
@@ -95,7 +96,7 @@ def test_only_the_teams_members_change_an_idea_and_versions_must_be_current(db, 
 def test_adopting_creates_the_action_in_the_working_cycle_linked_both_ways(db, world):
     """The card has the idea's title and text, is owned by the adopter, lands in the current
     cycle; after Wonen closes it, the next adoption lands in the next cycle."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         idea = _post(s, world).idea
         change = ideas.adopt_idea(s, world.bert, idea.id, version=1)
         s.commit()
@@ -109,10 +110,10 @@ def test_adopting_creates_the_action_in_the_working_cycle_linked_both_ways(db, w
         assert adopted.kind == "idea_adopted" and adopted.after["action_id"] == card.id
         with pytest.raises(Conflict):
             ideas.park_idea(s, world.anna, idea.id, version=2)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         closing.close_team_cycle(s, world.anna, world.wonen, world.cycle,
                                  [{"action_id": card.id, "decision": "drop", "reason": "Later"}])
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         later = _post(s, world, title="Digitale wachtrij").idea
         change = ideas.adopt_idea(s, world.anna, later.id, version=1, owner_id=world.bert)
         s.commit()
@@ -122,7 +123,7 @@ def test_adopting_creates_the_action_in_the_working_cycle_linked_both_ways(db, w
 
 def test_adopting_for_an_owner_outside_the_team_changes_nothing(db, world):
     """The owner must be a member; the refusal leaves the idea as it was and adds no card."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         idea = _post(s, world).idea
         s.commit()
         with pytest.raises(Invalid) as caught:
@@ -135,7 +136,7 @@ def test_adopting_for_an_owner_outside_the_team_changes_nothing(db, world):
 
 def test_an_idea_passed_to_the_team_of_teams_is_new_there_and_theirs(db, world):
     """Wonen passes it up; the Team van teams (Carla) decides on it, Wonen no longer can."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         tvt = catalog.create_team(s, world.admin, name="Team van teams", kind="team_of_teams")
         catalog.add_member(s, world.admin, tvt.id, world.carla)
         idea = _post(s, world, actor=world.anna).idea
@@ -168,7 +169,7 @@ def test_an_idea_passed_to_the_team_of_teams_is_new_there_and_theirs(db, world):
 def test_set_idea_state_picks_the_service_and_refuses_stray_fields(db, world):
     """The API's one entry: unknown states, a team or owner where they do not belong, a reason
     with discussing: Invalid, naming the field."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         idea = _post(s, world).idea
         for fields, field in (({"state": "done"}, "state"), ({"state": None}, "state"),
                               ({"state": "parked", "team": "zorg"}, "team"),
@@ -183,7 +184,7 @@ def test_set_idea_state_picks_the_service_and_refuses_stray_fields(db, world):
 
 def test_the_review_counts_ideas_per_team_from_the_log(db, world):
     """In (posted or passed on to), adopted, parked, declined: per team, this cycle."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         first, second, third = (_post(s, world, title=f"Idee {n}").idea for n in range(3))
         ideas.adopt_idea(s, world.anna, first.id, version=1)
         ideas.park_idea(s, world.anna, second.id, version=1)
@@ -290,7 +291,7 @@ def test_the_board_panel_posts_ideas_and_members_decide_on_them(client, world, d
 
 def test_me_shows_my_ideas_and_what_became_of_them(client, world, db):
     """The author sees each idea's team, state and the reason it was declined."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         first = _post(s, world, title="Eerste idee").idea
         _post(s, world, title="Tweede idee")
         ideas.decline_idea(s, world.anna, first.id, version=1, reason="Te duur voor nu")
@@ -305,7 +306,7 @@ def test_me_shows_my_ideas_and_what_became_of_them(client, world, db):
 
 def test_the_cycle_review_counts_ideas_per_team(client, world, db):
     """The review page and its JSON show what came in and what was decided, per team."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         one, two = _post(s, world, title="Een").idea, _post(s, world, title="Twee").idea
         ideas.adopt_idea(s, world.anna, one.id, version=1)
         ideas.park_idea(s, world.anna, two.id, version=1)

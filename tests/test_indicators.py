@@ -12,6 +12,7 @@ from boards import goals, indicator_reads, indicators, people
 from boards.errors import Conflict, Forbidden, Invalid
 from boards.models import Event, IndicatorValue
 from boards.periods import parse_period
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import PASSWORD
@@ -20,7 +21,7 @@ from .factories import PASSWORD
 @pytest.fixture
 def team_goal(db, world):
     """A short-term goal of team Wonen (set by Anna)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return goals.create_team_goal(s, world.anna, world.wonen, title="Sneller terugbellen",
                                       horizon="short", parent_id=world.long_goal).goal.id
 
@@ -98,7 +99,7 @@ def test_outsiders_may_read_but_not_manage_or_measure(api_as, world, team_goal):
 def test_long_term_goal_indicators(db, world):
     """Long-term goals: admins (and the Team van teams) manage the indicators; members of the
     teams working on the ambition enter values; someone in no such team may not."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         loner = people.create_person(s, name="Dirk Dijk", email="dirk@test.example",
                                      password=PASSWORD)
         with pytest.raises(Forbidden):
@@ -116,7 +117,7 @@ def test_long_term_goal_indicators(db, world):
 def test_values_for_weeks_months_and_cycles(db, world, team_goal):
     """Each period kind takes its own keys, written canonically; a period that has not started,
     or a week that does not exist, is refused."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         week = indicators.create_indicator(s, world.anna, team_goal, name="Telefoon",
                                            direction="up", period="week").indicator
         month = indicators.create_indicator(s, world.anna, team_goal, name="Klachten",
@@ -264,7 +265,7 @@ def test_edit_and_retire_keep_the_history(api_as, db, world, team_goal):
     listed = anna.get(f"/goals/{team_goal}/indicators").get_json()["indicators"]
     assert [(i["id"], i["retired"]) for i in listed] == [(made["id"], True)]
     assert [e.kind for e in _events(db, "indicator_retired")] == ["indicator_retired"]
-    with db.writer() as s, pytest.raises(Conflict):
+    with unit_of_work(db) as s, pytest.raises(Conflict):
         indicators.start_baseline(s, world.anna, made["id"], "2025-01")
 
 
@@ -353,14 +354,14 @@ def test_two_people_entering_the_same_new_period_at_once(db, world, team_goal):
     correction: no duplicate period, no error, both logged."""
     import threading
     import time
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         indicator_id = indicators.create_indicator(s, world.anna, team_goal, name="Bellen",
                                                    direction="up", period="month").indicator.id
         s.commit()
     first_wrote, outcome = threading.Event(), {}
 
     def first():
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             outcome["first"] = indicators.set_value(s, world.anna, indicator_id, "2025-05", 4)
             first_wrote.set()
             time.sleep(0.5)  # the second writer is waiting for the lock meanwhile
@@ -368,7 +369,7 @@ def test_two_people_entering_the_same_new_period_at_once(db, world, team_goal):
 
     def second():
         first_wrote.wait(5)
-        with db.writer() as s:
+        with unit_of_work(db) as s:
             outcome["second"] = indicators.set_value(s, world.bert, indicator_id, "2025-05", 5)
             s.commit()
 
@@ -390,7 +391,7 @@ def test_two_people_entering_the_same_new_period_at_once(db, world, team_goal):
 def test_a_goals_panel_reads_indicators_and_latest_values_at_once(db, world, team_goal):
     """Indicators of several goals and each one's latest value, retired ones left out unless
     asked for."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         first = indicators.create_indicator(s, world.anna, team_goal, name="A", direction="up",
                                             period="month").indicator
         second = indicators.create_indicator(s, world.admin, world.long_goal, name="B",

@@ -12,18 +12,19 @@ from sqlmodel import select
 from boards import actions, catalog, closing, recurring
 from boards.errors import Invalid
 from boards.models import Action, Event, Organisation, SeriesCopy
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
 
 
 def add(db, world, title, **fields):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.create_action(s, world.anna, world.wonen, title=title, **fields).action
 
 
 def repeat(db, world, card, every):
     """Set the card's repeat_every through the edit service; the card as it is then."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return actions.edit_action(s, world.anna, card.id, version=card.version,
                                    fields={"repeat_every": every}).action
 
@@ -31,7 +32,7 @@ def repeat(db, world, card, every):
 def next_cycle_begins(db):
     """Time moves on one cycle: the cadence starts one cycle earlier (cards keep their
     numbers, so the next cycle is now today's)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         org = s.exec(select(Organisation)).one()
         s.execute(update(Organisation).values(
             first_cycle_start=org.first_cycle_start - timedelta(days=org.cycle_length_days)))
@@ -39,26 +40,26 @@ def next_cycle_begins(db):
 
 
 def close(db, world, number, decisions=()):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return closing.close_team_cycle(s, world.anna, world.wonen, number, list(decisions))
 
 
 def run_scheduler(db):
     """What `flask repeat-actions` does: one write, committed."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         result = recurring.repeat_due_actions(s)
         s.commit()
         return result
 
 
 def series(db, series_id):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return s.exec(select(Action).where(Action.series_id == series_id)
                       .order_by(Action.cycle_number)).all()
 
 
 def events_of(db, kind):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return s.exec(select(Event).where(Event.kind == kind).order_by(Event.id)).all()
 
 
@@ -134,7 +135,7 @@ def test_two_runs_at_once_make_one_copy(db, world, weekly):
 
     def run():
         try:
-            with db.writer() as s:
+            with unit_of_work(db) as s:
                 start.wait(timeout=10)
                 made.append(len(recurring.repeat_due_actions(s).changes))
                 s.commit()
@@ -149,13 +150,13 @@ def test_two_runs_at_once_make_one_copy(db, world, weekly):
     assert errors == []
     assert sorted(made) == [0, 1]
     assert len(series(db, weekly.id)) == 2
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert len(s.exec(select(SeriesCopy).where(SeriesCopy.series_id == weekly.id)).all()) == 2
 
 
 def test_stopping_keeps_the_copies(db, world, weekly):
     copy = close(db, world, world.cycle).repeated[0].action
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         result = recurring.stop_series(s, world.anna, copy.id, copy.version)
         s.commit()
     assert sorted(c.action.id for c in result.changes) == sorted([weekly.id, copy.id])
@@ -176,14 +177,14 @@ def test_repeat_every_zero_on_the_newest_card_stops_the_series(db, world, weekly
 
 def test_a_deleted_copy_is_not_made_again(db, world, weekly):
     copy = close(db, world, world.cycle).repeated[0].action
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         actions.delete_action(s, world.anna, copy.id, version=copy.version)
     assert run_scheduler(db).changes == []
     assert [c.id for c in series(db, weekly.id)] == [weekly.id]
 
 
 def test_when_the_owner_left_the_delegate_gets_the_copy(db, world, weekly):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         catalog.add_member(s, world.admin, world.wonen_id, world.bert, delegate=True)
         catalog.remove_member(s, world.admin, world.wonen_id, world.anna)
     copy = close_as_bert(db, world).repeated[0].action
@@ -191,7 +192,7 @@ def test_when_the_owner_left_the_delegate_gets_the_copy(db, world, weekly):
 
 
 def test_when_the_owner_left_and_no_delegate_the_cycle_is_skipped_once(db, world, weekly):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         catalog.remove_member(s, world.admin, world.wonen_id, world.anna)
     assert close_as_bert(db, world).repeated == []
     assert run_scheduler(db).changes == []
@@ -200,14 +201,14 @@ def test_when_the_owner_left_and_no_delegate_the_cycle_is_skipped_once(db, world
 
 
 def close_as_bert(db, world):
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return closing.close_team_cycle(s, world.bert, world.wonen, world.cycle, [])
 
 
 @pytest.mark.parametrize("value", [7, -1, "2", "２", 2.0, True, None, 2**70])
 def test_repeat_every_is_a_whole_number_from_0_to_6(db, world, value):
     card = add(db, world, "Controle")
-    with db.writer() as s, pytest.raises(Invalid) as refused:
+    with unit_of_work(db) as s, pytest.raises(Invalid) as refused:
         actions.edit_action(s, world.anna, card.id, version=card.version,
                             fields={"repeat_every": value})
     assert refused.value.field == "repeat_every"
@@ -273,7 +274,7 @@ def test_the_form_refuses_other_repeats(client, db, world, value):
     login(client, "anna@test.example")
     refused = client.post(f"/actions/{card.id}", headers=HX, data=edit_form(world, 1, value))
     assert refused.status_code == 422
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert s.get(Action, card.id).repeat_every == 0
     assert events_of(db, "edited") == []
 

@@ -69,7 +69,7 @@ def test_demo_has_ideas_in_every_state(db):
     teams, and one adopted there whose card is on its board."""
     from boards.models import Idea
 
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         assert seed_demo(s, PASSWORD) is not None
     with db.reader() as s:
         ideas = s.exec(select(Idea)).all()
