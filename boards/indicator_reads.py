@@ -9,6 +9,7 @@ from .access import get_or_404
 from .errors import N_
 from .models import Goal, Indicator, IndicatorBaseline, IndicatorValue
 from .periods import Period, current_period
+from .xmr import xmr_analysis
 
 
 @dataclass
@@ -32,6 +33,25 @@ class IndicatorView:
         if self.baseline is None:
             return self.values
         return [v for v in self.values if v.ordinal >= self.baseline.from_ordinal]
+
+    @property
+    def keys(self):
+        """{ordinal: period key} of the values (the analysis counts periods by ordinal)."""
+        return {v.ordinal: v.period for v in self.values}
+
+    def analysis(self):
+        """The values read as an XmR chart, a segment per baseline; periods are ordinals."""
+        return xmr_analysis([(v.ordinal, v.value) for v in self.values],
+                            baseline_starts(self.baselines))
+
+
+def baseline_starts(baselines):
+    """The ordinals where baselines begin, oldest first: a baseline started later from an
+    earlier period replaces those that begin at or after it."""
+    starts = []
+    for baseline in baselines:
+        starts = [s for s in starts if s < baseline.from_ordinal] + [baseline.from_ordinal]
+    return starts
 
 
 def goal_indicators(session, goal_id):
