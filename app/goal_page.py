@@ -12,9 +12,17 @@ from boards.models import Person
 from . import database
 from .inputs import form_version
 from .writes import write
-from .xmr_chart import xmr_chart
+from .xmr_chart import xmr_chart, xmr_sparkline
 
 bp = Blueprint("goal_page", __name__)
+
+
+def goal_sparklines(session, goals):
+    """{goal id: [(indicator, Sparkline)]} of the goals' indicators in use, for a goals panel
+    or the overview: the last values, the latest one and any signal."""
+    views = indicator_reads.indicator_views_of_goals(session, [goal.id for goal in goals])
+    return {goal_id: [(view.indicator, xmr_sparkline(view.analysis())) for view in rows]
+            for goal_id, rows in views.items()}
 
 
 def _allowed(check, session, person, goal):

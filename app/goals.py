@@ -11,6 +11,7 @@ from boards.models import Person
 
 from . import database
 from .confirm import confirmed
+from .goal_page import goal_sparklines
 from .i18n import translate_error
 from .inputs import form_date, form_id, form_version
 from .writes import write
@@ -36,6 +37,7 @@ def render_panel(slug, status=200):
     view = queries.team_goals(session, slug)
     me = session.get(Person, current_user.id)
     return render_template("boards/_goals_panel.html", goals_view=view,
+                           sparks=goal_sparklines(session, view.long_goals + view.short_goals),
                            can_set_goals=can_write_team(session, me, view.team)), status
 
 

@@ -100,3 +100,23 @@ def latest_values(session, indicator_ids):
         latest, (latest.c.indicator_id == IndicatorValue.indicator_id)
         & (latest.c.last == IndicatorValue.ordinal))).all()
     return {row.indicator_id: row for row in rows}
+
+
+def indicator_views_of_goals(session, goal_ids):
+    """{goal id: [IndicatorView]} of the goals' indicators in use, with all their values and
+    baselines (a panel's sparklines): three statements, one when there are no indicators."""
+    found = indicators_of_goals(session, goal_ids)
+    ids = [row.id for rows in found.values() for row in rows]
+    values, baselines = {}, {}
+    if ids:
+        for row in session.exec(select(IndicatorValue)
+                                .where(IndicatorValue.indicator_id.in_(ids))
+                                .order_by(IndicatorValue.indicator_id, IndicatorValue.ordinal)):
+            values.setdefault(row.indicator_id, []).append(row)
+        for row in session.exec(select(IndicatorBaseline)
+                                .where(IndicatorBaseline.indicator_id.in_(ids))
+                                .order_by(IndicatorBaseline.id)):
+            baselines.setdefault(row.indicator_id, []).append(row)
+    return {goal_id: [IndicatorView(row, None, values.get(row.id, []), baselines.get(row.id, []),
+                                    None) for row in rows]
+            for goal_id, rows in found.items()}

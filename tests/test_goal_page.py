@@ -172,3 +172,23 @@ def test_the_page_needs_a_login_and_a_goal(client, world):
     assert client.get(f"/goals/{world.short_goal}").status_code == 302
     login(client, "anna@test.example")
     assert client.get("/goals/999999").status_code == 404
+
+
+def test_goals_panel_and_overview_show_sparklines(client, db, world):
+    """The goals panel (as re-read) and the overview show each indicator's sparkline with its
+    latest value and the signal in words; both link to the goal page."""
+    indicator_id = add_indicator(db, world, text=TWELVE)
+    add_indicator(db, world, name="Doorlooptijd")  # two values: no limits, no signal
+    login(client, "anna@test.example")
+    for path in ("/teams/wonen/goals", "/overview"):
+        page = client.get(path).get_data(as_text=True)
+        spark = page[page.index(f'data-indicator="{indicator_id}"'):]
+        spark = spark[:spark.index("</li>")]
+        assert f'href="/goals/{world.short_goal}#indicator-{indicator_id}"' in spark, path
+        assert '<strong class="xmr-latest">30</strong>' in spark, path
+        assert 'class="signal-flag">signaal<' in spark and 'class="xmr-signal"' in spark, path
+        assert page.count('class="indicator-spark has-signal"') == 1, path
+        assert "Doorlooptijd" in page
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert f'href="/goals/{world.short_goal}"' in board  # the goal page, from the panel
+    assert "indicator-spark" not in board  # read with the panel when it is opened

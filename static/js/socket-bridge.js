@@ -178,7 +178,9 @@
     if (VB.overview) return refreshOverview();
     if (VB.board) window.htmx.trigger(document.body, "vb:goals");
   };
-  ["goal.created", "goal.changed", "ambition.changed"].forEach((name) => socket.on(name, goalChanged));
+  // An indicator's value, definition or signal: the same re-read shows its new sparkline.
+  ["goal.created", "goal.changed", "ambition.changed", "indicator.created", "indicator.changed",
+   "indicator.signal"].forEach((name) => socket.on(name, goalChanged));
 
   socket.on("action.deleted", (payload) => {
     if (VB.overview) return refreshOverview();
