@@ -102,10 +102,11 @@ def latest_values(session, indicator_ids):
     return {row.indicator_id: row for row in rows}
 
 
-def indicator_views_of_goals(session, goal_ids):
-    """{goal id: [IndicatorView]} of the goals' indicators in use, with all their values and
-    baselines (a panel's sparklines): three statements, one when there are no indicators."""
-    found = indicators_of_goals(session, goal_ids)
+def indicator_views_of_goals(session, goal_ids, *, retired=False):
+    """{goal id: [IndicatorView]} of the goals' indicators in use (retired ones too when asked),
+    with all their values and baselines (a panel's sparklines): three statements, one when
+    there are no indicators."""
+    found = indicators_of_goals(session, goal_ids, retired=retired)
     ids = [row.id for rows in found.values() for row in rows]
     values, baselines = {}, {}
     if ids:

@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from . import notifications
+from . import indicator_signals, notifications
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict
 from .models import Action, Outbox, Person, Team, Webhook, utcnow
@@ -63,6 +63,8 @@ def _add_notifications(session):
     for entry in entries:
         if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
             _add_webhook_calls(session, entry, webhooks)
+        elif entry.kind == indicator_signals.SIGNAL_EVENT and webhooks:
+            indicator_signals.add_webhook_calls(session, entry, webhooks, add)
         for person_id, kind in notifications.mail_recipients(session, entry):
             add(session, channel="mail", kind=kind, key=f"mail:{kind}:{entry.id}:{person_id}",
                 person_id=person_id, event_id=entry.id,

@@ -10,6 +10,7 @@ from . import actions, catalog, closing, people
 from .cycles import current_cycle, today_local
 from .models import Ambition, Membership, Organisation, Team
 from .password_policy import PasswordContext, check_password, context_words, person_words
+from .seed_indicators import seed_indicators
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -187,6 +188,7 @@ def seed_demo(session, password, today=None, rng=None):
     short_goals = _seed_goals(session, admin_id)
     teams = _seed_teams(session, admin_id, staff)
     _seed_actions(session, admin_id, teams, staff, short_goals, rng, today)
+    seed_indicators(session, admin_id, today)
     return demo_logins(session, staff)
 
 

@@ -179,8 +179,15 @@
     if (VB.board) window.htmx.trigger(document.body, "vb:goals");
   };
   // An indicator's value, definition or signal: the same re-read shows its new sparkline.
-  ["goal.created", "goal.changed", "ambition.changed", "indicator.created", "indicator.changed",
-   "indicator.signal"].forEach((name) => socket.on(name, goalChanged));
+  ["goal.created", "goal.changed", "ambition.changed", "indicator.created", "indicator.changed"]
+    .forEach((name) => socket.on(name, goalChanged));
+  // A new signal on an indicator's chart: shown with the re-read, and said.
+  socket.on("indicator.signal", (payload) => {
+    goalChanged();
+    if (!payload || !payload.indicator || !payload.signals) return;
+    VB.announce(`${payload.indicator.name}: ` +
+                payload.signals.map((s) => `${s.period} ${s.text}`).join("; "));
+  });
 
   socket.on("action.deleted", (payload) => {
     if (VB.overview) return refreshOverview();
