@@ -39,9 +39,22 @@ def indicator_chart(session, view, done):
     the goal's done actions on the timeline."""
     keys = view.keys
     title = view.indicator.name + (f" ({view.indicator.unit})" if view.indicator.unit else "")
+    def label(ordinal):
+        return keys.get(ordinal, str(ordinal))
+
     return xmr_chart(view.analysis(), title, target=view.indicator.target,
-                     actions=goal_reads.done_periods(session, view, done),
-                     label=lambda ordinal: keys.get(ordinal, str(ordinal)))
+                     actions=goal_reads.done_periods(session, view, done), label=label,
+                     axis=lambda ordinal: short_period(label(ordinal)))
+
+
+def short_period(key):
+    """A period short enough for five along a phone's axis: W07 for 2026-W07, 26-02 for
+    2026-02 (the table under the chart has them in full)."""
+    if "-W" in key:
+        return key.split("-", 1)[1]
+    if "-" in key:
+        return key[2:]
+    return key
 
 
 def _page_data(goal_id):
