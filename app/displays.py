@@ -9,11 +9,11 @@ from boards.overview import overview_for
 
 from . import database
 from .admin import admin_required
-from .goal_page import goal_sparklines
 from .pages import column_titles
 from .public_url import public_url
 from .security_log import log_change
 from .sockets import disconnect_room
+from .sparklines import goal_sparklines
 from .writes import write
 
 bp = Blueprint("displays", __name__)

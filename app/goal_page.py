@@ -10,19 +10,12 @@ from boards.indicators import require_measurer
 from boards.models import Person
 
 from . import database
+from .goals import render_panel
 from .inputs import form_version
 from .writes import write
-from .xmr_chart import xmr_chart, xmr_sparkline
+from .xmr_chart import xmr_chart
 
 bp = Blueprint("goal_page", __name__)
-
-
-def goal_sparklines(session, goals):
-    """{goal id: [(indicator, Sparkline)]} of the goals' indicators in use, for a goals panel
-    or the overview: the last values, the latest one and any signal."""
-    views = indicator_reads.indicator_views_of_goals(session, [goal.id for goal in goals])
-    return {goal_id: [(view.indicator, xmr_sparkline(view.analysis())) for view in rows]
-            for goal_id, rows in views.items()}
 
 
 def _allowed(check, session, person, goal):
@@ -107,6 +100,9 @@ def set_value(indicator_id):
     """Enter or correct one period's value."""
     write(indicators.set_value, current_user.id, indicator_id, request.form.get("period"),
           request.form.get("value"))
+    panel = request.form.get("panel")  # sent from a board's goals panel: that panel again
+    if panel and request.headers.get("HX-Request"):
+        return render_panel(panel)
     return _indicator_answer(indicator_id)
 
 

@@ -11,9 +11,9 @@ from boards.models import Person
 
 from . import database
 from .confirm import confirmed
-from .goal_page import goal_sparklines
 from .i18n import translate_error
 from .inputs import form_date, form_id, form_version
+from .sparklines import goal_sparklines
 from .writes import write
 
 bp = Blueprint("goals", __name__)

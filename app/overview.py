@@ -6,8 +6,8 @@ from flask_login import login_required
 from boards.overview import overview_for
 
 from . import database
-from .goal_page import goal_sparklines
 from .pages import column_titles
+from .sparklines import goal_sparklines
 
 bp = Blueprint("overview", __name__)
 

@@ -192,3 +192,26 @@ def test_goals_panel_and_overview_show_sparklines(client, db, world):
     board = client.get("/teams/wonen").get_data(as_text=True)
     assert f'href="/goals/{world.short_goal}"' in board  # the goal page, from the panel
     assert "indicator-spark" not in board  # read with the panel when it is opened
+
+
+def test_members_enter_a_value_on_the_goals_panel(client, db, world):
+    """The panel's form pre-selects the period running now; its answer is the panel again with
+    the new latest value; someone of another team gets no form there."""
+    indicator_id = add_indicator(db, world)
+    with db.reader() as s:
+        current = _current_month(s)
+    login(client, "anna@test.example")
+    panel = client.get("/teams/wonen/goals").get_data(as_text=True)
+    assert f'id="spark-period-{indicator_id}" name="period" value="{current}"' in panel
+    answer = client.post(f"/indicators/{indicator_id}/value",
+                         data={"period": current, "value": "6,5", "panel": "wonen"},
+                         headers=HX)
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert body.lstrip().startswith('<details class="goals" id="goals-panel"')
+    assert '<strong class="xmr-latest">6,5</strong>' in body
+    assert _stored(db, indicator_id)[current] == 6.5
+    client.post("/logout")
+    login(client, "carla@test.example")
+    assert f'id="spark-period-{indicator_id}"' not in \
+        client.get("/teams/wonen/goals").get_data(as_text=True)
