@@ -215,3 +215,18 @@ def test_members_enter_a_value_on_the_goals_panel(client, db, world):
     login(client, "carla@test.example")
     assert f'id="spark-period-{indicator_id}"' not in \
         client.get("/teams/wonen/goals").get_data(as_text=True)
+
+
+def test_the_panels_sparklines_are_read_into_their_places(client, db, world):
+    """The board page leaves them out and asks for them when its panel opens; the answer swaps
+    each goal's sparklines into its own place."""
+    indicator_id = add_indicator(db, world, text=TWELVE)
+    login(client, "anna@test.example")
+    board = client.get("/teams/wonen").get_data(as_text=True)
+    assert 'hx-get="/teams/wonen/goals/sparks" hx-trigger="toggle once from:#goals-panel"' in board
+    assert f'<div id="sparks-goal-{world.short_goal}" class="spark-slot"></div>' in board
+    sparks = client.get("/teams/wonen/goals/sparks").get_data(as_text=True)
+    slot = sparks[sparks.index(f'<div id="sparks-goal-{world.short_goal}"'):]
+    assert slot.startswith(f'<div id="sparks-goal-{world.short_goal}" class="spark-slot" '
+                           'hx-swap-oob="true">')
+    assert f'data-indicator="{indicator_id}"' in slot[:slot.index("</div>")]

@@ -67,3 +67,35 @@ def test_goal_page_has_no_axe_violations(new_page, goal_path, width):
     _indicator(page).locator("svg.xmr-chart").screenshot(path=str(SHOTS / f"chart-{width}.png"))
     assert axe_violations(page) == []
     assert overflow(page)["extra"] <= 0, overflow(page)
+
+
+def test_the_goals_panel_shows_sparklines_and_takes_a_value(new_page):
+    """Opening the board's goals panel reads the sparklines in (the call-back indicator with its
+    signal named); a value entered there shows as the latest, the panel staying open."""
+    page = new_page(SANNE, path=BOARD, live=False)
+    page.click("#goals-panel > summary")
+    spark = page.locator("#goals-panel li.indicator-spark", has_text="Terugbelverzoeken later dan")
+    expect(spark).to_have_count(1, timeout=3_000)
+    expect(spark.locator(".signal-flag")).to_have_text("signaal")
+    spark.locator("input[name=value]").fill("4,2")
+    spark.get_by_role("button", name="Waarde opslaan").click()
+    expect(page.locator("#goals-panel li.indicator-spark", has_text="Terugbelverzoeken later dan")
+           .locator(".xmr-latest")).to_have_text("4,2", timeout=3_000)
+    expect(page.locator("#goals-panel")).to_have_attribute("open", "")
+    assert page.errors == []
+
+
+@pytest.mark.parametrize("width", [360, 1280, 1920])
+def test_sparklines_have_no_axe_violations(new_page, width):
+    """The overview per ambition and the board's opened goals panel, with their sparklines."""
+    page = new_page(SANNE, path="/overview", viewport={"width": width, "height": 900},
+                    live=False, bypass_csp=True)
+    expect(page.locator("#overview-body li.indicator-spark").first).to_be_visible()
+    page.screenshot(path=str(SHOTS / f"overview-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
+    page.goto(BOARD)
+    page.click("#goals-panel > summary")
+    expect(page.locator("#goals-panel li.indicator-spark").first).to_be_visible(timeout=3_000)
+    page.screenshot(path=str(SHOTS / f"panel-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
+    assert overflow(page)["extra"] <= 0, overflow(page)
