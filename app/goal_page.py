@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from boards import goal_reads, indicator_reads, indicators
-from boards.errors import Conflict, Forbidden
+from boards.errors import N_, Conflict, Forbidden, Invalid
 from boards.goals import require_goal_editor
 from boards.indicators import require_measurer
 from boards.models import Person
@@ -125,6 +125,9 @@ def start_baseline(indicator_id):
 @bp.route("/indicators/<int:indicator_id>/retire", methods=["POST"])
 @login_required
 def retire_indicator(indicator_id):
-    """Retire an indicator: its values and chart stay, new values are refused."""
+    """Retire an indicator (confirmed): its values and chart stay, new values are refused."""
+    if request.form.get("confirm") != "yes":
+        # The box is `required` on the page; a post without it still changes nothing.
+        raise Invalid(N_("Tick the box to confirm."), field="confirm")
     write(indicators.retire_indicator, current_user.id, indicator_id, version=form_version())
     return _indicator_answer(indicator_id)

@@ -161,8 +161,13 @@ def test_admin_adds_and_retires_an_indicator(client, db, world):
     body = made.get_data(as_text=True)
     assert body.lstrip().startswith('<div id="indicators">') and "Tevredenheid" in body
     indicator_id = int(re.search(r'id="indicator-(\d+)"', body)[1])
-    retired = client.post(f"/indicators/{indicator_id}/retire", data={"version": "1"},
-                          headers=HX).get_data(as_text=True)
+    unconfirmed = client.post(f"/indicators/{indicator_id}/retire", data={"version": "1"},
+                              headers=HX)
+    assert unconfirmed.status_code == 422
+    assert json.loads(unconfirmed.headers["HX-Trigger"])["vb:error"]["field"] == "confirm"
+    retired = client.post(f"/indicators/{indicator_id}/retire",
+                          data={"version": "1", "confirm": "yes"}, headers=HX)
+    retired = retired.get_data(as_text=True)
     assert 'class="goal-status goal-retired">Vervallen<' in retired
     assert f'/indicators/{indicator_id}/value"' not in retired
 
