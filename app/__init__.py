@@ -110,9 +110,10 @@ def create_app(config=None):
     csrf.exempt(admin_api.bp)
     csrf.exempt(ideas_api.bp)
     csrf.exempt(scim.bp)
-    from . import indicator_exports, indicators_api, notifications
+    from . import goal_page, indicator_exports, indicators_api, notifications
     indicators_api.init_app(app, csrf)
     app.register_blueprint(indicator_exports.bp)
+    app.register_blueprint(goal_page.bp)
     notifications.init_app(app, csrf)
     errors.init_app(app)
     from . import oidc

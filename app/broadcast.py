@@ -4,6 +4,7 @@ from flask import current_app
 
 from boards.changes import GoalChange, IndicatorChange
 from boards.ideas import IdeaChange
+from boards.xmr import Signal
 
 from .card_cache import card_text
 from .extensions import socketio
@@ -15,6 +16,7 @@ from .serializers import (
     idea_json,
     indicator_json,
 )
+from .xmr_words import signal_text
 
 
 def rooms_for(change):
@@ -78,6 +80,21 @@ def publish_indicator(change):
     payload = {"indicator": indicator_json(change.indicator), "goal_id": change.goal.id,
                "periods": list(change.periods), "seq": change.event.id}
     socketio.emit(change.kind, payload, to=[f"board:{slug}" for slug in change.team_slugs])
+    if change.signal is not None:
+        publish_signal(change)
+    return payload
+
+
+def publish_signal(change):
+    """Send `indicator.signal` (the new signals, in words) to the goal's boards and the
+    overview."""
+    payload = {"indicator": indicator_json(change.indicator), "goal_id": change.goal.id,
+               "signals": [{"period": s["period"], "rule": s["rule"],
+                            "text": signal_text(Signal(s["period"], s["rule"], s["side"]))}
+                           for s in change.signal.after["signals"]],
+               "seq": change.signal.id}
+    socketio.emit("indicator.signal", payload,
+                  to=[f"board:{slug}" for slug in change.team_slugs] + ["overview"])
     return payload
 
 

@@ -4,7 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from boards import closing, cycle_list, cycles, queries, review
+from boards import closing, cycle_list, cycles, queries, review, signal_reads
 from boards.access import can_write_board
 from boards.errors import DomainError
 from boards.models import Person
@@ -15,6 +15,7 @@ from .errors import status_for
 from .history import described
 from .i18n import translate_error
 from .writes import write
+from .xmr_words import signal_text
 
 bp = Blueprint("cycles", __name__)
 
@@ -35,7 +36,10 @@ def show(number):
     session = database.reader()
     data = review.cycle_review(session, number)
     teams = [team for team, _counts, _record in data.teams]
+    signals = [(found, [signal_text(x) for x in found.signals])
+               for found in signal_reads.cycle_signals(session, data.cycle)]
     return render_template("cycles/review.html", review=data, chart=trend_chart(data.trend),
+                           signals=signals,
                            closable=closing.closable_team_ids(session, current_user.id,
                                                               data.cycle, teams))
 

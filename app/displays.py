@@ -13,6 +13,7 @@ from .pages import column_titles
 from .public_url import public_url
 from .security_log import log_change
 from .socket_rooms import disconnect_room
+from .sparklines import goal_sparklines
 from .writes import write
 
 bp = Blueprint("displays", __name__)
@@ -32,8 +33,10 @@ def show(token):
     """The board or overview this link was made for, read-only."""
     link, team = _display(token)
     if team is None:
-        return render_template("overview/index.html", data=overview_for(database.reader()),
-                               titles=column_titles(), display=link,
+        data = overview_for(database.reader())
+        return render_template("overview/index.html", data=data, titles=column_titles(),
+                               sparks=goal_sparklines(database.reader(), data.goals.values()),
+                               display=link,
                                live_url=url_for("displays.live", token=token))
     view = queries.board_view(database.reader(), team.slug)
     return render_template("boards/display.html", board=view, titles=column_titles(),
@@ -56,8 +59,10 @@ def live(token):
     _link, team = _display(token)
     if team is not None:
         abort(404)
-    return render_template("overview/_body.html", data=overview_for(database.reader()),
-                           titles=column_titles(), display=_link)
+    data = overview_for(database.reader())
+    return render_template("overview/_body.html", data=data, titles=column_titles(),
+                           sparks=goal_sparklines(database.reader(), data.goals.values()),
+                           display=_link)
 
 
 @bp.route("/display/<token>/ambitions.css")

@@ -13,6 +13,7 @@ from . import database
 from .confirm import confirmed
 from .i18n import translate_error
 from .inputs import form_date, form_id, form_version
+from .sparklines import goal_sparklines
 from .writes import write
 
 bp = Blueprint("goals", __name__)
@@ -30,12 +31,13 @@ def _goal_fields():
     return fields
 
 
-def render_panel(slug, status=200):
+def render_panel(slug, status=200, template="boards/_goals_panel.html"):
     """The board's goals panel, with the new-action form's goal picker swapped out of band."""
     session = database.reader()
     view = queries.team_goals(session, slug)
     me = session.get(Person, current_user.id)
-    return render_template("boards/_goals_panel.html", goals_view=view,
+    return render_template(template, goals_view=view,
+                           sparks=goal_sparklines(session, view.long_goals + view.short_goals),
                            can_set_goals=can_write_team(session, me, view.team)), status
 
 
@@ -50,6 +52,13 @@ def _panel_or_board(slug, status=200):
 def panel(slug):
     """The goals panel alone, for re-reading it after a goal changed elsewhere."""
     return render_panel(slug)
+
+
+@bp.route("/teams/<slug>/goals/sparks")
+@login_required
+def sparks(slug):
+    """The indicators' sparklines of the panel's goals, each swapped into its place."""
+    return render_panel(slug, template="boards/_goal_sparks.html")
 
 
 @bp.route("/teams/<slug>/goals", methods=["POST"])

@@ -306,6 +306,8 @@ def message_kinds():
         "help_answered": _("Request for help answered"),
         "digest": _("Digest at the start of a cycle"), "reminder_due": _("Deadline reminder"),
         "overdue": _("Overdue"), "team_needs_help": _("A team needs help"),
+        "indicator_signal": _("Signal in an indicator"),
+        "indicator.signal": _("Signal in an indicator"),
     }
 
 

@@ -35,4 +35,8 @@ INDICATOR_SENTENCES = {
     "indicator_baseline_started": lambda f: _(
         "%(person)s started a new baseline of '%(indicator)s' from %(period)s",
         person=f.person, indicator=_name(f), period=f.after.get("from") or "?"),
+    "indicator_signal": lambda f: _(
+        "The values %(person)s entered made '%(indicator)s' show a signal in %(periods)s",
+        person=f.person, indicator=_name(f),
+        periods=", ".join(s.get("period", "?") for s in f.after.get("signals") or []) or "?"),
 }

@@ -14,8 +14,10 @@ from boards import notifications
 from boards.cycles import cycle_of, organisation
 from boards.models import Action, Event, Person, Team
 from boards.validation import LINE_BREAKING
+from boards.xmr import Signal
 
 from .public_url import public_url
+from .xmr_words import signal_text
 
 
 @dataclass
@@ -118,6 +120,22 @@ def _digest(session, payload):
     return mail
 
 
+def _indicator_signal(session, payload):
+    entry = session.get(Event, payload.get("event_id"))
+    if entry is None:
+        return None
+    name = entry.after["name"]
+    lines = [gettext("%(period)s: %(signal)s", period=s["period"],
+                     signal=signal_text(Signal(s["period"], s["rule"], s["side"])))
+             for s in entry.after["signals"]]
+    return Mail(gettext("A signal in %(indicator)s", indicator=name),
+                [gettext("The process-behaviour chart of %(indicator)s shows a signal:",
+                         indicator=name)] + lines,
+                link=(gettext("Open the chart"),
+                      public_url("goal_page.goal", goal_id=entry.goal_id)
+                      + f"#indicator-{entry.after['indicator_id']}"))
+
+
 _COMPOSERS = {
     "help_answered": _help_update("help_answered"),
     "help_resolved": _help_update("help_resolved"),
@@ -125,6 +143,7 @@ _COMPOSERS = {
     "reminder_due": _reminder("reminder_due"),
     "overdue": _reminder("overdue"),
     "digest": _digest,
+    "indicator_signal": _indicator_signal,
 }
 
 

@@ -20,6 +20,7 @@ def choice_labels():
                        "and when an action is overdue"),
         "help_updates": _("When my request for help is answered or resolved"),
         "escalations": _("When a team needs help (for the Team van teams and team delegates)"),
+        "indicator_signals": _("When an indicator of my team's goals shows a signal"),
     }
 
 

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from boards import outbox, webhooks
 from boards.errors import DomainError, Invalid
+from boards.indicator_signals import SIGNAL_HOOK
 from boards.models import Webhook
 
 from . import database
@@ -70,7 +71,8 @@ def webhooks_page():
     hook = session.get(Webhook, chosen) if chosen else None
     log = outbox.recent(session, webhook_id=hook.id, limit=100) if hook else []
     return render_template("notifications/webhooks.html", hooks=hooks, hook=hook, log=log,
-                           kinds=outbox.ACTION_KINDS, kind_names=message_kinds())
+                           kinds=outbox.ACTION_KINDS + (SIGNAL_HOOK,),
+                           kind_names=message_kinds())
 
 
 @bp.route("/webhooks", methods=["POST"])

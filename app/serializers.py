@@ -6,6 +6,8 @@ from boards.cycles import cycle_state
 from boards.models import STATUSES
 from boards.outbox import action_data
 
+from .xmr_words import signal_text
+
 # Times a log entry keeps as text: a deleted card's record (boards.actions.RESTORE_FIELDS).
 LOGGED_TIMES = ("created_at", "help_since")
 
@@ -169,16 +171,23 @@ def indicator_json(indicator, current=None):
 
 
 def indicator_view_json(view):
-    """An indicator with its values and baselines, as GET /api/v1/indicators/<id> shows it."""
+    """An indicator with its values and baselines, as GET /api/v1/indicators/<id> shows it,
+    with the limits of each baseline and the signals (XmR)."""
+    analysis, keys = view.analysis(), view.keys
     return {**indicator_json(view.indicator, view.current),
             "values": [{"period": v.period, "value": number_json(v.value),
                         "updated_at": timestamp(v.updated_at)} for v in view.values],
             "baseline": view.baseline.from_period if view.baseline else None,
             "baselines": [{"from": b.from_period, "created_at": timestamp(b.created_at)}
                           for b in view.baselines],
-            # Process-behaviour limits and signals are boards.xmr's to compute from the
-            # values since the baseline; until it is wired in, both lists are empty.
-            "limits": [], "signals": []}
+            "limits": [{"from": keys[s.start], "centre": number_json(s.limits.centre),
+                        "lower": number_json(s.limits.lower),
+                        "upper": number_json(s.limits.upper),
+                        "range_upper": number_json(s.limits.upper_range)}
+                       for s in analysis.segments if s.limits is not None],
+            "signals": [{"period": keys[s.period], "rule": s.rule, "text": signal_text(s)}
+                        for s in analysis.signals]}
+
 
 def idea_json(idea, team, author, passed_from=None):
     """An idea as the API and socket events show it."""

@@ -83,9 +83,10 @@ def scale(low, high, top, height):
     return lambda value: round(top + (high - float(value)) / (high - low) * height, 1)
 
 
-def xmr_chart(analysis, title, *, target=None, actions=(), label=str):
+def xmr_chart(analysis, title, *, target=None, actions=(), label=str, axis=None):
     """Geometry and table of an XmR chart; `actions` are (period, label) of actions done,
-    `label` writes a period for people (a date format, a week number)."""
+    `label` writes a period for people (a date format, a week number), `axis` a shorter form
+    for the labels along the axis (default: `label`)."""
     chart = XmrChart(title, summary_sentence(analysis.summary()), font=FONT)
     points = analysis.points
     if not points:
@@ -115,7 +116,7 @@ def xmr_chart(analysis, title, *, target=None, actions=(), label=str):
     actions_at = _actions_at(points, actions)
     chart.actions = [(x[i], text) for i, texts in sorted(actions_at.items()) for text in texts]
     every = ceil(len(points) / MAX_LABELS)
-    chart.labels = [(x[i], label(p.period)) for i, p in enumerate(points)
+    chart.labels = [(x[i], (axis or label)(p.period)) for i, p in enumerate(points)
                     if (len(points) - 1 - i) % every == 0]  # always the latest period
     chart.rows = _rows(analysis, places, label, actions_at)
     return chart

@@ -92,4 +92,5 @@ class IndicatorChange:
     periods: tuple = ()  # the periods whose values were entered or corrected
     created: bool = False  # a value for a period that had none (201 rather than 200)
     value: Optional[tuple] = None  # set_value: (period key, Decimal) as stored now
+    signal: Optional[Event] = None  # the Event of the signals this write made appear
 

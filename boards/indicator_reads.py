@@ -9,6 +9,7 @@ from .access import get_or_404
 from .errors import N_
 from .models import Goal, Indicator, IndicatorBaseline, IndicatorValue
 from .periods import Period, current_period
+from .xmr import xmr_analysis
 
 
 @dataclass
@@ -32,6 +33,25 @@ class IndicatorView:
         if self.baseline is None:
             return self.values
         return [v for v in self.values if v.ordinal >= self.baseline.from_ordinal]
+
+    @property
+    def keys(self):
+        """{ordinal: period key} of the values (the analysis counts periods by ordinal)."""
+        return {v.ordinal: v.period for v in self.values}
+
+    def analysis(self):
+        """The values read as an XmR chart, a segment per baseline; periods are ordinals."""
+        return xmr_analysis([(v.ordinal, v.value) for v in self.values],
+                            baseline_starts(self.baselines))
+
+
+def baseline_starts(baselines):
+    """The ordinals where baselines begin, oldest first: a baseline started later from an
+    earlier period replaces those that begin at or after it."""
+    starts = []
+    for baseline in baselines:
+        starts = [s for s in starts if s < baseline.from_ordinal] + [baseline.from_ordinal]
+    return starts
 
 
 def goal_indicators(session, goal_id):
@@ -80,3 +100,24 @@ def latest_values(session, indicator_ids):
         latest, (latest.c.indicator_id == IndicatorValue.indicator_id)
         & (latest.c.last == IndicatorValue.ordinal))).all()
     return {row.indicator_id: row for row in rows}
+
+
+def indicator_views_of_goals(session, goal_ids, *, retired=False):
+    """{goal id: [IndicatorView]} of the goals' indicators in use (retired ones too when asked),
+    with all their values and baselines (a panel's sparklines): three statements, one when
+    there are no indicators."""
+    found = indicators_of_goals(session, goal_ids, retired=retired)
+    ids = [row.id for rows in found.values() for row in rows]
+    values, baselines = {}, {}
+    if ids:
+        for row in session.exec(select(IndicatorValue)
+                                .where(IndicatorValue.indicator_id.in_(ids))
+                                .order_by(IndicatorValue.indicator_id, IndicatorValue.ordinal)):
+            values.setdefault(row.indicator_id, []).append(row)
+        for row in session.exec(select(IndicatorBaseline)
+                                .where(IndicatorBaseline.indicator_id.in_(ids))
+                                .order_by(IndicatorBaseline.id)):
+            baselines.setdefault(row.indicator_id, []).append(row)
+    return {goal_id: [IndicatorView(row, None, values.get(row.id, []), baselines.get(row.id, []),
+                                    None) for row in rows]
+            for goal_id, rows in found.items()}

@@ -14,6 +14,7 @@ from .access import active_person, is_id, require_team_writer, sets_organisation
 from .changes import IndicatorChange
 from .errors import N_, Conflict, Forbidden, Invalid, NotFound
 from .goals import _locked, require_goal_editor, showing_boards
+from .indicator_signals import SIGNAL_EVENT, analysis_of, new_signals
 from .models import (
     DIRECTIONS,
     Goal,
@@ -208,6 +209,7 @@ def set_value(session, actor_id, indicator_id, period, value):
     actor, indicator, goal = _measurable(session, actor_id, indicator_id)
     found = check_not_future(session, indicator.period, parse_period(indicator.period, period))
     number = parse_number(value)
+    earlier = analysis_of(session, indicator.id)
     before, after = _write_values(session, actor, indicator, [(found, number)])
     if not after:
         return _change(session, "indicator.changed", None, indicator, goal,
@@ -221,7 +223,8 @@ def set_value(session, actor_id, indicator_id, period, value):
         entry = events.record(session, kind="indicator_value_entered", **_by(actor, goal),
                               after={**head, "value": after[found.key]})
     return _change(session, "indicator.changed", entry, indicator, goal,
-                   periods=(found.key,), created=not before, value=(found.key, number))
+                   periods=(found.key,), created=not before, value=(found.key, number),
+                   signal=_signals_since(session, earlier, actor, indicator, goal))
 
 
 def paste_values(session, actor_id, indicator_id, text):
@@ -231,13 +234,25 @@ def paste_values(session, actor_id, indicator_id, text):
     actor, indicator, goal = _measurable(session, actor_id, indicator_id)
     rows = pasted_rows(indicator.period, text, current_period(session, indicator.period))
     entries = [(period, number) for _line, period, number in rows]
+    earlier = analysis_of(session, indicator.id)
     before, after = _write_values(session, actor, indicator, entries)
     if not after:
         return _change(session, "indicator.changed", None, indicator, goal)
     head = {"indicator_id": indicator.id, "name": indicator.name, "count": len(after)}
     entry = events.record(session, kind="indicator_values_pasted", **_by(actor, goal),
                           before={**head, "values": before}, after={**head, "values": after})
-    return _change(session, "indicator.changed", entry, indicator, goal, periods=tuple(after))
+    return _change(session, "indicator.changed", entry, indicator, goal, periods=tuple(after),
+                   signal=_signals_since(session, earlier, actor, indicator, goal))
+
+
+def _signals_since(session, earlier, actor, indicator, goal):
+    """Log the signals the values just written made appear (None when there are none)."""
+    found = new_signals(earlier, analysis_of(session, indicator.id))
+    if not found:
+        return None
+    return events.record(session, kind=SIGNAL_EVENT, **_by(actor, goal),
+                         after={"indicator_id": indicator.id, "name": indicator.name,
+                                "signals": found})
 
 
 def start_baseline(session, actor_id, indicator_id, from_period):

@@ -9,6 +9,7 @@ from . import events
 from .access import active_person
 from .cycles import cycle_number_on, cycle_of, organisation
 from .errors import N_, Invalid
+from .indicator_signals import SIGNAL_EVENT, signal_recipients
 from .models import Action, Event, Goal, Membership, NotificationChoice, Person, Team
 
 # A choice on the "Meldingen" page and the mail kinds it covers.
@@ -17,6 +18,7 @@ CHOICES = {
     "reminders": ("reminder_due", "overdue"),
     "help_updates": ("help_answered", "help_resolved"),
     "escalations": ("team_needs_help",),
+    "indicator_signals": ("indicator_signal",),
 }
 CHOICE_OF = {kind: choice for choice, kinds in CHOICES.items() for kind in kinds}
 # A digest is planned only in a cycle's first days: late joiners wait for the next cycle.
@@ -92,6 +94,8 @@ def mail_recipients(session, entry):
                                  .where(Team.delegate_id.is_not(None))).all()
         found = [(pid, "team_needs_help") for pid in sorted(set(members) | set(delegates))
                  if pid != entry.person_id]
+    elif entry.kind == SIGNAL_EVENT:
+        found = [(pid, "indicator_signal") for pid in signal_recipients(session, entry)]
     return [(pid, kind) for pid, kind in found if _wants(session, pid, kind)]
 
 

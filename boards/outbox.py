@@ -14,7 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import select
 
-from . import notifications
+from . import indicator_signals, notifications
 from .access import active_person, get_or_404, require_admin
 from .errors import N_, Conflict
 from .models import Action, Outbox, Person, Team, Webhook, utcnow
@@ -51,6 +51,8 @@ def add_notifications(session, entries):
     for entry in entries:
         if entry.action_id is not None and entry.kind in ACTION_KINDS and webhooks:
             _add_webhook_calls(session, entry, webhooks)
+        elif entry.kind == indicator_signals.SIGNAL_EVENT and webhooks:
+            indicator_signals.add_webhook_calls(session, entry, webhooks, add)
         for person_id, kind in notifications.mail_recipients(session, entry):
             add(session, channel="mail", kind=kind, key=f"mail:{kind}:{entry.id}:{person_id}",
                 person_id=person_id, event_id=entry.id,

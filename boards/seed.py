@@ -12,6 +12,7 @@ from .cycles import current_cycle, today_local
 from .models import Ambition, Membership, Organisation, Team
 from .password_policy import PasswordContext, check_password, context_words, person_words
 from .seed_ideas import seed_ideas
+from .seed_indicators import seed_indicators
 
 ORGANISATION = "ABG-organisatie"
 MUNICIPALITIES = ("Alphen-Chaam", "Baarle-Nassau", "Gilze en Rijen")
@@ -220,6 +221,7 @@ def seed_demo(session, password, today=None, rng=None):
     # Each team's delegate decides on its ideas; Ingrid (admin) on those of the Team van teams.
     deciders = {slug: staff[DELEGATES[t]].id for t, (_name, slug, _a) in enumerate(TEAMS)}
     seed_ideas(session, staff, {**deciders, "team-van-teams": admin_id}, today)
+    seed_indicators(session, admin_id, today)
     return demo_logins(session, staff)
 
 

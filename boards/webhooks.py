@@ -7,6 +7,7 @@ from sqlmodel import select
 from . import events
 from .access import active_person, get_or_404
 from .errors import N_, Forbidden, Invalid, NotFound
+from .indicator_signals import SIGNAL_HOOK
 from .models import Webhook
 from .outbox import ACTION_KINDS
 from .validation import storable
@@ -34,9 +35,11 @@ def clean_url(url):
 
 
 def clean_events(kinds):
-    """A non-empty list of known action event kinds, or ["*"]."""
-    if not isinstance(kinds, list) or not kinds or len(kinds) > len(ACTION_KINDS) + 1 or \
-            not all(isinstance(k, str) and (k == "*" or k in ACTION_KINDS) for k in kinds):
+    """A non-empty list of known event kinds (an action's, or an indicator's signal), or
+    ["*"]."""
+    known = ACTION_KINDS + (SIGNAL_HOOK,)
+    if not isinstance(kinds, list) or not kinds or len(kinds) > len(known) + 1 or \
+            not all(isinstance(k, str) and (k == "*" or k in known) for k in kinds):
         raise Invalid(N_("Choose the events: \"*\" or known kinds."), field="events")
     return ["*"] if "*" in kinds else sorted(set(kinds))
 

@@ -13,7 +13,7 @@ def test_choices_page_saves_what_i_tick(client, db, world):
     """Everything is on at first; unticking one keeps it off, odd values are ignored."""
     login(client, "anna@test.example")
     page = client.get("/me/notifications").get_data(as_text=True)
-    assert page.count("checked") == 4
+    assert page.count("checked") == 5  # digest, reminders, help, escalations, signals
     saved = client.post(
         "/me/notifications", data={"choice": ["digest", "reminders", "\x00", "x" * 5000]}
     )

@@ -83,3 +83,27 @@ def test_demo_has_ideas_in_every_state(db):
     adopted = [idea for idea in ideas if idea.state == "adopted"]
     assert len(adopted) == 1 and cards[adopted[0].action_id].title == adopted[0].title
     assert cards[adopted[0].action_id].team_id == adopted[0].team_id
+
+
+def test_demo_indicators_show_what_happened_after_an_action(db):
+    """Each ambition has an indicator with about 30 values; the call-back indicator signals
+    after the action done towards its goal last cycle, and that action is on its chart."""
+    from boards.goal_reads import done_periods, goal_page
+    from boards.indicator_reads import indicator_views_of_goals
+    from boards.models import Indicator
+    from boards.seed_indicators import MARKED_ACTION
+    with unit_of_work(db) as s:
+        assert seed_demo(s, PASSWORD) is not None
+    with db.reader() as s:
+        goals = {goal.id: goal for goal in s.exec(select(Goal))}
+        views = [v for rows in indicator_views_of_goals(s, set(goals)).values() for v in rows]
+        assert {goals[v.indicator.goal_id].ambition_id for v in views} == {
+            g.ambition_id for g in goals.values()}
+        assert all(28 <= len(v.values) <= 30 for v in views)
+        called = next(v for v in views if v.indicator.name.startswith("Terugbelverzoeken"))
+        page = goal_page(s, called.indicator.goal_id)
+        marked = [o for o, title in done_periods(s, called, page.done) if title == MARKED_ACTION]
+        assert len(marked) == 1
+        signalled = [p.period for p in called.analysis().points if 1 in p.rules]
+        assert signalled and all(o > marked[0] for o in signalled)
+        assert s.exec(select(Indicator)).all()

@@ -183,7 +183,16 @@
     if (VB.overview) return refreshOverview();
     if (VB.board) window.htmx.trigger(document.body, "vb:goals");
   };
-  ["goal.created", "goal.changed", "ambition.changed"].forEach((name) => socket.on(name, goalChanged));
+  // An indicator's value, definition or signal: the same re-read shows its new sparkline.
+  ["goal.created", "goal.changed", "ambition.changed", "indicator.created", "indicator.changed"]
+    .forEach((name) => socket.on(name, goalChanged));
+  // A new signal on an indicator's chart: shown with the re-read, and said.
+  socket.on("indicator.signal", (payload) => {
+    goalChanged();
+    if (!payload || !payload.indicator || !payload.signals) return;
+    VB.announce(`${payload.indicator.name}: ` +
+                payload.signals.map((s) => `${s.period} ${s.text}`).join("; "));
+  });
 
   // An idea was posted or changed: a board re-reads its ideas list (with the count of new ones),
   // /me its list of the person's own ideas.
