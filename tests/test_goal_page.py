@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from boards import actions, indicators
 from boards.models import Event, IndicatorValue
+from boards.unit_of_work import unit_of_work
 
 from .conftest import login
 from .factories import add_indicator
@@ -49,7 +50,7 @@ def test_an_outsider_reads_but_gets_no_forms(client, db, world):
 
     from .factories import PASSWORD
     indicator_id = add_indicator(db, world)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         people.create_person(s, name="Dirk Dijk", email="dirk@test.example", password=PASSWORD)
         s.commit()
     login(client, "dirk@test.example")
@@ -121,7 +122,7 @@ def test_pasting_and_a_new_baseline(client, db, world):
 def test_done_actions_are_marked_on_the_timeline(client, db, world):
     """An action done towards the goal is a marker on its chart and a row note in its table."""
     indicator_id = add_indicator(db, world, text=TWELVE)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         card = actions.create_action(s, world.anna, world.wonen, title="Belscript herschreven",
                                      goal_id=world.short_goal)
         s.commit()
@@ -133,7 +134,7 @@ def test_done_actions_are_marked_on_the_timeline(client, db, world):
     assert "Belscript herschreven" in page
     # Done today: after the last value (2025-12), so listed but not on this chart's timeline.
     assert 'class="xmr-action"' not in page
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         indicators.set_value(s, world.anna, indicator_id,
                              _current_month(s), "9")
         s.commit()

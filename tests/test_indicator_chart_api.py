@@ -7,6 +7,7 @@ import pytest
 
 from boards import goals
 from boards.indicator_reads import baseline_starts
+from boards.unit_of_work import unit_of_work
 
 # Ten months: 10 and 11 in turn, then a jump to 29.
 #   centre = (5 × 10 + 4 × 11 + 29) / 10 = 12.3
@@ -22,7 +23,7 @@ JUMP = "\n".join([f"2025-{m:02d};{10 + (m + 1) % 2}" for m in range(1, 10)] + ["
 @pytest.fixture
 def team_goal(db, world):
     """A short-term goal of team Wonen (set by Anna)."""
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         return goals.create_team_goal(s, world.anna, world.wonen, title="Sneller terugbellen",
                                       horizon="short", parent_id=world.long_goal).goal.id
 

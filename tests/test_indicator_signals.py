@@ -6,6 +6,7 @@ from sqlmodel import select
 from app.mail import compose
 from boards import indicators, webhooks
 from boards.models import Event, Outbox
+from boards.unit_of_work import unit_of_work
 
 from .factories import add_indicator
 
@@ -22,7 +23,7 @@ def test_a_new_signal_goes_out_once(app, api_as, db, world, monkeypatch):
     sent = []
     monkeypatch.setattr(broadcast.socketio, "emit",
                         lambda event, payload, to: sent.append((event, payload, to)))
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         webhooks.create_webhook(s, world.admin, url="https://hooks.example.nl/in",
                                 secret="s" * 32, kinds=["indicator.signal"])
         s.commit()
@@ -65,9 +66,9 @@ def test_the_signal_choice_stops_the_mail(db, world):
     """Bert switched signals off: only Carla gets the mail."""
     from boards import notifications
     indicator_id = add_indicator(db, world, text=CALM)
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         notifications.save_choices(s, world.bert, {"digest", "reminders"})
-    with db.writer() as s:
+    with unit_of_work(db) as s:
         change = indicators.paste_values(s, world.anna, indicator_id, "2025-12;30")
         s.commit()
         assert change.signal is not None
