@@ -1,4 +1,4 @@
-# Verbeterbord: `make run` serves the demo, `make test` installs and runs every test,
+# Verbeterbord: `make run` serves the demo, `make test` installs, lints and runs every test,
 # `make check` lints and runs the quick tests (SQLite, no servers, no browser).
 PYTHON ?= python3
 VENV := .venv
@@ -62,12 +62,14 @@ run: install
 	$(BIN)/flask seed-demo && \
 	exec $(BIN)/gunicorn -k $(SOCKETIO_ASYNC_MODE) -w 1 --no-control-socket --bind 127.0.0.1:$(PORT) app.wsgi:app
 
+# Lint first (ruff.toml), then the two passes; all three run, and the first failure's code wins.
 test: install-dev chromium
-	@$(call two_passes)
+	@$(BIN)/ruff check app boards tests bench; lint=$$?; \
+	  ( $(call two_passes) ); tests=$$?; \
+	  exit $$(( lint ? lint : tests ))
 
 # The inner loop: lint, then the domain and API tests on SQLite only (no browser, no server
-# processes, no PostgreSQL). Both steps run; either failing fails the target. The lint step is
-# not part of `make test` yet: ruff still reports findings that are fixed in a later change.
+# processes, no PostgreSQL). Both steps run; either failing fails the target.
 check: install-dev
 	@$(BIN)/ruff check app boards tests bench; lint=$$?; \
 	  ( $(call two_passes,and not browser and not live and not postgres) ); tests=$$?; \
