@@ -1,8 +1,10 @@
-"""The domain never imports the web layer, the web layer builds no SQL itself, and app/ has no
-import circles and reaches no private library attribute."""
+"""The domain never imports the web layer, the web layer builds no SQL itself, neither app/ nor
+boards/ has an import circle, and app/ reaches no private library attribute."""
 
 import ast
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,16 +46,17 @@ def test_app_builds_no_queries():
             assert f" {name}" not in source and f"({name}" not in source, f"{path.name}: {name}"
 
 
-def _app_imports(path):
-    """The app/ modules a module of app/ imports, at its top and inside functions alike."""
-    found = set()
+def _sibling_imports(path):
+    """The modules of its own package (app/ or boards/) a module imports, at its top and inside
+    functions alike."""
+    package, found = path.parent.name, set()
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.ImportFrom) and node.level == 1:
             names = [node.module] if node.module else [alias.name for alias in node.names]
             found.update(name.split(".")[0] for name in names)
-        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app."):
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith(f"{package}."):
             found.add(node.module.split(".")[1])
-    return found & {path.stem for path in (ROOT / "app").glob("*.py")}
+    return found & {path.stem for path in path.parent.glob("*.py")}
 
 
 def _circles(graph):
@@ -69,11 +72,12 @@ def _circles(graph):
     return sorted(name for name in graph if name in reach(name))
 
 
-def test_app_modules_import_each_other_without_circles():
-    """No import circle among app/ modules, not even one hidden by an import inside a function
-    (the factory in app/__init__.py, which imports every module, is not counted)."""
-    graph = {path.stem: _app_imports(path) - {"__init__"}
-             for path in (ROOT / "app").glob("*.py") if path.name != "__init__.py"}
+@pytest.mark.parametrize("package", ["app", "boards"])
+def test_modules_import_each_other_without_circles(package):
+    """No import circle among the modules of app/ or of boards/, not even one hidden by an
+    import inside a function (the package's __init__.py, e.g. the factory, is not counted)."""
+    graph = {path.stem: _sibling_imports(path) - {"__init__"}
+             for path in (ROOT / package).glob("*.py") if path.name != "__init__.py"}
     assert _circles(graph) == []
     assert _circles({"auth": {"limits"}, "limits": {"auth"}, "pages": {"auth"}}) == [
         "auth", "limits"]  # the check sees a circle
