@@ -56,8 +56,9 @@
     window.Verbeterbord.updateCounts(); // the counts follow the person shown
   }
 
-  // The new ideas were re-read: stay on the idea shown; when it was decided, on the step now in
-  // its place; with no new ideas left, back to everyone (where an adopted idea's card shows).
+  // The new ideas were re-read: stay on the idea (or the end step) shown; when the idea was
+  // decided, on the step now in its place; with no new ideas left, back to everyone (where an
+  // adopted idea's card shows).
   function ideasReread() {
     const people = data.members.length;
     const items = ideaItems();
@@ -65,7 +66,8 @@
     const same = items.findIndex((item) => item.dataset.ideaId === shownIdea);
     if (!items.length) index = -1;
     else if (same >= 0) index = people + same;
-    else index = Math.min(index, stepCount() - 2);
+    else if (shownIdea === null) index = people + items.length; // the end step stays the end
+    else index = Math.min(index, people + items.length);
     show();
     const active = document.activeElement;
     if (!active || active === document.body || !document.body.contains(active)) {

@@ -63,11 +63,16 @@ def test_member_walks_to_a_new_idea_and_adopts_it(new_page, api):
 
 
 def test_the_walk_ends_with_an_end_step_after_the_ideas(new_page, api):
-    """Previous from everyone goes to the end step when there are new ideas; next returns."""
+    """Previous from everyone goes to the end step when there are new ideas, and stays there
+    when another idea arrives; next returns to everyone."""
     post_idea(api, f"E2E-standup-idee {uuid.uuid4().hex[:6]}")
     page = new_page(SANNE, path=STANDUP)
     page.click("#prev-person")
     expect(page.locator("#current-person")).to_have_text(END)
+    expect(page.locator("#standup-end")).to_be_visible()
+    arrived = post_idea(api, f"E2E-standup-idee {uuid.uuid4().hex[:6]}")
+    expect(page.locator(f"#standup-idea-{arrived}")).to_have_count(1, timeout=3_000)
+    expect(page.locator("#current-person")).to_have_text(END)  # a new idea keeps the end the end
     expect(page.locator("#standup-end")).to_be_visible()
     page.click("#next-person")
     expect(page.locator("#current-person")).to_have_text("Iedereen")
