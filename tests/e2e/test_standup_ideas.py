@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import SANNE
-from .test_screens import axe_violations
+from .test_screens import axe_violations, overflow
 from .test_standup import STANDUP, standup_data
 
 pytestmark = pytest.mark.browser
@@ -77,3 +77,18 @@ def test_the_walk_ends_with_an_end_step_after_the_ideas(new_page, api):
     page.click("#next-person")
     expect(page.locator("#current-person")).to_have_text("Iedereen")
     expect(page.locator("#standup-ideas")).to_be_hidden()
+
+
+def test_an_idea_step_on_a_phone_passes_axe(new_page, api):
+    """At 360 px an idea's step with its decline form open: no sideways scrolling, no axe
+    violations."""
+    post_idea(api, f"E2E-standup-idee {uuid.uuid4().hex[:6]}")
+    page = new_page(SANNE, path=STANDUP, viewport={"width": 360, "height": 740}, bypass_csp=True)
+    page.click("#prev-person")
+    page.click("#prev-person")  # the end step, then the last new idea
+    expect(page.locator("#current-person")).to_contain_text("Nieuw idee")
+    step = page.locator("#standup-ideas li.idea:not([hidden])")
+    step.locator("details.goal-edit > summary", has_text="Afwijzen").click()
+    expect(step.get_by_role("textbox", name="Reden (de indiener ziet deze)")).to_be_visible()
+    assert overflow(page)["extra"] <= 0, overflow(page)
+    assert axe_violations(page) == []
