@@ -53,6 +53,13 @@ def list_partial(slug):
     return _list(slug)
 
 
+@bp.route("/teams/<slug>/standup/ideas")
+@login_required
+def standup_partial(slug):
+    """The stand-up's new ideas alone, re-read after an idea was posted or decided."""
+    return render_template("boards/_standup_ideas.html", **_context_for(slug))
+
+
 @bp.route("/teams/<slug>/ideas", methods=["POST"])
 @login_required
 def post(slug):

@@ -33,7 +33,7 @@ from .card_cache import card_text
 from .clock import now
 from .edit_form import conflict_form, render_edit_form, shown_values
 from .history import described
-from .ideas import state_names
+from .ideas import panel_context, state_names
 from .inputs import form_date, form_id, form_int, form_version, parse_int, query_int
 from .standup_schedule import schedule_form
 from .writes import write
@@ -290,8 +290,9 @@ def _standup_page(slug, status=200, **typed):
     view = queries.board_view(session, slug)
     me = session.get(Person, current_user.id)
     since, changed = standup_changes(session, view.team.id)
+    can_write = can_write_board(me, view)
     return render_template("boards/standup.html", board=view, titles=column_titles(),
-                           can_write=can_write_board(me, view),
+                           can_write=can_write, **panel_context(session, view.team, can_write),
                            since=since, changed=sorted(changed),
                            schedule=schedule_form(view.team, **typed)), status
 

@@ -1,4 +1,5 @@
-// Stand-up mode: walk the board person by person, mark changed cards, a timer per person.
+// Stand-up mode: walk the board person by person, then the team's new ideas; mark changed cards,
+// a timer per person.
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("standup-data").textContent);
@@ -18,19 +19,64 @@
     }
   }
 
+  // The steps: everyone (-1), each member, then each new idea and an end step when there are
+  // new ideas. The ideas are read from the page: they come and go live.
+  const ideaItems = () => Array.from(document.querySelectorAll("#standup-ideas li[data-idea-id]"));
+  let shownIdea = null; // the idea on screen, so the walk stays on it when the list is re-read
+  function stepCount() {
+    const ideas = ideaItems().length;
+    return 1 + data.members.length + (ideas ? ideas + 1 : 0);
+  }
+
+  // Shows the idea at `at` (the end step at the list's length, nothing below 0); its label.
+  function showIdeas(at, items) {
+    document.getElementById("standup-ideas").hidden = at < 0;
+    items.forEach((item, i) => { item.hidden = i !== at; });
+    document.getElementById("standup-end").hidden = at !== items.length;
+    // The columns give way to the ideas (app.css: the columns' display outranks `hidden`).
+    document.getElementById("board").toggleAttribute("data-walk-ideas", at >= 0);
+    shownIdea = at >= 0 && at < items.length ? items[at].dataset.ideaId : null;
+    if (at < 0) return null;
+    if (at === items.length) return data.end;
+    return data.idea.replace("%(pos)s", at + 1).replace("%(count)s", items.length)
+      .replace("%(title)s", items[at].dataset.title);
+  }
+
   function show() {
-    const owner = index < 0 ? null : String(data.members[index]);
+    const owner = index < 0 || index >= data.members.length ? null : String(data.members[index]);
     document.querySelectorAll("#columns article").forEach((card) => {
       card.hidden = owner !== null && card.dataset.owner !== owner;
     });
-    label.textContent = index < 0 ? data.everyone
-      : `${data.names[index]} (${data.of.replace("%(pos)s", index + 1).replace("%(count)s", data.members.length)})`;
+    const ideaText = showIdeas(index - data.members.length, ideaItems());
+    const text = ideaText || (index < 0 ? data.everyone
+      : `${data.names[index]} (${data.of.replace("%(pos)s", index + 1).replace("%(count)s", data.members.length)})`);
+    // Only a change is announced: a re-read that leaves the walk where it was says nothing.
+    if (label.textContent !== text) label.textContent = text;
     markChanged();
     window.Verbeterbord.updateCounts(); // the counts follow the person shown
   }
 
+  // The new ideas were re-read: stay on the idea (or the end step) shown; when the idea was
+  // decided, on the step now in its place; with no new ideas left, back to everyone (where an
+  // adopted idea's card shows).
+  function ideasReread() {
+    const people = data.members.length;
+    const items = ideaItems();
+    if (index < people) { show(); return; }
+    const same = items.findIndex((item) => item.dataset.ideaId === shownIdea);
+    if (!items.length) index = -1;
+    else if (same >= 0) index = people + same;
+    else if (shownIdea === null) index = people + items.length; // the end step stays the end
+    else index = Math.min(index, people + items.length);
+    show();
+    const active = document.activeElement;
+    if (!active || active === document.body || !document.body.contains(active)) {
+      document.getElementById("next-person").focus(); // the decided idea's buttons are gone
+    }
+  }
+
   function step(delta) {
-    const count = data.members.length + 1; // everyone + each member
+    const count = stepCount();
     index = ((index + 1 + delta + count) % count) - 1;
     show();
     resetTimer(); // each person starts with their own two minutes
@@ -46,10 +92,19 @@
   // Cards arrive and get replaced by live updates: keep the filter and marks applied.
   // Only new cards or columns matter: reacting to our own changes would loop.
   new MutationObserver((records) => {
-    const added = records.some((r) => Array.from(r.addedNodes).some(
-      (n) => n.nodeType === 1 && n.matches("article, #columns")));
-    if (added) show();
+    const added = (selector) => records.some((r) => Array.from(r.addedNodes).some(
+      (n) => n.nodeType === 1 && n.matches(selector)));
+    if (added("#standup-ideas")) ideasReread();
+    else if (added("article, #columns")) show();
   }).observe(document.getElementById("board"), {childList: true, subtree: true});
+  // A decision taken here is not swapped in (the form's answer is the board's list): the walk
+  // re-reads its new ideas, as it does when a decision arrives live.
+  document.body.addEventListener("htmx:afterRequest", (evt) => {
+    const form = evt.detail.elt;
+    if (form && form.closest && form.closest("#standup-ideas") && evt.detail.successful) {
+      window.htmx.trigger(document.body, "vb:ideas");
+    }
+  });
 
   const display = document.getElementById("timer-display");
   const toggle = document.getElementById("timer-toggle");

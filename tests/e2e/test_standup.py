@@ -13,6 +13,7 @@ STANDUP = "/teams/klantcontact/standup"
 # Klantcontact's members in alphabetical order (boards/seed.py): the walk starts with the first.
 FIRST, LAST = "Daan Brouwers", "Thijs Mulder"
 EVERYONE = "Iedereen"
+END = "Einde van de stand-up"  # after the team's new ideas, which follow the people
 
 
 def standup_data(page):
@@ -31,6 +32,13 @@ def shown_owners(page):
         return {owners: [...new Set(shown.map((c) => c.dataset.owner))],
                 hidden: cards.length - shown.length, total: cards.length};
     }""")
+
+
+def new_ideas(page):
+    """How many new ideas the walk shows after the people (the demo team has some)."""
+    count = page.locator("#standup-ideas li[data-idea-id]").count()
+    assert count > 0, "the demo team has new ideas: the walk ends with them and an end step"
+    return count
 
 
 def expect_person(page, member_id, name):
@@ -63,7 +71,8 @@ def standup(new_page, api):
 
 
 def test_keyboard_walks_person_by_person(standup):
-    """ArrowRight shows only the first member's cards; ArrowLeft goes back to everyone; N, P too."""
+    """ArrowRight shows only the first member's cards; ArrowLeft goes back to everyone; N, P too.
+    Before everyone come the end step and the new ideas, then the last member."""
     page = standup
     expect_everyone(page)
 
@@ -75,13 +84,18 @@ def test_keyboard_walks_person_by_person(standup):
     expect_person(page, page.members[FIRST], FIRST)
     page.keyboard.press("p")
     expect_everyone(page)
-    page.keyboard.press("ArrowLeft")  # from everyone back round to the last member
+    page.keyboard.press("ArrowLeft")  # from everyone back round to the end of the walk
+    expect(page.locator("#current-person")).to_have_text(END)
+    for _ in range(new_ideas(page)):  # back past each new idea to the last member
+        page.keyboard.press("ArrowLeft")
+        expect(page.locator("#current-person")).to_contain_text("Nieuw idee")
+    page.keyboard.press("ArrowLeft")
     expect_person(page, page.members[LAST], LAST)
     assert page.errors == []
 
 
 def test_buttons_walk_person_by_person(standup):
-    """#next-person and #prev-person do what the arrow keys do."""
+    """#next-person and #prev-person do what the arrow keys do, round the new ideas too."""
     page = standup
 
     page.click("#next-person")
@@ -89,7 +103,13 @@ def test_buttons_walk_person_by_person(standup):
     page.click("#prev-person")
     expect_everyone(page)
     page.click("#prev-person")
+    expect(page.locator("#current-person")).to_have_text(END)
+    for _ in range(new_ideas(page) + 1):
+        page.click("#prev-person")
     expect_person(page, page.members[LAST], LAST)
+    for _ in range(new_ideas(page) + 1):
+        page.click("#next-person")
+    expect(page.locator("#current-person")).to_have_text(END)
     page.click("#next-person")
     expect_everyone(page)
 
