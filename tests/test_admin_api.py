@@ -158,7 +158,8 @@ def test_my_export_holds_sign_in_log_choices_and_feeds(world, api_as, client, db
     data, text = answer.get_json(), answer.get_data(as_text=True)
     assert (data["person"]["oidc_issuer"], data["person"]["oidc_subject"]) == (issuer, "anna-sub")
     assert data["notification_choices"] == {"digest": True, "reminders": False,
-                                            "help_updates": False, "escalations": False}
+                                            "help_updates": False, "escalations": False,
+                                            "indicator_signals": False}
     assert [f["revoked"] for f in data["calendar_feeds"]] == [False]
     assert [(t["name"], t["revoked"]) for t in data["api_tokens"]] == [("", False)]
     logged = [(e["kind"], e["outcome"], e["email"].lower()) for e in data["security_log"]]
