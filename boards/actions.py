@@ -310,7 +310,7 @@ def _rebalance_if_long(session, action):
 
 # What a deleted card's log entry keeps beyond the snapshot, so that undo restores it exactly.
 RESTORE_FIELDS = ("team_id", "help_since", "outcome", "outcome_reason", "carried_from_id",
-                  "carry_count", "created_at")
+                  "carry_count", "series_id", "created_at")
 
 
 def _deleted_record(action):
@@ -366,6 +366,8 @@ def restore_action(session, actor_id, action_id, *, now, undo_seconds):
                     outcome=data.get("outcome"), outcome_reason=data.get("outcome_reason") or "",
                     carried_from_id=_existing(session, data.get("carried_from_id")),
                     carry_count=data.get("carry_count") or 0, version=data["version"] + 1,
+                    # A card deleted before recurring actions existed has neither in its log.
+                    repeat_every=data.get("repeat_every") or 0, series_id=data.get("series_id"),
                     created_at=_moment(data.get("created_at")) or utcnow())
     if session.exec(select(Action.id).where(*_column(session, action, action.status),
                                             Action.position == action.position)).first():

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from boards import actions, catalog, closing, recurring
 from boards.errors import Invalid
-from boards.models import Action, Event, Organisation, SeriesCopy
+from boards.models import Action, Event, Organisation, SeriesCopy, utcnow
 from boards.unit_of_work import unit_of_work
 
 from .conftest import login, make_app
@@ -152,6 +152,16 @@ def test_two_runs_at_once_make_one_copy(db, world, weekly):
     assert len(series(db, weekly.id)) == 2
     with unit_of_work(db) as s:
         assert len(s.exec(select(SeriesCopy).where(SeriesCopy.series_id == weekly.id)).all()) == 2
+
+
+def test_undoing_a_delete_keeps_the_card_in_its_series(db, world, weekly):
+    """A series card deleted and brought back by undo repeats as before, in the same series."""
+    with unit_of_work(db) as s:
+        actions.delete_action(s, world.anna, weekly.id, version=weekly.version)
+    with unit_of_work(db) as s:
+        restored = actions.restore_action(s, world.anna, weekly.id, now=utcnow(),
+                                          undo_seconds=60).action
+    assert (restored.repeat_every, restored.series_id) == (1, weekly.id)
 
 
 def test_stopping_keeps_the_copies(db, world, weekly):
