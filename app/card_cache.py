@@ -13,7 +13,7 @@ prefix): a card that showed something about the viewer would need the viewer in 
 tests/test_card_cache.py fails when the macro reads any other name.
 """
 
-from operator import itemgetter
+from operator import attrgetter
 from types import SimpleNamespace
 
 from flask import current_app, has_request_context, request
@@ -51,8 +51,8 @@ def repeat_words():
 
 
 def _row_getter(model, leave_out=()):
-    """The values of a row's columns, straight from the instance's loaded state (C speed)."""
-    return itemgetter(*(name for name in model.__table__.columns.keys() if name not in leave_out))
+    """The values of a row's mapped columns, read through the model's public attributes."""
+    return attrgetter(*(name for name in model.__table__.columns.keys() if name not in leave_out))
 
 
 _ACTION, _PERSON = _row_getter(Action), _row_getter(Person, ("password_hash",))
@@ -60,12 +60,12 @@ _TEAM, _GOAL, _AMBITION = _row_getter(Team), _row_getter(Goal), _row_getter(Ambi
 
 
 def card_key(card):
-    """Every column of every row the card shows (KeyError if one is not loaded)."""
+    """Every column of every row the card shows."""
     goal, long_goal, ambition = card.goal, card.long_goal, card.ambition
-    return (_ACTION(card.action.__dict__), _PERSON(card.owner.__dict__),
-            _TEAM(card.team.__dict__), None if goal is None else _GOAL(goal.__dict__),
-            None if long_goal is None else _GOAL(long_goal.__dict__),
-            None if ambition is None else _AMBITION(ambition.__dict__))
+    return (_ACTION(card.action), _PERSON(card.owner), _TEAM(card.team),
+            None if goal is None else _GOAL(goal),
+            None if long_goal is None else _GOAL(long_goal),
+            None if ambition is None else _AMBITION(ambition))
 
 
 def _page_key(texts):
@@ -83,7 +83,7 @@ def cached_cards(macro, cards, texts):
     for card in cards:
         try:
             key = (page, card_key(card))
-        except (KeyError, AttributeError):  # a row not fully loaded: render, do not keep
+        except AttributeError:  # not a card of model rows: render, do not keep
             shown.append(macro(card, texts))
             continue
         html = cache.get(key)
